@@ -1,0 +1,218 @@
+/**
+ * The typed RCML document: what the parser produces, what the serializer reads and what the
+ * verbs execute. Every default of spec section 4 is already applied. Phone numbers, digit
+ * strings and URLs are kept exactly as written (trimmed), as strings; URLs are not resolved
+ * here (the engine resolves them against the document's URL).
+ */
+import type { ErrorCode } from '../errors.js';
+
+export type HttpMethod = 'GET' | 'POST';
+
+/** Where an element stands: `Response/Gather[1]/Say[2]` (1-based among siblings of that name). */
+export interface Position {
+  readonly path: string;
+  /** 1-based line of the element's start tag, when known. */
+  readonly line?: number;
+}
+
+/** A warning or error found in a document. */
+export interface DocumentIssue {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly path?: string;
+  readonly line?: number;
+  /** The attribute at fault, for 13xxx warnings. */
+  readonly attribute?: string;
+}
+
+export interface SayVerb {
+  readonly kind: 'Say';
+  /** Plain text (SSML tags removed, whitespace trimmed). */
+  readonly text: string;
+  /** The inner markup when the element holds SSML elements; absent for plain text. */
+  readonly ssml?: string;
+  /** `man` | `woman` | any provider voice name. Default `man`. */
+  readonly voice: string;
+  /** Default `en-US`. */
+  readonly language: string;
+  /** Iterations; `loop="0"` is stored as 0 (the engine maps it to the cap). Default 1. */
+  readonly loop: number;
+  readonly position: Position;
+}
+
+export interface PlayVerb {
+  readonly kind: 'Play';
+  /** The media URL as written (may be relative); `''` when `digits` is used. */
+  readonly url: string;
+  /** DTMF to send instead of playing (`0-9 * # A-D w W`), or null. */
+  readonly digits: string | null;
+  readonly loop: number;
+  readonly position: Position;
+}
+
+export interface PauseVerb {
+  readonly kind: 'Pause';
+  /** Whole seconds, at least 1. Default 1. */
+  readonly length: number;
+  readonly position: Position;
+}
+
+export type GatherInput = 'dtmf' | 'speech' | 'dtmf speech';
+
+export interface GatherVerb {
+  readonly kind: 'Gather';
+  /** As written; null means "the current document's URL". */
+  readonly action: string | null;
+  readonly method: HttpMethod;
+  readonly timeout: number;
+  /** One of `0-9 * #`, or `''` for none. Default `#`. */
+  readonly finishOnKey: string;
+  /** null = unlimited. */
+  readonly numDigits: number | null;
+  readonly input: GatherInput;
+  readonly actionOnEmptyResult: boolean;
+  readonly bargeIn: boolean;
+  readonly children: readonly (SayVerb | PlayVerb | PauseVerb)[];
+  readonly position: Position;
+}
+
+export interface RecordVerb {
+  readonly kind: 'Record';
+  readonly action: string | null;
+  readonly method: HttpMethod;
+  /** Seconds of silence that end the recording; 0 disables. Default 5. */
+  readonly timeout: number;
+  /** Default `1234567890*#`; `''` for none. */
+  readonly finishOnKey: string;
+  /** 1..14400, default 3600. */
+  readonly maxLength: number;
+  readonly playBeep: boolean;
+  readonly trim: 'trim-silence' | 'do-not-trim';
+  readonly recordingStatusCallback: string | null;
+  readonly recordingStatusCallbackMethod: HttpMethod;
+  readonly position: Position;
+}
+
+export type DialRecord =
+  | 'do-not-record'
+  | 'record-from-answer'
+  | 'record-from-ringing'
+  | 'record-from-answer-dual'
+  | 'record-from-ringing-dual';
+
+export type ProgressEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
+
+/** What `<Number>`, `<Client>` and `<Sip>` share. */
+export interface LegNounBase {
+  /** The target as written (trimmed); for Client without any `client:` prefix handling. */
+  readonly value: string;
+  /** Document played to the answered party before bridging, or null. */
+  readonly url: string | null;
+  readonly method: HttpMethod;
+  readonly statusCallback: string | null;
+  /** Events for this leg's statusCallback; `['completed']` when a callback is set and none listed. */
+  readonly statusCallbackEvent: readonly ProgressEvent[];
+  readonly statusCallbackMethod: HttpMethod;
+  readonly position: Position;
+}
+
+export interface NumberNoun extends LegNounBase {
+  readonly kind: 'Number';
+}
+export interface ClientNoun extends LegNounBase {
+  readonly kind: 'Client';
+}
+export interface SipNoun extends LegNounBase {
+  readonly kind: 'Sip';
+}
+export interface ConferenceNoun {
+  readonly kind: 'Conference';
+  /** Room name, trimmed. */
+  readonly value: string;
+  readonly muted: boolean;
+  /** `true` (default), `false`, `onEnter`, `onExit`. */
+  readonly beep: 'true' | 'false' | 'onEnter' | 'onExit';
+  readonly startConferenceOnEnter: boolean;
+  readonly endConferenceOnExit: boolean;
+  readonly waitUrl: string | null;
+  /** Default 250. */
+  readonly maxParticipants: number;
+  readonly position: Position;
+}
+export type DialNoun = NumberNoun | ClientNoun | SipNoun | ConferenceNoun;
+
+export interface DialVerb {
+  readonly kind: 'Dial';
+  readonly action: string | null;
+  readonly method: HttpMethod;
+  /** 5..600, default 30. */
+  readonly timeout: number;
+  /** Default 14400. */
+  readonly timeLimit: number;
+  /** null = the call's From (inbound: the caller). */
+  readonly callerId: string | null;
+  readonly hangupOnStar: boolean;
+  readonly record: DialRecord;
+  /**
+   * The targets in document order. Plain text in `<Dial>` becomes one noun: a Number, a Sip
+   * when it contains `@`, or a Client when it starts with `client:` (prefix removed).
+   */
+  readonly nouns: readonly DialNoun[];
+  readonly position: Position;
+}
+
+export interface HangupVerb {
+  readonly kind: 'Hangup';
+  readonly position: Position;
+}
+
+export interface RedirectVerb {
+  readonly kind: 'Redirect';
+  /** Non-empty; may be relative. */
+  readonly url: string;
+  readonly method: HttpMethod;
+  readonly position: Position;
+}
+
+export interface RejectVerb {
+  readonly kind: 'Reject';
+  readonly reason: 'rejected' | 'busy';
+  readonly position: Position;
+}
+
+export interface SmsVerb {
+  readonly kind: 'Sms';
+  readonly body: string;
+  /** null = the other party of the call. */
+  readonly to: string | null;
+  /** null = the number of this side. */
+  readonly from: string | null;
+  readonly action: string | null;
+  readonly method: HttpMethod;
+  readonly statusCallback: string | null;
+  readonly position: Position;
+}
+
+export type Verb =
+  | SayVerb
+  | PlayVerb
+  | PauseVerb
+  | GatherVerb
+  | RecordVerb
+  | DialVerb
+  | HangupVerb
+  | RedirectVerb
+  | RejectVerb
+  | SmsVerb;
+
+export type VerbKind = Verb['kind'];
+
+/** A validated document: the verbs of `<Response>` in order. Immutable; safe to cache and share. */
+export interface RcmlDocument {
+  readonly verbs: readonly Verb[];
+}
+
+/** The outcome of parsing: a document and its warnings, or a failure with a stable code. */
+export type ParseResult =
+  | { readonly ok: true; readonly document: RcmlDocument; readonly warnings: readonly DocumentIssue[] }
+  | { readonly ok: false; readonly error: DocumentIssue; readonly warnings: readonly DocumentIssue[] };

@@ -1,0 +1,220 @@
+/**
+ * The public shape of the engine that users embed: options, the call representation, the
+ * event stream. `createEngine` (engine/createEngine.ts) implements it.
+ */
+import type { ProgressEvent } from '../document/ast.js';
+import type { ErrorCode } from '../errors.js';
+import type {
+  AnsweredBy,
+  Channel,
+  Clock,
+  HttpPort,
+  IdGenerator,
+  Logger,
+  MediaDriver,
+  MessagingPort,
+} from '../ports.js';
+
+export type CallStatus =
+  | 'queued'
+  | 'initiated'
+  | 'ringing'
+  | 'in-progress'
+  | 'completed'
+  | 'busy'
+  | 'failed'
+  | 'no-answer'
+  | 'canceled';
+
+export type FinalStatus = 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
+
+export type Direction = 'inbound' | 'outbound-api' | 'outbound-dial';
+
+/** A call as the Calls API shows it. Times are epoch milliseconds from the engine's clock. */
+export interface CallRecord {
+  readonly sid: string;
+  readonly parentCallSid: string | null;
+  readonly accountSid: string;
+  readonly to: string;
+  readonly from: string;
+  readonly status: CallStatus;
+  readonly direction: Direction;
+  readonly dateCreated: number;
+  readonly dateUpdated: number;
+  /** When the call was answered. */
+  readonly startTime: number | null;
+  readonly endTime: number | null;
+  /** Whole seconds answered; null until the call ends. */
+  readonly duration: number | null;
+  readonly answeredBy: AnsweredBy | null;
+  readonly apiVersion: string;
+}
+
+/** Limits that protect the engine (spec section 8); every one configurable. */
+export interface EngineLimits {
+  /** Calls alive at once (default 10,000). */
+  readonly maxConcurrentCalls: number;
+  /** Calls created per second, by `create` and `inbound` (default 1,000). */
+  readonly maxCallsPerSecond: number;
+  /** Document body bytes (default 65,536). */
+  readonly maxDocumentBytes: number;
+  /** HTTP redirects per fetch (default 10). */
+  readonly maxRedirects: number;
+  /** `loop` cap, also what `loop="0"` means (default 1000). */
+  readonly maxLoop: number;
+  /** Document fetches per call per minute (default 100). */
+  readonly maxFetchesPerMinute: number;
+  /** `<Dial>` targets (default 10). */
+  readonly maxDialTargets: number;
+}
+
+/** Retries of status callbacks (connection failures and 5xx). */
+export interface RetryPolicy {
+  /** Delays before each retry, in ms (default [1000, 2000]: two retries). */
+  readonly delaysMs: readonly number[];
+}
+
+export interface EngineOptions {
+  readonly driver: MediaDriver;
+  readonly http: HttpPort;
+  /** Default: the system clock. */
+  readonly clock?: Clock;
+  /** Default: random SIDs. */
+  readonly ids?: IdGenerator;
+  /** Default: silent. */
+  readonly logger?: Logger;
+  /** Needed for `<Sms>`; without it `<Sms>` reports `failed`. */
+  readonly messaging?: MessagingPort;
+  /** Default account for `create` and `inbound` (default `AC` + 32 zeros). */
+  readonly accountSid?: string;
+  /** `ApiVersion` parameter (default `2012-04-24`). */
+  readonly apiVersion?: string;
+  /** Document fetch timeout in ms (default 15,000). */
+  readonly fetchTimeoutMs?: number;
+  readonly callbackRetry?: RetryPolicy;
+  readonly limits?: Partial<EngineLimits>;
+}
+
+/** Who a call belongs to; `create` and `inbound` accept it to serve several accounts. */
+export interface CallOwner {
+  readonly accountSid?: string;
+}
+
+/** The application configured for the number an inbound call dialled, plus From/To. */
+export interface InboundParams {
+  readonly From: string;
+  readonly To: string;
+  readonly Url: string;
+  readonly Method?: string;
+  readonly FallbackUrl?: string;
+  readonly FallbackMethod?: string;
+  readonly StatusCallback?: string;
+  readonly StatusCallbackMethod?: string;
+  readonly StatusCallbackEvent?: string;
+  readonly CallerName?: string;
+  readonly ForwardedFrom?: string;
+}
+
+export interface ListFilter {
+  readonly accountSid?: string;
+  readonly to?: string;
+  readonly from?: string;
+  readonly status?: CallStatus;
+  readonly parentCallSid?: string;
+  /** Default 50, at most 1000. */
+  readonly pageSize?: number;
+  /** From 0. */
+  readonly page?: number;
+}
+
+export interface CallPage {
+  readonly calls: readonly CallRecord[];
+  readonly page: number;
+  readonly pageSize: number;
+  /** Total matching calls. */
+  readonly total: number;
+}
+
+/** Everything observable about the engine's calls, in the order it happened. */
+export type EngineEvent =
+  | {
+      readonly type: 'status';
+      readonly callSid: string;
+      readonly status: CallStatus;
+      readonly at: number;
+    }
+  | {
+      /** A call-progress event (sent to the StatusCallback when subscribed). */
+      readonly type: 'progress';
+      readonly callSid: string;
+      readonly event: ProgressEvent;
+      readonly params: Readonly<Record<string, string>>;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'notice';
+      readonly callSid: string | null;
+      readonly code: ErrorCode;
+      readonly level: 'warning' | 'error';
+      readonly message: string;
+      readonly at: number;
+    }
+  | {
+      /** An HTTP request issued (each hop and each callback attempt). */
+      readonly type: 'request';
+      readonly callSid: string;
+      readonly kind: 'fetch' | 'callback';
+      readonly method: string;
+      readonly url: string;
+      readonly params: Readonly<Record<string, string>>;
+      readonly at: number;
+    }
+  | {
+      /** A verb started or ended (tracing). */
+      readonly type: 'verb';
+      readonly phase: 'start' | 'end';
+      readonly callSid: string;
+      readonly verb: string;
+      readonly detail: Readonly<Record<string, unknown>>;
+      readonly at: number;
+    }
+  | {
+      /** A key pressed by the call's party. */
+      readonly type: 'dtmf';
+      readonly callSid: string;
+      readonly digit: string;
+      readonly at: number;
+    };
+
+export interface ShutdownOptions {
+  /** `drain` waits for calls to end on their own; `hangup` (default) ends them at once. */
+  readonly mode?: 'drain' | 'hangup';
+  /** How long to wait for calls and callbacks (default 10,000 ms). */
+  readonly deadlineMs?: number;
+}
+
+/** The engine: the calls registry and the Calls API semantics. */
+export interface Engine {
+  /**
+   * Create an outbound call from Calls API parameters (strings, as a REST client sends them).
+   * Throws `RcmlError` 20001 naming the parameter (`error.field`) for invalid input, 20429 when
+   * a limit is reached, 20503 after shutdown.
+   */
+  create(params: Readonly<Record<string, string | undefined>>, owner?: CallOwner): CallRecord;
+  /** Hand over an arriving call; its first fetch happens at once. */
+  inbound(params: InboundParams, channel: Channel, owner?: CallOwner): CallRecord;
+  get(callSid: string): CallRecord | undefined;
+  /** Newest first. */
+  list(filter?: ListFilter): CallPage;
+  /**
+   * Change a live call (spec 1.5). Throws 20404 unknown call, 21220 call not in progress,
+   * 20409 `Url` and `Status` together, 20001 invalid parameter.
+   */
+  modify(callSid: string, params: Readonly<Record<string, string | undefined>>): CallRecord;
+  /** Listen to every event; returns the unsubscribe function. */
+  subscribe(listener: (event: EngineEvent) => void): () => void;
+  /** Calls not yet in a final state. */
+  readonly activeCalls: number;
+  /** Stop accepting calls, end or drain the live ones, then flush callbacks. */
+  shutdown(options?: ShutdownOptions): Promise<void>;
+}

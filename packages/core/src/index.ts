@@ -1,0 +1,18 @@
+/**
+ * @rcml/core: the RCML call engine. Documents, the call machine, the verbs, the calls
+ * registry, and the ports through which everything nondeterministic comes in.
+ */
+
+export { createSimulatedClock, type SimulatedClock } from './clock/simulatedClock.js';
+export { systemClock } from './clock/systemClock.js';
+export type * from './document/ast.js';
+export type * from './engine/types.js';
+export {
+  ERROR_CODES,
+  type ErrorCode,
+  isErrorCode,
+  isRcmlError,
+  RcmlError,
+  type RcmlErrorOptions,
+} from './errors.js';
+export type * from './ports.js';

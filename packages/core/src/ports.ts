@@ -1,0 +1,272 @@
+/**
+ * The seams of the engine. Everything nondeterministic (time, HTTP, media, ids, logging,
+ * messaging) comes in through these interfaces, so the core runs the same on a real media
+ * server and on a simulated clock.
+ */
+import type { DialRecord, GatherInput, HttpMethod } from './document/ast.js';
+
+// ---------------------------------------------------------------------------------------
+// Time
+// ---------------------------------------------------------------------------------------
+
+/** Opaque timer handle. */
+export type TimerId = unknown;
+
+/**
+ * Time. `now()` is milliseconds since the Unix epoch. The same object is given to xstate's
+ * `createActor(machine, { clock })`, so its shape matches xstate's clock.
+ */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: (...args: unknown[]) => void, ms: number): TimerId;
+  clearTimeout(id: TimerId): void;
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP
+// ---------------------------------------------------------------------------------------
+
+/** One HTTP request the engine makes (a single hop: the engine follows redirects itself). */
+export interface HttpRequest {
+  readonly method: HttpMethod;
+  /** Absolute http(s) URL, without the parameters (GET: the transport appends them to the query). */
+  readonly url: string;
+  /** Request parameters in the order they are sent. POST: form body; GET: query string. */
+  readonly params: Readonly<Record<string, string>>;
+  /** `fetch`: an RCML document request; `callback`: a notification whose answer does not steer the call. */
+  readonly kind: 'fetch' | 'callback';
+  /** The call the request belongs to (sent in a header for tracing). */
+  readonly callSid: string;
+  /** The account, for choosing the signing key. */
+  readonly accountSid: string;
+  /** Aborted when the engine gives up on the request (fetch timeout, live change, hang-up). */
+  readonly signal: AbortSignal;
+}
+
+/** The answer to one hop. Non-2xx statuses are answers, not errors. */
+export interface HttpResponse {
+  readonly status: number;
+  /** The Content-Type header value, or null. */
+  readonly contentType: string | null;
+  /** The Location header, for 3xx. */
+  readonly location: string | null;
+  /** The body, decoded as UTF-8 text (audio bodies may be left empty by the transport). */
+  readonly body: string;
+}
+
+/**
+ * The HTTP transport. `send` resolves with any HTTP answer and rejects with an `RcmlError`
+ * for transport failures: 11205 (refused, reset, timeout), 11210 (bad host name), 11750 (body
+ * over the cap), 11220 (refused by the SSRF guard).
+ */
+export interface HttpPort {
+  send(request: HttpRequest): Promise<HttpResponse>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Media
+// ---------------------------------------------------------------------------------------
+
+/** Who answered, when voicemail detection ran. */
+export type AnsweredBy = 'human' | 'machine' | 'unknown';
+
+/** Events of one channel (a call or a dial leg), reported by the driver. */
+export interface ChannelHandler {
+  /** Outbound: the far end is ringing. */
+  ringing(): void;
+  /** Outbound: the far end picked up. */
+  answered(): void;
+  /** Outbound, with detection requested: the result. May come with or after `answered`. */
+  detected(answeredBy: AnsweredBy): void;
+  /** Outbound: the line is busy. */
+  busy(): void;
+  /** Outbound: the call could not be connected. */
+  failed(reason: string): void;
+  /** A DTMF key (`0-9 * # A-D`) from this channel's party. */
+  dtmf(digit: string): void;
+  /** Voice activity of this channel's party started (`true`) or stopped (`false`). */
+  voice(active: boolean): void;
+  /** A speech recognition result during a `gather` with speech input. */
+  speech(result: { readonly transcript: string; readonly confidence: number }): void;
+  /** The far end hung up (or the channel vanished). */
+  hangup(): void;
+}
+
+export interface SayRequest {
+  /** Plain text (SSML removed). */
+  readonly text: string;
+  /** The SSML markup when the document had any; drivers without SSML speak `text`. */
+  readonly ssml?: string;
+  readonly voice: string;
+  readonly language: string;
+  /** Iterations asked of the driver (`loop="0"` arrives as the loop cap, 1000). */
+  readonly loop: number;
+}
+
+export interface PlayRequest {
+  /** Absolute URL. */
+  readonly url: string;
+  readonly loop: number;
+}
+
+/** `media-unavailable`: the URL could not be fetched (notice 13227, execution continues). */
+export type PlayOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: 'media-unavailable' };
+
+export interface DigitsRequest {
+  /** `0-9 * # A-D w W` (`w` waits 0.5 s, `W` 1 s). */
+  readonly digits: string;
+}
+
+export interface PauseRequest {
+  readonly length: number;
+}
+
+/** Announces input collection; digits then arrive through `ChannelHandler.dtmf`. */
+export interface GatherRequest {
+  readonly input: GatherInput;
+  readonly timeout: number;
+  /** `''` when none. */
+  readonly finishOnKey: string;
+  /** null = unlimited. */
+  readonly numDigits: number | null;
+}
+
+export interface RecordRequest {
+  readonly maxLength: number;
+  readonly timeout: number;
+  readonly finishOnKey: string;
+  readonly playBeep: boolean;
+  readonly trim: 'trim-silence' | 'do-not-trim';
+  /** The SID the engine gave this recording. */
+  readonly recordingSid: string;
+}
+
+/** A recording in progress. The engine decides when it ends (silence, keys, maxLength). */
+export interface RecordingSession {
+  /** Stop recording; resolves with where the file can be fetched. */
+  stop(): Promise<{ readonly url: string }>;
+}
+
+export type DialTargetType = 'number' | 'client' | 'sip' | 'conference';
+
+export interface DialTarget {
+  readonly type: DialTargetType;
+  /** Number without formatting characters, client name without `client:`, SIP URI, or room name. */
+  readonly to: string;
+  /** The child leg's SID. */
+  readonly callSid: string;
+  /** Conference options, for `type: 'conference'`. */
+  readonly conference?: {
+    readonly muted: boolean;
+    readonly beep: 'true' | 'false' | 'onEnter' | 'onExit';
+    readonly startConferenceOnEnter: boolean;
+    readonly endConferenceOnExit: boolean;
+    readonly maxParticipants: number;
+  };
+}
+
+export interface DialRequest {
+  readonly targets: readonly DialTarget[];
+  readonly timeout: number;
+  readonly timeLimit: number;
+  readonly callerId: string;
+  readonly hangupOnStar: boolean;
+  readonly record: DialRecord;
+}
+
+/**
+ * The legs of a `<Dial>`, one channel per target in order. The engine listens to each leg,
+ * bridges the first to answer with `bridge`, and ends the others with their `hangup`.
+ * A conference target reports `answered` as soon as it has joined the room.
+ */
+export interface DialSession {
+  readonly legs: readonly Channel[];
+  /** Connect the caller with the answered leg. */
+  bridge(index: number): Promise<void>;
+}
+
+/**
+ * One call leg on the media server. Every operation takes an `AbortSignal`: when it fires the
+ * driver stops the media at once and the promise settles (resolve or reject; the engine
+ * ignores the outcome of an aborted operation). Operations resolve when the media has ended.
+ *
+ * Drivers never call the handler synchronously from inside `originate`, `dial` or `listen`.
+ */
+export interface Channel {
+  /** The driver's own id for the channel (for logs). */
+  readonly id: string;
+  /** Set the handler for this channel's events (replaces any earlier one). */
+  listen(handler: ChannelHandler): void;
+  answer(signal: AbortSignal): Promise<void>;
+  say(request: SayRequest, signal: AbortSignal): Promise<void>;
+  play(request: PlayRequest, signal: AbortSignal): Promise<PlayOutcome>;
+  sendDigits(request: DigitsRequest, signal: AbortSignal): Promise<void>;
+  pause(request: PauseRequest, signal: AbortSignal): Promise<void>;
+  /** Start input collection (speech recognition when asked and available). Resolves at once. */
+  gather(request: GatherRequest, signal: AbortSignal): Promise<void>;
+  /** Start recording (after the beep when asked). Aborting discards the recording. */
+  record(request: RecordRequest, signal: AbortSignal): Promise<RecordingSession>;
+  /** Ring the targets in parallel. Aborting cancels every leg that is not bridged. */
+  dial(request: DialRequest, signal: AbortSignal): DialSession;
+  /** End the call (or cancel an outbound attempt that has not been answered). */
+  hangup(): Promise<void>;
+  /** Refuse an unanswered inbound call. */
+  reject(reason: 'rejected' | 'busy'): Promise<void>;
+}
+
+export interface OriginateRequest {
+  readonly callSid: string;
+  readonly to: string;
+  readonly from: string;
+  /** Seconds the engine will let it ring (the engine also enforces it). */
+  readonly timeout: number;
+  readonly detectVoicemail: boolean;
+}
+
+export interface DriverCapabilities {
+  /** The driver speaks SSML. */
+  readonly ssml: boolean;
+  /** The driver can recognise speech in `gather`. */
+  readonly speech: boolean;
+  /** The driver reports `detected` for outbound calls asked to detect voicemail. */
+  readonly voicemailDetection: boolean;
+}
+
+/** A media server. Inbound calls reach the engine as channels handed to `engine.inbound`. */
+export interface MediaDriver {
+  readonly capabilities: DriverCapabilities;
+  /** Place an outbound call; progress comes through the channel's handler. */
+  originate(request: OriginateRequest): Channel;
+}
+
+// ---------------------------------------------------------------------------------------
+// Ids, logging, messaging
+// ---------------------------------------------------------------------------------------
+
+/** Makes SIDs: a two-letter prefix and 32 hex characters (`CA…`, `RE…`, `SM…`). */
+export interface IdGenerator {
+  next(prefix: 'CA' | 'RE' | 'SM'): string;
+}
+
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface SmsRequest {
+  readonly to: string;
+  readonly from: string;
+  readonly body: string;
+  readonly statusCallback: string | null;
+  readonly callSid: string;
+  readonly smsSid: string;
+}
+
+/** The embedding server's way of sending a text message during a call (`<Sms>`). */
+export interface MessagingPort {
+  send(request: SmsRequest): Promise<{ readonly status: 'sent' | 'failed' }>;
+}

@@ -1,0 +1,47 @@
+/**
+ * The engine's timeline as the replay format defines it: every request to the application
+ * and every media operation, in issue order, each stamped with simulated seconds.
+ */
+
+export interface FetchEntry {
+  readonly kind: 'fetch';
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly at: number;
+}
+
+export interface CallbackEntry {
+  readonly kind: 'callback';
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly params: Readonly<Record<string, string>>;
+  readonly at: number;
+}
+
+/** `op` is one of answer say play digits pause gather record dial hangup reject; its fields follow. */
+export interface MediaEntry {
+  readonly kind: 'media';
+  readonly op:
+    | 'answer'
+    | 'say'
+    | 'play'
+    | 'digits'
+    | 'pause'
+    | 'gather'
+    | 'record'
+    | 'dial'
+    | 'hangup'
+    | 'reject';
+  readonly at: number;
+  readonly [field: string]: unknown;
+}
+
+export type TimelineEntry = FetchEntry | CallbackEntry | MediaEntry;
+
+/** A whole recorded call: its timeline and how it ended. */
+export interface CallOutcome {
+  readonly timeline: readonly TimelineEntry[];
+  /** null when creation was refused. */
+  readonly final: { readonly status: string; readonly duration: number } | null;
+}
