@@ -6,6 +6,13 @@
 export { createSimulatedClock, type SimulatedClock } from './clock/simulatedClock.js';
 export { systemClock } from './clock/systemClock.js';
 export type * from './document/ast.js';
+export {
+  type ContentDecision,
+  classifyContent,
+  type ParseOptions,
+  parseDocument,
+  serializeDocument,
+} from './document/index.js';
 export type * from './engine/types.js';
 export {
   ERROR_CODES,
