@@ -44,6 +44,7 @@ switch (task) {
   case 'build':
     break;
   case 'test':
+    step('typecheck tests (tsc)', bin('tsc'), ['-p', 'tsconfig.test.json']);
     step('lint (biome)', bin('biome'), ['ci', '.']);
     step('test (vitest)', bin('vitest'), ['run', ...rest]);
     break;

@@ -1,0 +1,10 @@
+import { XMLParser, XMLValidator } from '../node_modules/fast-xml-parser/src/fxp.js';
+const p = new XMLParser({preserveOrder:true, parseTagValue:false, parseAttributeValue:false, ignoreAttributes:false, attributeNamePrefix:'', processEntities:false, htmlEntities:false, trimValues:false, captureMetaData:true});
+const x = `<?xml version="1.0"?>\n<Response>\n <Say voice="woman" loop="2">Hi &amp; <break time="1s"/> there</Say><Gather><![CDATA[x<y]]></Gather><!-- c --><Dial>+1555</Dial></Response>`;
+console.log(JSON.stringify(p.parse(x), null, 1));
+const r = p.parse(x); console.log(r[1].Response[1][XMLParser.getMetaDataSymbol()]);
+console.log(XMLValidator.validate('<Response><Say></Response>'));
+console.log(XMLValidator.validate('<Response a=b></Response>'));
+console.log(XMLValidator.validate('<Response>& x</Response>'));
+console.log(XMLValidator.validate('<Response>&foo;</Response>'));
+console.log(XMLValidator.validate('<!DOCTYPE x [<!ENTITY a "b">]><Response>&a;</Response>'));
