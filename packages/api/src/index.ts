@@ -1,1 +1,10 @@
-export const placeholder = 1;
+/**
+ * @rcml/api: the Calls REST API (create, list, fetch, modify calls) as a `node:http` request
+ * handler and a ready server, speaking the HTTP that existing TwiML REST clients speak.
+ */
+export type { AccountLookup } from './auth.js';
+export { type CallsApiOptions, createCallsApiHandler } from './createCallsApiHandler.js';
+export { type CallsApiServer, createCallsApiServer, type ListenOptions } from './createCallsApiServer.js';
+export type { ErrorBody, Format } from './render.js';
+export { type CallListResource, type CallResource, rfc2822 } from './representation.js';
+export { API_VERSIONS, type ApiVersion } from './routes.js';

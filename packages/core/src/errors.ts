@@ -7,9 +7,13 @@ export const ERROR_CODES = {
   // Calls API (REST-compatible codes)
   20001: 'invalid parameter',
   20003: 'authentication required',
+  20004: 'method not allowed',
   20404: 'resource not found',
   20409: 'conflicting parameters',
+  20413: 'request body too large',
+  20415: 'unsupported content type',
   20429: 'too many requests (engine limit reached)',
+  20500: 'internal server error',
   20503: 'engine is shutting down',
   21220: 'call is not in a state that can be changed',
   // Fetching documents (spec section 7)
@@ -42,6 +46,7 @@ export const ERROR_CODES = {
   14101: 'callback dropped (queue full or shutdown deadline passed)',
   14102: 'callback delivery failed after its retries',
   14103: 'media driver operation failed',
+  14104: 'messaging port failed (<Sms> reported failed)',
 } as const;
 
 /** A stable numeric error code. */

@@ -3,6 +3,9 @@
  * registry, and the ports through which everything nondeterministic comes in.
  */
 
+export { type CallLifecycleEvent, callLifecycle } from './call/machine.js';
+// The call engine (call/, verbs/, engine/, fetch/, callbacks/).
+export { rfc2822 } from './callbacks/timestamp.js';
 export { createSimulatedClock, type SimulatedClock } from './clock/simulatedClock.js';
 export { systemClock } from './clock/systemClock.js';
 export type * from './document/ast.js';
@@ -12,7 +15,10 @@ export {
   type ParseOptions,
   parseDocument,
   serializeDocument,
+  XML_PARSER_OPTIONS,
 } from './document/index.js';
+export { createEngine, DEFAULT_LIMITS } from './engine/createEngine.js';
+export { createClockSeededIds, createSequentialIds } from './engine/ids.js';
 export type * from './engine/types.js';
 export {
   ERROR_CODES,

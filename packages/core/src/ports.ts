@@ -212,6 +212,13 @@ export interface Channel {
   dial(request: DialRequest, signal: AbortSignal): DialSession;
   /** End the call (or cancel an outbound attempt that has not been answered). */
   hangup(): Promise<void>;
+  /**
+   * Cancel an outbound attempt or a `<Dial>` leg that has not been answered. Optional: the
+   * engine uses it when present so that a cancel is never mistaken for a `hangup` media
+   * operation (the replay timeline records `hangup` only when the engine ends a call itself);
+   * without it the engine falls back to `hangup`.
+   */
+  cancel?(): Promise<void>;
   /** Refuse an unanswered inbound call. */
   reject(reason: 'rejected' | 'busy'): Promise<void>;
 }

@@ -1,1 +1,28 @@
-export const placeholder = 1;
+/**
+ * @rcml/driver: the simulated media driver (replay timing model, scripted or live far end).
+ * The conformance suite every driver runs is at `@rcml/driver/conformance`.
+ */
+export {
+  DRIVER_PRIORITY,
+  LIVE_CHANGE_PRIORITY,
+  SCRIPT_PRIORITY,
+} from './scheduler.js';
+export { type EndedBy, SimChannel, type SimChannelState } from './simChannel.js';
+export {
+  createSimulatedDriver,
+  type DialedScript,
+  type PartyScript,
+  type ScriptAction,
+  type SimulatedCall,
+  type SimulatedDriver,
+  type SimulatedDriverOptions,
+  type SimulatedFarEnd,
+} from './simulatedDriver.js';
+export {
+  DEFAULT_TIMING,
+  digitsDuration,
+  type MediaTiming,
+  playDuration,
+  resolveTiming,
+  sayDuration,
+} from './timing.js';

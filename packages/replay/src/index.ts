@@ -1,3 +1,19 @@
-/** @rcml/replay: run replay scenarios and compare timelines. */
+/**
+ * @rcml/replay: run replay scenarios (`shared/spec/replay-format.md`) on the engine with the
+ * simulated driver, clock and application, and compare the timelines.
+ */
+export { createSimulatedApp, type SimulatedApp, withoutQuery } from './app.js';
+export { checkInvariants, isFinalStatus, type Leftovers } from './invariants.js';
+export { type LoadedScenario, loadScenarios, parseScenario } from './load.js';
+export { type Difference, entryMismatch, firstDifference, type MatchResult, matchScenario } from './match.js';
+export { actualExpect, formatFailure, formatResultLine, formatSummary, withActualExpect } from './print.js';
+export { createTimelineRecorder, type TimelineRecorder } from './recorder.js';
+export {
+  DEFAULT_EPOCH,
+  type RunOptions,
+  type RunResult,
+  runScenario,
+} from './runScenario.js';
 export type * from './scenario.js';
 export type * from './timeline.js';
+export { validateScenario } from './validate.js';

@@ -1,1 +1,11 @@
-export const placeholder = 1;
+/**
+ * @rcml/webhook: the engine's HTTP over undici. One hop per request (the engine follows
+ * redirects, times fetches and retries callbacks), per-origin isolation of callbacks,
+ * request signing compatible with `X-Twilio-Signature`, and an optional SSRF guard.
+ */
+
+export type { DrainResult } from './callbackQueue.js';
+export { createHttpTransport, type HttpTransport } from './createHttpTransport.js';
+export type { HttpTransportOptions } from './options.js';
+export { computeSignature, DEFAULT_SIGNATURE_HEADER, validateSignature } from './signature.js';
+export type { LookupFunction, SsrfGuardOptions } from './ssrf.js';

@@ -1,10 +1,89 @@
+/**
+ * `rcml replay <files or folders> [--json] [--write]`: run replay scenarios and compare what
+ * the engine did with what each expects. Prints one line per scenario, the details of each
+ * failure, and `N passed, M failed` last; exits 1 when anything failed or could not be read.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import {
+  formatFailure,
+  formatResultLine,
+  formatSummary,
+  loadScenarios,
+  matchScenario,
+  runScenario,
+  withActualExpect,
+} from '@rcml/replay';
 import type { Command } from '../io.js';
 
-/** `rcml replay` (being written; the owner replaces this file). */
+const USAGE = `usage: rcml replay <files or folders>... [--json] [--write]
+
+  --json   print the results (each with its actual timeline) as JSON
+  --write  fill in each scenario's expect.timeline and expect.final from the actual run
+           (for authoring new scenarios only: check what it wrote before you keep it)
+`;
+
 export const command: Command = {
-  summary: 'replay',
-  async run(_args, io) {
-    io.stderr.write('rcml replay: not available yet\n');
-    return 2;
+  summary: 'run replay scenarios (files or folders) and compare timelines',
+  async run(args, io) {
+    const json = args.includes('--json');
+    const write = args.includes('--write');
+    const unknown = args.filter((a) => a.startsWith('-') && a !== '--json' && a !== '--write');
+    const paths = args.filter((a) => !a.startsWith('-'));
+    if (args.includes('--help') || args.includes('-h')) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    if (unknown.length > 0 || paths.length === 0) {
+      io.stderr.write(`${unknown.length > 0 ? `rcml replay: unknown option ${unknown[0]}\n` : ''}${USAGE}`);
+      return 2;
+    }
+    const loaded = await loadScenarios(paths.map((p) => resolve(io.cwd, p)));
+    const results: unknown[] = [];
+    let passed = 0;
+    let failed = 0;
+    for (const item of loaded) {
+      if (item.scenario === undefined) {
+        failed++;
+        if (json) results.push({ file: item.file, ok: false, error: item.error });
+        else io.stdout.write(`FAIL ${item.file}\n  ${item.error}\n`);
+        continue;
+      }
+      let result: Awaited<ReturnType<typeof runScenario>>;
+      try {
+        result = await runScenario(item.scenario);
+      } catch (error) {
+        // The engine itself threw (not a mismatch): report it as this scenario's failure.
+        failed++;
+        const message = `${item.file}: the run stopped: ${error instanceof Error ? error.message : String(error)}`;
+        if (json) results.push({ file: item.file, name: item.scenario.name, ok: false, error: message });
+        else io.stdout.write(`${formatResultLine(item.scenario.name, false)}\n  ${message}\n`);
+        continue;
+      }
+      if (write) {
+        await writeFile(item.file, `${JSON.stringify(withActualExpect(item.scenario, result), null, 2)}\n`);
+      }
+      const match = matchScenario(write ? withActualExpect(item.scenario, result) : item.scenario, result);
+      if (match.ok) passed++;
+      else failed++;
+      if (json) {
+        results.push({
+          file: item.file,
+          name: item.scenario.name,
+          ok: match.ok,
+          problems: match.problems,
+          ...(match.firstDifference === undefined ? {} : { firstDifference: match.firstDifference }),
+          ...(result.createError === undefined ? {} : { createError: result.createError }),
+          timeline: result.outcome.timeline,
+          final: result.outcome.final,
+        });
+        continue;
+      }
+      io.stdout.write(`${formatResultLine(item.scenario.name, match.ok)}${write ? '  (written)' : ''}\n`);
+      if (!match.ok) io.stdout.write(`  file: ${item.file}\n${formatFailure(result, match)}`);
+    }
+    if (json) io.stdout.write(`${JSON.stringify({ passed, failed, results }, null, 2)}\n`);
+    else io.stdout.write(`${formatSummary(passed, failed)}\n`);
+    return failed > 0 ? 1 : 0;
   },
 };

@@ -79,7 +79,10 @@ export interface EngineOptions {
   readonly http: HttpPort;
   /** Default: the system clock. */
   readonly clock?: Clock;
-  /** Default: random SIDs. */
+  /**
+   * Default: a counter seeded from the clock (unique per engine; see `createClockSeededIds`).
+   * Replays use `createSequentialIds()`.
+   */
   readonly ids?: IdGenerator;
   /** Default: silent. */
   readonly logger?: Logger;
@@ -93,6 +96,8 @@ export interface EngineOptions {
   readonly fetchTimeoutMs?: number;
   readonly callbackRetry?: RetryPolicy;
   readonly limits?: Partial<EngineLimits>;
+  /** Finished calls kept for `get` and `list` (default 10,000; the oldest are forgotten). */
+  readonly retainFinishedCalls?: number;
 }
 
 /** Who a call belongs to; `create` and `inbound` accept it to serve several accounts. */

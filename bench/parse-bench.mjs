@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Standalone parse benchmark (not part of the test command):
+//   node --conditions=@rcml/source --import tsx bench/parse-bench.mjs [--quick]
+// Prints the validated/raw throughput ratios (median, min, max over alternating rounds) and
+// the document sizes.
+import { LARGE_DOCUMENT, REALISTIC_DOCUMENT, runParseBench, SMALL_DOCUMENT } from './src/parse.ts';
+
+const quick = process.argv.includes('--quick');
+const bytes = (s) => Buffer.byteLength(s, 'utf8');
+console.log(
+  `sizes: small ${bytes(SMALL_DOCUMENT)} B, realistic ${bytes(REALISTIC_DOCUMENT)} B, large ${bytes(LARGE_DOCUMENT)} B`,
+);
+const result = await runParseBench({ quick });
+for (const [name, r] of Object.entries(result)) {
+  console.log(
+    `${name.padEnd(10)} ratio median ${r.ratio.median}  min ${r.ratio.min}  max ${r.ratio.max}  (${r.rounds} rounds)`,
+  );
+}

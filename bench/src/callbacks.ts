@@ -1,0 +1,304 @@
+/**
+ * Status-callback delivery benchmark (issue 4). Three measurements in one run, the receiving
+ * application in a separate process on 127.0.0.1:
+ *
+ * 1. Throughput ratio: the same callback bodies at the same concurrency, delivered through
+ *    `@rcml/webhook`'s transport behind a per-call ordered sender (the engine's dispatcher
+ *    semantics), against raw undici `Pool.request`s; rounds alternate, one ratio per pair.
+ * 2. Faults: 1% of requests answered 500 and 1% answered after two seconds; the receiver
+ *    counts SequenceNumber ordering violations and the benchmark counts lost callbacks.
+ * 3. Isolation: two sending engines (processes) run side by side with the same traffic, one
+ *    of them with a destination that answers after two seconds (alternating each round); the
+ *    p99 lag (issue → arrival) of their other destinations is compared, median of the rounds.
+ *    Running both at once makes whatever else the machine does hit both alike.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { createHttpTransport, type HttpTransport } from '@rcml/webhook';
+import { Pool } from 'undici';
+import { LAG_WORKER_FLAG, type LagLoad, type LagWorkerCommand } from './callbackLagWorker.js';
+import { ACCOUNT, callbackParams, PER_CALL, sidOf } from './callbackParams.js';
+import {
+  type Faults,
+  RECEIVER_FLAG,
+  type ReceiverCommand,
+  type ReceiverReply,
+  type ReceiverStats,
+} from './callbackReceiver.js';
+import { OrderedSender } from './orderedSender.js';
+import { alternate, median, percentile, type RatioSummary, round3, summarize } from './stats.js';
+
+export interface CallbackBenchOptions {
+  /** A shorter run (CI, smoke checks). */
+  readonly quick?: boolean;
+}
+
+export interface CallbackBenchResult {
+  /** Transport throughput / raw undici throughput, per alternating round pair. */
+  readonly ratio: { readonly median: number; readonly min: number; readonly max: number };
+  /** SequenceNumber arriving before its predecessor was accepted, in the fault round. */
+  readonly orderingViolations: number;
+  /** Callbacks never accepted by the receiver in the fault round. */
+  readonly lost: number;
+  /** Median over rounds of the other destinations' p99 lag with a slow destination vs without, in %. */
+  readonly slowDestinationP99LagIncreasePct: number;
+  /** Throughput round pairs. */
+  readonly rounds: number;
+  readonly detail: {
+    readonly callbacksPerRound: number;
+    readonly concurrency: number;
+    readonly faultRound: {
+      readonly callbacks: number;
+      readonly requests: number;
+      readonly duplicates: number;
+      readonly gaveUp: number;
+      readonly dropped: number;
+    };
+    readonly p99LagMs: { readonly withoutSlow: readonly number[]; readonly withSlow: readonly number[] };
+    /** Median CPU time (µs) of the sending process per callback, in the throughput rounds. */
+    readonly cpuMicrosPerCallback: { readonly transport: number; readonly raw: number };
+    readonly ratioSummary: RatioSummary;
+  };
+}
+
+/** Forks a sibling module of this one (under tsx the `.ts` source, built the `.js`). */
+function forkSibling(name: string, flag: string): ChildProcess {
+  const path = fileURLToPath(import.meta.url).replace(/callbacks\.(ts|js)$/, `${name}.$1`);
+  return fork(path, [flag], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+/** The receiver process and a typed request/reply channel to it. */
+class Receiver {
+  readonly #child: ChildProcess;
+  readonly #waiting: Array<(reply: ReceiverReply) => void> = [];
+
+  constructor() {
+    this.#child = forkSibling('callbackReceiver', RECEIVER_FLAG);
+    this.#child.on('message', (reply: ReceiverReply) => this.#waiting.shift()?.(reply));
+  }
+
+  ask(command: ReceiverCommand): Promise<ReceiverReply> {
+    return new Promise((resolve) => {
+      this.#waiting.push(resolve);
+      this.#child.send(command);
+    });
+  }
+
+  async stats(): Promise<ReceiverStats> {
+    const reply = await this.ask({ type: 'stats' });
+    if (reply.type !== 'stats') throw new Error('receiver answered out of turn');
+    return reply.stats;
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#child.once('exit', () => resolve());
+      this.#child.send({ type: 'stop' } satisfies ReceiverCommand);
+    });
+  }
+}
+
+/** A sending engine in its own process (see `callbackLagWorker.ts`). */
+class LagWorker {
+  readonly #child = forkSibling('callbackLagWorker', LAG_WORKER_FLAG);
+
+  run(load: LagLoad): Promise<void> {
+    return new Promise((resolve) => {
+      this.#child.once('message', () => resolve());
+      this.#child.send({ type: 'run', ...load } satisfies LagWorkerCommand);
+    });
+  }
+
+  stop(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#child.once('exit', () => resolve());
+      this.#child.send({ type: 'stop' } satisfies LagWorkerCommand);
+    });
+  }
+}
+
+const NO_FAULTS: Faults = { errorRate: 0, delayRate: 0, delayMs: 0, seed: 1 };
+
+/** Runs `lanes` workers over `calls` call indexes. */
+async function inLanes(lanes: number, calls: number, work: (index: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: lanes }, async () => {
+      while (next < calls) await work(next++);
+    }),
+  );
+}
+
+/** Callbacks per second through the transport behind the ordered sender. */
+async function transportRound(
+  transport: HttpTransport,
+  url: string,
+  calls: number,
+  lanes: number,
+  round: number,
+): Promise<number> {
+  const stop = new AbortController();
+  const sender = new OrderedSender({ http: transport, accountSid: ACCOUNT, signal: stop.signal });
+  const started = performance.now();
+  await inLanes(lanes, calls, async (index) => {
+    const sid = sidOf(round, index);
+    for (let seq = 0; seq < PER_CALL; seq++) sender.enqueue(sid, url, callbackParams(sid, seq));
+    await sender.whenIdle(sid);
+  });
+  return (calls * PER_CALL) / ((performance.now() - started) / 1000);
+}
+
+/** Callbacks per second with raw undici requests of the same bodies, same concurrency. */
+async function rawRound(pool: Pool, calls: number, lanes: number, round: number): Promise<number> {
+  const started = performance.now();
+  await inLanes(lanes, calls, async (index) => {
+    const sid = sidOf(round, index);
+    for (let seq = 0; seq < PER_CALL; seq++) {
+      const response = await pool.request({
+        path: '/cb',
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
+          'user-agent': 'rcml-engine/0.1 (+@rcml/webhook)',
+          'x-rcml-call-sid': sid,
+        },
+        body: new URLSearchParams(callbackParams(sid, seq)).toString(),
+      });
+      await response.body.dump();
+    }
+  });
+  return (calls * PER_CALL) / ((performance.now() - started) / 1000);
+}
+
+/** Every call's callbacks accepted? Counts the ones that never were. */
+function countLost(stats: ReceiverStats, round: number, calls: number): number {
+  let lost = 0;
+  for (let i = 0; i < calls; i++) lost += PER_CALL - (stats.acceptedPerCall[sidOf(round, i)] ?? 0);
+  return lost;
+}
+
+/** Runs the benchmark; see the module comment. */
+export async function runCallbackBench(options: CallbackBenchOptions = {}): Promise<CallbackBenchResult> {
+  const quick = options.quick ?? false;
+  // Many short alternating rounds: drift on a shared machine falls on both sides.
+  const pairs = quick ? 9 : 21;
+  const calls = quick ? 500 : 1000;
+  const concurrency = 32;
+  const faultCalls = quick ? 1500 : 5000;
+  const lagPairs = quick ? 5 : 15;
+  const normalDestinations = 4;
+
+  const receiver = new Receiver();
+  const ready = await receiver.ask({ type: 'start', destinations: 10 });
+  if (ready.type !== 'ready') throw new Error('receiver did not start');
+  const origins = ready.ports.map((port) => `http://127.0.0.1:${port}`);
+  const transport = createHttpTransport({ callbackConcurrency: concurrency, callbackQueueLimit: 100_000 });
+  const pool = new Pool(origins[0]!, { connections: concurrency });
+  try {
+    // 1. Throughput, alternating.
+    let round = 0;
+    // Sender-process CPU per callback, per side: steadier than throughput on a busy machine.
+    const cpu = { transport: [] as number[], raw: [] as number[] };
+    const measure = async (side: keyof typeof cpu, fn: () => Promise<number>): Promise<number> => {
+      await receiver.ask({ type: 'round', faults: NO_FAULTS, slow: [], slowDelayMs: 0 });
+      const before = process.cpuUsage();
+      const rate = await fn();
+      const used = process.cpuUsage(before);
+      cpu[side].push((used.user + used.system) / (calls * PER_CALL));
+      return rate;
+    };
+    // Warm both paths (connections, JIT) before measuring.
+    await transportRound(transport, `${origins[0]}/cb`, 300, concurrency, round++);
+    await rawRound(pool, 300, concurrency, round++);
+    const ratios = await alternate(
+      pairs,
+      () =>
+        measure('transport', () =>
+          transportRound(transport, `${origins[0]}/cb`, calls, concurrency, round++),
+        ),
+      () => measure('raw', () => rawRound(pool, calls, concurrency, round++)),
+    );
+
+    // 2. Faults: 1% 500s, 1% two-second delays.
+    const faultRoundId = round++;
+    await receiver.ask({
+      type: 'round',
+      faults: { errorRate: 0.01, delayRate: 0.01, delayMs: 2000, seed: 42 },
+      slow: [],
+      slowDelayMs: 0,
+    });
+    const stop = new AbortController();
+    const sender = new OrderedSender({ http: transport, accountSid: ACCOUNT, signal: stop.signal });
+    await inLanes(concurrency * 4, faultCalls, async (index) => {
+      const sid = sidOf(faultRoundId, index);
+      for (let seq = 0; seq < PER_CALL; seq++)
+        sender.enqueue(sid, `${origins[0]}/cb`, callbackParams(sid, seq));
+      await sender.whenIdle(sid);
+    });
+    const faultStats = await receiver.stats();
+    const lost = countLost(faultStats, faultRoundId, faultCalls);
+
+    // 3. A slow destination's effect on the others' p99 lag. Two sending engines run at the same
+    // time against destinations 0-4 and 5-9; in each round one of them has its extra destination
+    // (4 or 9) answer after two seconds, alternating. Both carry the same traffic, so the
+    // difference between their other destinations' p99 lag is the slow destination's effect.
+    const workers = [new LagWorker(), new LagWorker()] as const;
+    const lagOf = (stats: ReceiverStats, side: number): number =>
+      percentile(stats.lags.slice(side * 5, side * 5 + normalDestinations).flat(), 99);
+    const withoutSlow: number[] = [];
+    const withSlow: number[] = [];
+    const load = (side: number, round: number, durationMs: number): LagLoad => ({
+      urls: origins.slice(side * 5, side * 5 + 5).map((o) => `${o}/cb`),
+      callsPerSecondPerDestination: 40,
+      durationMs,
+      gapMs: 50,
+      round,
+    });
+    try {
+      // Warm-up (module loading, JIT, connections), not measured.
+      await receiver.ask({ type: 'round', faults: NO_FAULTS, slow: [], slowDelayMs: 0 });
+      await Promise.all(workers.map((worker, side) => worker.run(load(side, 999_000 + side, 1000))));
+      for (let i = 0; i < lagPairs; i++) {
+        const slowSide = i % 2;
+        await receiver.ask({ type: 'round', faults: NO_FAULTS, slow: [slowSide * 5 + 4], slowDelayMs: 2000 });
+        const durationMs = quick ? 1000 : 2000;
+        await Promise.all(
+          workers.map((worker, side) => worker.run(load(side, 1000 + i * 2 + side, durationMs))),
+        );
+        const stats = await receiver.stats();
+        withSlow.push(lagOf(stats, slowSide));
+        withoutSlow.push(lagOf(stats, 1 - slowSide));
+      }
+    } finally {
+      await Promise.all(workers.map((worker) => worker.stop()));
+    }
+    const increases = withoutSlow.map((base, i) => ((withSlow[i]! - base) / base) * 100);
+
+    const ratioSummary = summarize(ratios);
+    return {
+      ratio: { median: ratioSummary.median, min: ratioSummary.min, max: ratioSummary.max },
+      orderingViolations: faultStats.orderingViolations,
+      lost,
+      slowDestinationP99LagIncreasePct: round3(median(increases)),
+      rounds: pairs,
+      detail: {
+        callbacksPerRound: calls * PER_CALL,
+        concurrency,
+        faultRound: {
+          callbacks: faultCalls * PER_CALL,
+          requests: faultStats.requests,
+          duplicates: faultStats.duplicates,
+          gaveUp: sender.counters.gaveUp,
+          dropped: sender.counters.dropped,
+        },
+        p99LagMs: { withoutSlow: withoutSlow.map(round3), withSlow: withSlow.map(round3) },
+        cpuMicrosPerCallback: { transport: round3(median(cpu.transport)), raw: round3(median(cpu.raw)) },
+        ratioSummary,
+      },
+    };
+  } finally {
+    await pool.close();
+    await transport.close();
+    await receiver.stop();
+  }
+}

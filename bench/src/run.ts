@@ -1,0 +1,130 @@
+/**
+ * The benchmark runner: `pnpm bench [--quick] [--json] [--only b1,b3] [--readme]`.
+ * Full by default; `--quick` takes about a minute. `--json` writes `bench/results.json`
+ * (with `--only`, the sections measured replace those in the existing file). `--readme`
+ * regenerates the README's results table from `bench/results.json` (alone: without measuring).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startAppServer } from './appServer.js';
+import { runB1 } from './b1.js';
+import { runB2 } from './b2.js';
+import { runB3, runB4 } from './external.js';
+import { machineInfo } from './machine.js';
+import { updateReadme } from './readmeTable.js';
+import type { Results } from './results.js';
+
+const MEASURES = ['b1', 'b2', 'b3', 'b4'] as const;
+type Measure = (typeof MEASURES)[number];
+
+interface Args {
+  readonly quick: boolean;
+  readonly json: boolean;
+  readonly readme: boolean;
+  readonly only: ReadonlySet<Measure>;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let quick = false;
+  let json = false;
+  let readme = false;
+  let only: Set<Measure> | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--json') json = true;
+    else if (arg === '--readme') readme = true;
+    else if (arg === '--only' || arg.startsWith('--only=')) {
+      const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
+      only = new Set();
+      for (const name of (value ?? '').split(',').map((s) => s.trim().toLowerCase())) {
+        if (!(MEASURES as readonly string[]).includes(name)) usage(`unknown measure "${name}"`);
+        only.add(name as Measure);
+      }
+    } else usage(`unknown argument "${arg}"`);
+  }
+  // `--readme` alone renders the table from the existing results without measuring.
+  const measureNothing = readme && !json && !quick && only === null;
+  return { quick, json, readme, only: measureNothing ? new Set() : (only ?? new Set(MEASURES)) };
+}
+
+function usage(problem: string): never {
+  process.stderr.write(`${problem}\nusage: pnpm bench [--quick] [--json] [--only b1,b2,b3,b4] [--readme]\n`);
+  process.exit(2);
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const resultsPath = join(root, 'bench', 'results.json');
+  const started = performance.now();
+  const machine = machineInfo(new Date());
+  const sections: { -readonly [K in keyof Results]?: Results[K] } = {};
+  if (args.only.size > 0) {
+    log(
+      `rcml bench (${args.quick ? 'quick' : 'full'}): ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}`,
+    );
+  }
+  const quick = args.quick;
+  if (args.only.has('b1')) {
+    log('B1 call throughput');
+    const server = await startAppServer();
+    try {
+      sections.b1 = await runB1(
+        {
+          origin: server.origin,
+          concurrency: 50,
+          rounds: quick ? 5 : 9,
+          roundMs: quick ? 500 : 2_000,
+          warmupMs: quick ? 500 : 1_500,
+        },
+        log,
+      );
+    } finally {
+      await server.close();
+    }
+  }
+  if (args.only.has('b2')) {
+    log('B2 memory');
+    sections.b2 = await runB2({ calls: quick ? 3_000 : 10_000, churnMs: quick ? 3_000 : 10_000 }, log);
+  }
+  if (args.only.has('b3')) {
+    log('B3 parsing');
+    sections.b3 = await runB3(quick, log);
+  }
+  if (args.only.has('b4')) {
+    log('B4 callbacks');
+    sections.b4 = await runB4(quick, log);
+  }
+  if (args.only.size > 0) {
+    const seconds = Math.round((performance.now() - started) / 100) / 10;
+    log(`done in ${seconds} s`);
+    const measured = { mode: quick ? 'quick' : 'full', seconds, machine, ...sections } as const;
+    process.stdout.write(`${JSON.stringify(measured, null, 2)}\n`);
+    if (args.json) {
+      const previous: Partial<Results> =
+        existsSync(resultsPath) && args.only.size < MEASURES.length
+          ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Partial<Results>)
+          : {};
+      writeFileSync(resultsPath, `${JSON.stringify({ ...previous, ...measured }, null, 2)}\n`);
+      log(`wrote ${resultsPath}`);
+    }
+  }
+  if (args.readme) {
+    updateReadme(resultsPath, join(root, 'README.md'));
+    log('updated the results table in README.md');
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

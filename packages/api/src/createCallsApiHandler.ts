@@ -1,0 +1,227 @@
+/**
+ * The Calls REST API as a framework-neutral `node:http` request handler: create, list, fetch
+ * and modify calls of the engine, with Basic auth per account, JSON or XML answers, and
+ * errors that name the parameter at fault. No input can make it throw: every failure is an
+ * error answer.
+ */
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { type CallRecord, type CallStatus, type Engine, type ListFilter, RcmlError } from '@rcml/core';
+import { type AccountLookup, authenticate } from './auth.js';
+import { parseBody, parseForm, readBody } from './body.js';
+import { toErrorBody } from './errors.js';
+import { type Format, negotiate, renderCall, renderCallList, renderError, send } from './render.js';
+import { toCallListResource, toCallResource } from './representation.js';
+import { matchRoute, pathSuffix, type RouteMatch } from './routes.js';
+
+/** Options of {@link createCallsApiHandler}. */
+export interface CallsApiOptions {
+  readonly engine: Engine;
+  /** The auth token of an account, or undefined when the account is unknown. */
+  readonly accounts: AccountLookup;
+  /**
+   * Where the API is mounted, e.g. `http://pbx.example/telephony`: its path is stripped from
+   * requests and prefixed to every URI in answers. Default: the root.
+   */
+  readonly baseUrl?: string;
+  /** Largest request body accepted (default 65,536 bytes); larger ones get 413. */
+  readonly maxBodyBytes?: number;
+  /** Told about internal errors (500), which answers never detail. */
+  readonly onError?: (error: unknown) => void;
+  /**
+   * After `Status=completed|canceled`, how long to wait (ms, real time) for the engine to
+   * report the final status before answering, so the answer shows it (default 5,000).
+   */
+  readonly settleMs?: number;
+}
+
+const FINAL = new Set<CallStatus>(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+/**
+ * Ending a call runs through the media driver (the hang-up is asynchronous); clients expect
+ * the answer to a `Status` change to show the final status, so wait for it, within bounds.
+ */
+function settled(engine: Engine, callSid: string, ms: number): Promise<CallRecord | undefined> {
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stop: () => void = () => {};
+    const done = () => {
+      if (timer !== undefined) clearTimeout(timer);
+      stop();
+      resolve(engine.get(callSid));
+    };
+    const current = engine.get(callSid);
+    if (current === undefined || FINAL.has(current.status) || ms <= 0) {
+      resolve(current);
+      return;
+    }
+    stop = engine.subscribe((event) => {
+      if (event.type === 'status' && event.callSid === callSid && FINAL.has(event.status)) done();
+    });
+    timer = setTimeout(done, ms);
+  });
+}
+
+const STATUSES: readonly CallStatus[] = [
+  'queued',
+  'initiated',
+  'ringing',
+  'in-progress',
+  'completed',
+  'busy',
+  'failed',
+  'no-answer',
+  'canceled',
+];
+const REALM = 'Basic realm="RCML Calls API"';
+
+function mountPath(baseUrl: string | undefined): string {
+  if (baseUrl === undefined) return '';
+  const path = new URL(baseUrl, 'http://localhost').pathname.replace(/\/+$/, '');
+  return path === '/' ? '' : path;
+}
+
+function wholeNumber(
+  params: Readonly<Record<string, string>>,
+  name: string,
+  fallback: number,
+  max: number,
+): number {
+  const raw = params[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d{1,9}$/.test(raw) || Number(raw) > max) {
+    throw new RcmlError(20001, `${name} must be a whole number from 0 to ${max}, got "${raw.slice(0, 40)}"`, {
+      field: name,
+    });
+  }
+  return Number(raw);
+}
+
+function listFilter(route: RouteMatch, query: Readonly<Record<string, string>>): ListFilter {
+  const status = query.Status;
+  if (status !== undefined && status !== '' && !(STATUSES as readonly string[]).includes(status)) {
+    throw new RcmlError(20001, `Status must be one of ${STATUSES.join(', ')}, got "${status.slice(0, 40)}"`, {
+      field: 'Status',
+    });
+  }
+  const pageSize = wholeNumber(query, 'PageSize', 50, 1000);
+  if (pageSize < 1) throw new RcmlError(20001, 'PageSize must be at least 1', { field: 'PageSize' });
+  const optional = (name: string) =>
+    query[name] === undefined || query[name] === '' ? undefined : query[name];
+  const to = optional('To');
+  const from = optional('From');
+  const parent = optional('ParentCallSid');
+  return {
+    accountSid: route.accountSid,
+    pageSize,
+    page: wholeNumber(query, 'Page', 0, 1_000_000),
+    ...(to === undefined ? {} : { to }),
+    ...(from === undefined ? {} : { from }),
+    ...(parent === undefined ? {} : { parentCallSid: parent }),
+    ...(status === undefined || status === '' ? {} : { status: status as CallStatus }),
+  };
+}
+
+/** Create the request handler. Mount it on any `node:http` server (or a framework). */
+export function createCallsApiHandler(options: CallsApiOptions): RequestListener {
+  const { engine, accounts } = options;
+  const maxBodyBytes = options.maxBodyBytes ?? 65_536;
+  const settleMs = options.settleMs ?? 5000;
+  const mount = mountPath(options.baseUrl);
+
+  function ownCall(route: RouteMatch, callSid: string): CallRecord {
+    const call = engine.get(callSid);
+    // Another account's call is indistinguishable from a missing one.
+    if (call === undefined || call.accountSid !== route.accountSid) {
+      throw new RcmlError(20404, `call ${callSid} was not found`, { field: 'CallSid' });
+    }
+    return call;
+  }
+
+  async function serve(
+    req: IncomingMessage,
+    res: ServerResponse,
+    format: Format,
+    route: RouteMatch,
+    query: string,
+  ) {
+    const root = `${mount}/${route.version}`;
+    const suffix = route.suffix === '.json' ? '.json' : '';
+    const one = (call: CallRecord, status = 200) =>
+      send(res, status, format, renderCall(toCallResource(call, root, suffix), format));
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'POST') {
+      req.resume();
+      throw new RcmlError(20004, `method ${method.slice(0, 20)} is not allowed here: use GET or POST`);
+    }
+    if (method === 'GET') {
+      req.resume();
+      if (route.callSid !== undefined) return one(ownCall(route, route.callSid));
+      const params = parseForm(query);
+      const filter = listFilter(route, params);
+      const page = engine.list(filter);
+      const filters: Record<string, string> = {};
+      for (const name of ['To', 'From', 'Status', 'ParentCallSid']) {
+        const value = params[name];
+        if (value !== undefined && value !== '') filters[name] = value;
+      }
+      const list = toCallListResource(page, {
+        root,
+        accountSid: route.accountSid,
+        suffix,
+        filters,
+      });
+      return send(res, 200, format, renderCallList(list, format));
+    }
+    const params = parseBody(await readBody(req, maxBodyBytes), req.headers['content-type']);
+    if (route.callSid === undefined) {
+      return one(engine.create(params, { accountSid: route.accountSid }), 201);
+    }
+    ownCall(route, route.callSid);
+    const changed = engine.modify(route.callSid, params);
+    const ending = params.Status !== undefined && params.Status.trim() !== '' && !FINAL.has(changed.status);
+    return one(ending ? ((await settled(engine, changed.sid, settleMs)) ?? changed) : changed);
+  }
+
+  return (req, res) => {
+    // Frameworks that mount handlers under a path (express) keep the full path in `originalUrl`.
+    const rawUrl = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    let pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const query = q < 0 ? '' : rawUrl.slice(q + 1);
+    const suffix = pathSuffix(pathname);
+    const format: Format =
+      suffix === '.json' ? 'json' : suffix === '.xml' ? 'xml' : negotiate(req.headers.accept);
+    const fail = (error: unknown) => {
+      const body = toErrorBody(error);
+      if (body.code === 20500) options.onError?.(error);
+      const headers: Record<string, string> = {};
+      if (body.status === 401) headers['WWW-Authenticate'] = REALM;
+      if (body.status === 405) headers.Allow = 'GET, POST';
+      if (body.status === 429) headers['Retry-After'] = '1';
+      if (body.status === 413) headers.Connection = 'close';
+      try {
+        send(res, body.status, format, renderError(body, format), headers);
+      } catch (sendError) {
+        options.onError?.(sendError);
+        res.destroy();
+      }
+    };
+    try {
+      if (mount !== '') {
+        if (pathname !== mount && !pathname.startsWith(`${mount}/`)) {
+          throw new RcmlError(20404, 'no resource at this path');
+        }
+        pathname = pathname.slice(mount.length);
+      }
+      const route = matchRoute(pathname);
+      if (route === undefined) throw new RcmlError(20404, 'no resource at this path');
+      if (!authenticate(req.headers.authorization, route.accountSid, accounts)) {
+        throw new RcmlError(20003, 'authentication required: use HTTP Basic auth with AccountSid:AuthToken');
+      }
+      serve(req, res, format, route, query).catch(fail);
+    } catch (error) {
+      req.resume();
+      fail(error);
+    }
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * What the terminal phone shows, as plain data: the words spoken so far, the media running
+ * now (with when it started and how long it lasts, so the screen can animate it), the keys
+ * pressed, and the side log. Fed by the media observer and the call log.
+ */
+import type { ObservedOperation } from '../timeline/observe.js';
+
+/** The media running now. */
+export type Activity =
+  | {
+      readonly kind: 'say';
+      readonly text: string;
+      readonly startedAt: number;
+      readonly charMs: number;
+      readonly loop: number;
+    }
+  | { readonly kind: 'play'; readonly url: string; readonly startedAt: number; readonly durationMs: number }
+  | { readonly kind: 'pause'; readonly startedAt: number; readonly durationMs: number }
+  | { readonly kind: 'digits'; readonly digits: string }
+  | { readonly kind: 'dial'; readonly targets: string };
+
+export interface PhoneState {
+  status: string;
+  /** Finished lines: what was said, played, or happened, in order. */
+  readonly transcript: string[];
+  activity: Activity | undefined;
+  /** Waiting for keys (Gather) or recording (Record), shown under the activity. */
+  mode: string | undefined;
+  readonly keys: string[];
+  readonly log: string[];
+  answeredAt: number | null;
+  endedAt: number | null;
+  ended: string | undefined;
+}
+
+export interface PhoneTiming {
+  /** ms per spoken character (the simulated driver's `sayCharSeconds` × 1000). */
+  readonly charMs: number;
+  /** ms one `<Play>` lasts. */
+  readonly playMs: number;
+  readonly now: () => number;
+}
+
+export function createPhoneState(): PhoneState {
+  return {
+    status: 'dialling',
+    transcript: [],
+    activity: undefined,
+    mode: undefined,
+    keys: [],
+    log: [],
+    answeredAt: null,
+    endedAt: null,
+    ended: undefined,
+  };
+}
+
+/** How much of a Say has been spoken at `now` (the whole text once per loop). */
+export function spokenSoFar(activity: Extract<Activity, { kind: 'say' }>, now: number): string {
+  const chars = [...activity.text];
+  const n = chars.length;
+  if (n === 0) return '';
+  const said = Math.max(0, Math.floor((now - activity.startedAt) / Math.max(activity.charMs, 0.001)));
+  if (said >= n * Math.max(1, activity.loop)) return activity.text;
+  const position = said % n;
+  // At a loop boundary the whole text has just been said; the next character starts it again.
+  return position === 0 && said > 0 ? activity.text : chars.slice(0, position).join('');
+}
+
+/** Update the state for one media operation, and again when it settles. */
+export function applyOperation(state: PhoneState, op: ObservedOperation, timing: PhoneTiming): void {
+  const d = op.detail;
+  const finish = (line: string | ((how: string) => string)) => {
+    const activity = state.activity;
+    void op.settled.then((how) => {
+      if (state.activity === activity) state.activity = undefined;
+      state.transcript.push(typeof line === 'string' ? line : line(how));
+    });
+  };
+  switch (op.op) {
+    case 'answer':
+      state.transcript.push('(the call is answered)');
+      return;
+    case 'say': {
+      const text = String(d.text ?? '');
+      const activity: Activity = {
+        kind: 'say',
+        text,
+        startedAt: op.at,
+        charMs: timing.charMs,
+        loop: Number(d.loop ?? 1),
+      };
+      state.activity = activity;
+      void op.settled.then((how) => {
+        if (state.activity === activity) state.activity = undefined;
+        const heard = how === 'done' ? text : `${spokenSoFar(activity, timing.now())}… (interrupted)`;
+        state.transcript.push(`“${heard}”`);
+      });
+      return;
+    }
+    case 'play':
+      state.activity = {
+        kind: 'play',
+        url: String(d.url),
+        startedAt: op.at,
+        durationMs: timing.playMs * Math.max(1, Number(d.loop ?? 1)),
+      };
+      finish((how) => `♪ ${String(d.url)}${how === 'done' ? '' : ' (stopped)'}`);
+      return;
+    case 'pause':
+      state.activity = { kind: 'pause', startedAt: op.at, durationMs: Number(d.length ?? 1) * 1000 };
+      finish(`(pause ${String(d.length)} s)`);
+      return;
+    case 'digits':
+      state.activity = { kind: 'digits', digits: String(d.digits) };
+      finish(`(the app sends tones ${String(d.digits)})`);
+      return;
+    case 'gather': {
+      const numDigits = d.numDigits === null ? 'any number of' : String(d.numDigits);
+      const finishKey = d.finishOnKey === '' ? '' : `, end with ${String(d.finishOnKey)}`;
+      state.mode = `Listening for ${numDigits} key(s)${finishKey}`;
+      return;
+    }
+    case 'record':
+      state.mode = `● Recording: press s to speak, ${String(d.finishOnKey) || 'hang up'} to stop`;
+      return;
+    case 'dial': {
+      const targets = ((d.targets as { to: string }[] | undefined) ?? []).map((t) => t.to).join(', ');
+      state.activity = { kind: 'dial', targets };
+      state.transcript.push(`(dialling ${targets})`);
+      return;
+    }
+    case 'hangup':
+      state.mode = undefined;
+      state.transcript.push('(the app hangs up)');
+      return;
+    case 'reject':
+      state.transcript.push(`(the app rejects the call: ${String(d.reason)})`);
+      return;
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The engine wired for the command line: the simulated media driver on a given clock, the
+ * real HTTP transport, both observed into a call log. `serve`, `demo` and `call` use it.
+ */
+import {
+  type Channel,
+  type Clock,
+  createEngine,
+  type Engine,
+  type EngineLimits,
+  type MediaDriver,
+  systemClock,
+} from '@rcml/core';
+import {
+  createSimulatedDriver,
+  type DialedScript,
+  type MediaTiming,
+  type PartyScript,
+  type SimulatedCall,
+  type SimulatedDriver,
+} from '@rcml/driver';
+import { createHttpTransport, type HttpTransport } from '@rcml/webhook';
+import { type CallLog, createCallLog } from '../timeline/callLog.js';
+import { type ObservedOperation, observeChannel, observeDriver, observeHttp } from '../timeline/observe.js';
+
+export interface RuntimeOptions {
+  /** Another media driver (e.g. Asterisk) instead of the simulated one; the simulated options are then unused. */
+  readonly driver?: MediaDriver;
+  readonly clock?: Clock;
+  readonly media?: Partial<MediaTiming>;
+  readonly party?: PartyScript;
+  readonly dialed?: DialedScript;
+  /** Unscripted outbound calls and dial legs answer after this many seconds. */
+  readonly autoAnswerAfter?: number;
+  /** Default account of the engine. */
+  readonly accountSid?: string;
+  /** Signs the engine's requests (`X-Twilio-Signature`) with this token. */
+  readonly authToken?: string | ((accountSid: string) => string | undefined);
+  readonly fetchTimeoutMs?: number;
+  readonly callbackRetryMs?: readonly number[];
+  readonly limits?: Partial<EngineLimits>;
+  /** Told of every leg the driver makes (to reach its far end). */
+  readonly onCall?: (call: SimulatedCall) => void;
+  /** Told of every media operation (after the log). */
+  readonly onOperation?: (op: ObservedOperation) => void;
+}
+
+export interface Runtime {
+  readonly engine: Engine;
+  /** The media driver (the simulated one unless another was given). */
+  readonly driver: MediaDriver;
+  /** The simulated driver, when it is the one in use. */
+  readonly simulated: SimulatedDriver | undefined;
+  readonly transport: HttpTransport;
+  readonly log: CallLog;
+  readonly clock: Clock;
+  /** Observe a channel the driver made for an inbound call before handing it to the engine. */
+  observe(channel: Channel): Channel;
+  /**
+   * Stop: let live calls end on their own for up to `drainMs`, hang up the rest, deliver the
+   * callbacks still due (up to `deadlineMs`), then close the HTTP pools.
+   */
+  close(options?: { readonly drainMs?: number; readonly deadlineMs?: number }): Promise<void>;
+}
+
+/** Build the engine on a media driver (the simulated one by default) and real HTTP. */
+export function createRuntime(options: RuntimeOptions = {}): Runtime {
+  const clock = options.clock ?? systemClock;
+  const log = createCallLog(clock);
+  const simulated =
+    options.driver !== undefined
+      ? undefined
+      : createSimulatedDriver({
+          clock,
+          ...(options.media === undefined ? {} : { media: options.media }),
+          ...(options.party === undefined ? {} : { party: options.party }),
+          ...(options.dialed === undefined ? {} : { dialed: options.dialed }),
+          ...(options.autoAnswerAfter === undefined ? {} : { autoAnswerAfter: options.autoAnswerAfter }),
+          ...(options.onCall === undefined ? {} : { onCall: options.onCall }),
+        });
+  const driver: MediaDriver = options.driver ?? (simulated as SimulatedDriver);
+  const transport = createHttpTransport({
+    clock,
+    ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
+  });
+  const report = (op: ObservedOperation) => {
+    log.onOperation(op);
+    options.onOperation?.(op);
+  };
+  const engine = createEngine({
+    driver: observeDriver(driver, clock, report),
+    http: observeHttp(transport, clock, log.onRequest),
+    clock,
+    ...(options.accountSid === undefined ? {} : { accountSid: options.accountSid }),
+    ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
+    ...(options.callbackRetryMs === undefined
+      ? {}
+      : { callbackRetry: { delaysMs: options.callbackRetryMs } }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+  });
+  log.follow(engine);
+  let closing: Promise<void> | undefined;
+  return {
+    engine,
+    driver,
+    simulated,
+    transport,
+    log,
+    clock,
+    observe: (channel) => observeChannel(channel, clock, report),
+    close({ drainMs = 0, deadlineMs = 5000 } = {}) {
+      closing ??= stop(drainMs, deadlineMs);
+      return closing;
+    },
+  };
+  async function stop(drainMs: number, deadlineMs: number): Promise<void> {
+    try {
+      if (drainMs > 0) await untilIdle(engine, clock, drainMs);
+      // Hang-up mode ends what is left at once and then waits for the callbacks; the engine's
+      // drain mode would abandon the callbacks of the calls it ends at its deadline.
+      await engine.shutdown({ mode: 'hangup', deadlineMs });
+      await transport.drain(deadlineMs);
+    } finally {
+      await transport.close();
+    }
+  }
+}
+
+/** Resolve when no call is active any more, or after `ms`. */
+function untilIdle(engine: Engine, clock: Clock, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (engine.activeCalls === 0) {
+      resolve();
+      return;
+    }
+    const done = () => {
+      clock.clearTimeout(timer);
+      stop();
+      resolve();
+    };
+    const timer = clock.setTimeout(done, ms);
+    const stop = engine.subscribe(() => {
+      if (engine.activeCalls === 0) done();
+    });
+  });
+}

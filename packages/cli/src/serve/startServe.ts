@@ -1,0 +1,97 @@
+/**
+ * `rcml serve` without the command line around it: the Calls API server over the engine on
+ * the simulated driver (or another driver) and the real HTTP transport, and its orderly stop.
+ */
+import { randomBytes } from 'node:crypto';
+import { createCallsApiServer } from '@rcml/api';
+import type { EngineLimits, MediaDriver } from '@rcml/core';
+import { createRuntime, type Runtime } from '../runtime/createRuntime.js';
+import type { LogEntry } from '../timeline/callLog.js';
+import { playParty, type ServeScript } from './farEndScriptFile.js';
+
+export interface ServeOptions {
+  readonly port?: number;
+  readonly host?: string;
+  /** Generated when absent (`AC` + 32 hex). */
+  readonly accountSid?: string;
+  /** Generated when absent. */
+  readonly authToken?: string;
+  /** Unscripted outbound calls answer after this many seconds (default 1). */
+  readonly answerAfter?: number;
+  readonly script?: ServeScript;
+  /** Another media driver instead of the simulated one. */
+  readonly driver?: MediaDriver;
+  /** The engine's protection limits (spec 8). */
+  readonly limits?: Partial<EngineLimits>;
+  /** Told of every log entry (the command prints them). */
+  readonly onEntry?: (entry: LogEntry) => void;
+}
+
+export interface RunningServer {
+  /** e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly accountSid: string;
+  readonly authToken: string;
+  readonly runtime: Runtime;
+  /**
+   * Stop accepting requests, let live calls finish for up to `drainMs` (default 10 s), hang
+   * up the rest, deliver the callbacks still due (up to 5 s), and close the server.
+   */
+  stop(drainMs?: number): Promise<void>;
+}
+
+/** Start the server; resolves once it listens. */
+export async function startServe(options: ServeOptions = {}): Promise<RunningServer> {
+  const accountSid = options.accountSid ?? `AC${randomBytes(16).toString('hex')}`;
+  const authToken = options.authToken ?? randomBytes(16).toString('hex');
+  const party = options.script?.party;
+  const runtime = createRuntime({
+    ...(options.driver === undefined ? {} : { driver: options.driver }),
+    ...(options.limits === undefined ? {} : { limits: options.limits }),
+    accountSid,
+    authToken: (sid) => (sid === accountSid ? authToken : undefined),
+    ...(options.script?.media === undefined ? {} : { media: options.script.media }),
+    ...(options.script?.dialed === undefined ? {} : { dialed: options.script.dialed }),
+    // A party script replaces the automatic answer; it is played against every outbound call.
+    ...(party === undefined ? { autoAnswerAfter: options.answerAfter ?? 1 } : {}),
+    onCall: (call) => {
+      if (party !== undefined && call.kind === 'outbound') {
+        playParty(call.farEnd, party, (fn, ms) => setTimeout(fn, ms).unref());
+      }
+    },
+  });
+  const stopLog = options.onEntry === undefined ? () => {} : runtime.log.listen(options.onEntry);
+  const api = createCallsApiServer({
+    engine: runtime.engine,
+    accounts: (sid) => (sid === accountSid ? authToken : undefined),
+  });
+  let url: string;
+  try {
+    url = await api.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    stopLog();
+    await runtime.close({ deadlineMs: 0 });
+    throw error;
+  }
+  let stopping: Promise<void> | undefined;
+  return {
+    url,
+    accountSid,
+    authToken,
+    runtime,
+    stop(drainMs = 10_000) {
+      stopping ??= (async () => {
+        // Refuse new connections first, so no call is created while draining.
+        const closed = api.close();
+        try {
+          await runtime.close({ drainMs, deadlineMs: 5000 });
+        } finally {
+          stopLog();
+          api.server.closeAllConnections();
+          await closed;
+        }
+      })();
+      return stopping;
+    },
+  };
+}

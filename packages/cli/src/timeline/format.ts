@@ -1,0 +1,173 @@
+/**
+ * Turning log entries into the readable lines of a live timeline:
+ * `  1.23s  say       "Welcome to ..."`.
+ */
+import type { LogEntry } from './callLog.js';
+
+/** Parameters worth showing beside a request, in this order. */
+const SHOWN_PARAMS = [
+  'CallStatus',
+  'Digits',
+  'FinishedOnKey',
+  'RecordingDuration',
+  'RecordingStatus',
+  'DialCallStatus',
+  'DialCallDuration',
+  'ErrorCode',
+  'SequenceNumber',
+  'CallDuration',
+] as const;
+
+const ANSI = {
+  dim: '\u001b[2m',
+  bold: '\u001b[1m',
+  cyan: '\u001b[36m',
+  yellow: '\u001b[33m',
+  green: '\u001b[32m',
+  red: '\u001b[31m',
+  magenta: '\u001b[35m',
+  reset: '\u001b[0m',
+};
+type Tone = Exclude<keyof typeof ANSI, 'reset'>;
+
+/** Shorten text for one line. */
+export function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+/** The path (and query) of a URL, or the URL when it cannot be parsed. */
+export function shortUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return url;
+  }
+}
+
+function shownParams(params: Readonly<Record<string, string>>): string {
+  return SHOWN_PARAMS.filter((k) => params[k] !== undefined)
+    .map((k) => `${k}=${params[k]}`)
+    .join(' ');
+}
+
+/** One media operation in words: `say "Hello"`, `gather numDigits=1 timeout=4`, ... */
+export function describeOperation(op: string, detail: Readonly<Record<string, unknown>>): string {
+  switch (op) {
+    case 'say':
+      return `"${clip(String(detail.text ?? ''), 90)}"${Number(detail.loop) > 1 ? ` x${detail.loop}` : ''}`;
+    case 'play':
+      return `${String(detail.url)}${Number(detail.loop) > 1 ? ` x${detail.loop}` : ''}`;
+    case 'digits':
+      return `sends ${String(detail.digits)}`;
+    case 'pause':
+      return `${String(detail.length)} s`;
+    case 'gather':
+      return `waits for keys (numDigits=${detail.numDigits ?? 'any'} timeout=${detail.timeout}s finishOnKey="${detail.finishOnKey}")`;
+    case 'record':
+      return `records (maxLength=${detail.maxLength}s silence=${detail.timeout}s finishOnKey="${detail.finishOnKey}")`;
+    case 'dial': {
+      const targets = (detail.targets as { to: string }[] | undefined)?.map((t) => t.to).join(', ') ?? '';
+      return `dials ${targets} (timeout=${detail.timeout}s)`;
+    }
+    case 'reject':
+      return `rejects (${String(detail.reason)})`;
+    default:
+      return '';
+  }
+}
+
+/** The label, tone and text of an entry; undefined for entries not shown. */
+function describe(
+  entry: LogEntry,
+  mainCall?: string,
+): { label: string; tone: Tone; text: string } | undefined {
+  switch (entry.kind) {
+    case 'status':
+      if (mainCall === undefined)
+        return { label: 'status', tone: 'bold', text: `${entry.status}  (${entry.callSid})` };
+      return entry.callSid === mainCall
+        ? { label: 'status', tone: 'bold', text: entry.status }
+        : { label: 'leg', tone: 'bold', text: `${entry.status}  (${entry.callSid})` };
+    case 'request': {
+      // Status callbacks are shown by their `event` line; their answers still show.
+      if (entry.params.CallbackSource === 'call-progress-events') return undefined;
+      const arrow = entry.requestKind === 'fetch' ? 'fetch' : 'callback';
+      return {
+        label: arrow,
+        tone: 'cyan',
+        text: `${entry.method} ${shortUrl(entry.url)}  ${shownParams(entry.params)}`.trimEnd(),
+      };
+    }
+    case 'response':
+      return entry.status === null
+        ? {
+            label: 'failed',
+            tone: 'red',
+            text: `${entry.method} ${shortUrl(entry.url)}: ${entry.error ?? 'no answer'}`,
+          }
+        : {
+            label: String(entry.status),
+            tone: entry.status < 300 ? 'dim' : 'yellow',
+            text: `${entry.method} ${shortUrl(entry.url)}${entry.contentType === null ? '' : `  (${entry.contentType})`}`,
+          };
+    case 'media':
+      return { label: entry.op, tone: 'green', text: describeOperation(entry.op, entry.detail) };
+    case 'key':
+      return { label: 'key', tone: 'magenta', text: `caller pressed ${entry.digit}` };
+    case 'event': {
+      const status = entry.params.CallStatus === undefined ? '' : `  CallStatus=${entry.params.CallStatus}`;
+      const leg = mainCall !== undefined && entry.callSid !== mainCall ? `  (leg ${entry.callSid})` : '';
+      return { label: 'event', tone: 'cyan', text: `${entry.event}${status}${leg}` };
+    }
+    case 'notice':
+      return {
+        label: `notice`,
+        tone: entry.level === 'error' ? 'red' : 'yellow',
+        text: `${entry.code} ${entry.message}`,
+      };
+    case 'party':
+      return { label: 'caller', tone: 'magenta', text: entry.text };
+  }
+}
+
+/** How to show an entry's time and call. */
+export interface LineStyle {
+  /** Epoch ms of time zero: times print as seconds since it. Absent: wall-clock `HH:MM:SS.mmm` (UTC). */
+  readonly t0?: number;
+  readonly color?: boolean;
+  /** Prefix the end of the CallSid, for logs of several calls at once. */
+  readonly showCall?: boolean;
+  /** The call a single-call timeline is about: its statuses omit the SID, other calls show as `leg`. */
+  readonly mainCall?: string;
+}
+
+function callOf(entry: LogEntry): string {
+  if (entry.kind === 'media' || entry.kind === 'party') return '';
+  return entry.callSid === null ? '' : entry.callSid.slice(-6);
+}
+
+/** Format one entry as a log line (no newline); undefined for entries not shown. */
+export function formatLine(entry: LogEntry, style: LineStyle = {}): string | undefined {
+  const d = describe(entry, style.mainCall);
+  if (d === undefined) return undefined;
+  const time =
+    style.t0 === undefined
+      ? new Date(entry.at).toISOString().slice(11, 23)
+      : `${((entry.at - style.t0) / 1000).toFixed(2)}s`.padStart(8);
+  const call = style.showCall === true ? `${callOf(entry).padEnd(6)}  ` : '';
+  const label = d.label.padEnd(9);
+  if (style.color !== true) return `${time}  ${call}${label} ${d.text}`;
+  return `${ANSI.dim}${time}  ${call}${ANSI.reset}${ANSI[d.tone]}${label}${ANSI.reset} ${d.text}`;
+}
+
+/** Format one entry as a timeline line (no newline), `t0` being the epoch ms of time zero. */
+export function formatEntry(
+  entry: LogEntry,
+  t0: number,
+  color = false,
+  mainCall?: string,
+): string | undefined {
+  return formatLine(entry, { t0, color, ...(mainCall === undefined ? {} : { mainCall }) });
+}

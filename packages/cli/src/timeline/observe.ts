@@ -1,0 +1,146 @@
+/**
+ * Watching what the engine asks of its media driver and its HTTP transport, without changing
+ * either: thin wrappers that report each operation and request (with its outcome) and then
+ * delegate. The demo's timeline, the terminal phone and `rcml serve`'s log are built on them.
+ */
+import type {
+  Channel,
+  Clock,
+  DialSession,
+  HttpPort,
+  HttpRequest,
+  HttpResponse,
+  MediaDriver,
+} from '@rcml/core';
+
+/** The media operations of the replay timeline. */
+export type MediaOp =
+  | 'answer'
+  | 'say'
+  | 'play'
+  | 'digits'
+  | 'pause'
+  | 'gather'
+  | 'record'
+  | 'dial'
+  | 'hangup'
+  | 'reject';
+
+/** How an operation ended: on its own, stopped by the engine (barge-in, hang-up, live change), or with an error. */
+export type Settlement = 'done' | 'aborted' | 'failed';
+
+/** One operation asked of the driver. */
+export interface ObservedOperation {
+  readonly channelId: string;
+  readonly op: MediaOp;
+  readonly detail: Readonly<Record<string, unknown>>;
+  /** Epoch ms. */
+  readonly at: number;
+  /** Settles when the driver's operation does. */
+  readonly settled: Promise<Settlement>;
+}
+
+/** One HTTP request the engine made, and its answer. */
+export interface ObservedRequest {
+  readonly request: HttpRequest;
+  readonly at: number;
+  /** The answer, or the transport error's message. */
+  readonly outcome: Promise<{ readonly response: HttpResponse } | { readonly error: string }>;
+}
+
+function settle(promise: Promise<unknown>, signal: AbortSignal | undefined): Promise<Settlement> {
+  return promise.then(
+    () => (signal?.aborted ? 'aborted' : 'done'),
+    () => (signal?.aborted ? 'aborted' : 'failed'),
+  );
+}
+
+/** Wrap one channel so that every operation is reported before it runs. */
+export function observeChannel(
+  channel: Channel,
+  clock: Clock,
+  report: (op: ObservedOperation) => void,
+): Channel {
+  function track<T>(
+    op: MediaOp,
+    detail: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+    run: () => Promise<T>,
+  ) {
+    const at = clock.now();
+    let result: Promise<T>;
+    try {
+      result = run();
+    } catch (error) {
+      result = Promise.reject(error);
+    }
+    report({ channelId: channel.id, op, detail, at, settled: settle(result, signal) });
+    return result;
+  }
+  const observed: Channel = {
+    id: channel.id,
+    listen: (handler) => channel.listen(handler),
+    answer: (signal) => track('answer', {}, signal, () => channel.answer(signal)),
+    say: (request, signal) => track('say', { ...request }, signal, () => channel.say(request, signal)),
+    play: (request, signal) => track('play', { ...request }, signal, () => channel.play(request, signal)),
+    sendDigits: (request, signal) =>
+      track('digits', { ...request }, signal, () => channel.sendDigits(request, signal)),
+    pause: (request, signal) => track('pause', { ...request }, signal, () => channel.pause(request, signal)),
+    gather: (request, signal) =>
+      track('gather', { ...request }, signal, () => channel.gather(request, signal)),
+    record: (request, signal) =>
+      track('record', { ...request }, signal, () => channel.record(request, signal)),
+    dial(request, signal): DialSession {
+      const session = channel.dial(request, signal);
+      report({
+        channelId: channel.id,
+        op: 'dial',
+        detail: { ...request, targets: request.targets.map((t) => ({ type: t.type, to: t.to })) },
+        at: clock.now(),
+        settled: Promise.resolve('done'),
+      });
+      return session;
+    },
+    hangup: () => track('hangup', {}, undefined, () => channel.hangup()),
+    reject: (reason) => track('reject', { reason }, undefined, () => channel.reject(reason)),
+  };
+  // Cancelling an unanswered attempt is not a media operation of the timeline: passed through unreported.
+  const cancel = channel.cancel?.bind(channel);
+  return cancel === undefined ? observed : { ...observed, cancel };
+}
+
+/** Wrap a driver so that every outbound channel it makes is observed. */
+export function observeDriver(
+  driver: MediaDriver,
+  clock: Clock,
+  report: (op: ObservedOperation) => void,
+): MediaDriver {
+  return {
+    get capabilities() {
+      return driver.capabilities;
+    },
+    originate: (request) => observeChannel(driver.originate(request), clock, report),
+  };
+}
+
+/** Wrap an HTTP port so that every request and its answer are reported. */
+export function observeHttp(
+  http: HttpPort,
+  clock: Clock,
+  report: (request: ObservedRequest) => void,
+): HttpPort {
+  return {
+    send(request) {
+      const result = http.send(request);
+      report({
+        request,
+        at: clock.now(),
+        outcome: result.then(
+          (response) => ({ response }),
+          (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+        ),
+      });
+      return result;
+    },
+  };
+}

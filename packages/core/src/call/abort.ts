@@ -1,0 +1,74 @@
+/**
+ * Cancellation helpers. A verb or a fetch runs under an `AbortSignal`; when it fires (live
+ * change, hang-up, barge-in) the awaited work must stop at once even if the driver or the
+ * transport is slow to settle, so every await on a port goes through {@link untilAborted}.
+ */
+import type { Clock } from '../ports.js';
+
+/** Thrown (once, shared) when awaited work is abandoned because its signal fired. */
+export class Aborted extends Error {
+  override readonly name = 'Aborted';
+}
+
+/** The shared instance: abandoning work is frequent, a stack trace per abort is not needed. */
+export const ABORTED = new Aborted('operation abandoned');
+
+/** Whether `error` is the abandonment marker. */
+export function isAborted(error: unknown): boolean {
+  return error instanceof Aborted;
+}
+
+/**
+ * Settle with `promise`, or reject with {@link ABORTED} as soon as `signal` fires. The
+ * outcome of the abandoned promise is ignored (a late rejection is swallowed).
+ */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(noop);
+    return Promise.reject(ABORTED);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Wait `ms` on the injected clock; the timer is cleared when `signal` fires. */
+export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(ABORTED);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clock.clearTimeout(timer);
+      reject(ABORTED);
+    };
+    const timer = clock.setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** A child controller that aborts when `parent` does; `dispose` detaches it. */
+export function childController(parent: AbortSignal): { controller: AbortController; dispose(): void } {
+  const controller = new AbortController();
+  if (parent.aborted) {
+    controller.abort(ABORTED);
+    return { controller, dispose: noop };
+  }
+  const onAbort = () => controller.abort(ABORTED);
+  parent.addEventListener('abort', onAbort, { once: true });
+  return { controller, dispose: () => parent.removeEventListener('abort', onAbort) };
+}
+
+function noop(): void {}

@@ -1,0 +1,42 @@
+/**
+ * What every call shares with the engine: the ports, the limits, and the engine's
+ * bookkeeping hooks. Built once per engine by `createEngine`.
+ */
+
+import type { CallbackContext, CallbackQueue } from '../callbacks/callbackQueue.js';
+import type { HttpMethod } from '../document/ast.js';
+import type { EngineEvent, EngineLimits } from '../engine/types.js';
+import type { ErrorCode } from '../errors.js';
+import type { FetchContext } from '../fetch/fetchDocument.js';
+import type { Clock, IdGenerator, Logger, MediaDriver, MessagingPort } from '../ports.js';
+import type { CallData } from './callData.js';
+
+export interface CallContext {
+  readonly clock: Clock;
+  readonly driver: MediaDriver;
+  readonly ids: IdGenerator;
+  readonly logger: Logger;
+  readonly messaging: MessagingPort | undefined;
+  readonly limits: EngineLimits;
+  readonly fetch: FetchContext;
+  readonly callbacks: CallbackContext;
+  /** Whether anyone listens to engine events (building events costs). */
+  hasListeners(): boolean;
+  emit(event: EngineEvent): void;
+  notice(callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error'): void;
+  /** A call (or leg) changed status. */
+  statusChanged(call: CallData): void;
+  /** A leg was created by `<Dial>`: register it. */
+  legCreated(call: CallData): void;
+  /**
+   * A call (or leg) reached its final state. `queues` still deliver its callbacks; `flushed`
+   * (null when nothing is pending) settles when its last request, `completed`, was delivered.
+   */
+  callEnded(call: CallData, queues: readonly CallbackQueue[], flushed: Promise<void> | null): void;
+}
+
+/** A StatusCallback target. */
+export interface CallbackTarget {
+  readonly url: string | null;
+  readonly method: HttpMethod;
+}

@@ -1,0 +1,109 @@
+/** The scope a verb runs in: the session's ports and state, seen through one verb's signal. */
+import type { HttpMethod } from '../document/ast.js';
+import type { EngineLimits } from '../engine/types.js';
+import type { ErrorCode } from '../errors.js';
+import { resolveUrl } from '../fetch/url.js';
+import type { Channel, Clock, DriverCapabilities, SmsRequest, TimerId } from '../ports.js';
+import type { DialLegHandle, DialLegSpec, MediaListener, VerbScope } from '../verbs/types.js';
+import { untilAborted } from './abort.js';
+import type { CallData } from './callData.js';
+import { DialLeg } from './dialLeg.js';
+import type { CallSession } from './session.js';
+import { playWhisper } from './whisper.js';
+
+export class SessionScope implements VerbScope {
+  readonly clock: Clock;
+  readonly channel: Channel;
+  readonly capabilities: DriverCapabilities;
+  readonly call: CallData;
+  readonly limits: EngineLimits;
+
+  constructor(
+    private readonly session: CallSession,
+    readonly signal: AbortSignal,
+    readonly documentUrl: string,
+  ) {
+    const { ctx } = session;
+    this.clock = ctx.clock;
+    this.channel = session.channel!;
+    this.capabilities = ctx.driver.capabilities;
+    this.call = session.data;
+    this.limits = ctx.limits;
+  }
+
+  get answered(): boolean {
+    return this.session.answered;
+  }
+
+  get hungUp(): boolean {
+    return this.session.hungUp;
+  }
+
+  get voiceActive(): boolean {
+    return this.session.voiceActive;
+  }
+
+  async answer(): Promise<void> {
+    const { session, signal } = this;
+    if (session.answered || session.data.direction !== 'inbound') return;
+    await untilAborted(this.channel.answer(signal), signal);
+    if (!session.answered && !session.data.final) session.send({ type: 'ANSWER' });
+  }
+
+  listen(listener: MediaListener): void {
+    this.session.listener = listener;
+  }
+
+  notice(code: ErrorCode, message: string, level: 'warning' | 'error' = 'error'): void {
+    this.session.ctx.notice(this.call.sid, code, message, level);
+  }
+
+  resolveUrl(reference: string): string | null {
+    return resolveUrl(reference, this.documentUrl);
+  }
+
+  nextSid(prefix: 'CA' | 'RE' | 'SM'): string {
+    return this.session.ctx.ids.next(prefix);
+  }
+
+  notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void {
+    this.session.notify(url, method, params);
+  }
+
+  async sendSms(request: SmsRequest): Promise<'sent' | 'failed'> {
+    const messaging = this.session.ctx.messaging;
+    if (messaging === undefined) {
+      this.notice(14104, 'Sms: no messaging port is configured; the message is reported failed', 'warning');
+      return 'failed';
+    }
+    try {
+      return (await messaging.send(request)).status;
+    } catch (error) {
+      this.notice(14104, `Sms: the messaging port failed: ${String(error)}`);
+      return 'failed';
+    }
+  }
+
+  createLeg(spec: DialLegSpec): DialLegHandle {
+    return new DialLeg(this.session.ctx, spec, this.call);
+  }
+
+  whisper(leg: DialLegHandle, channel: Channel, url: string, method: HttpMethod, signal: AbortSignal) {
+    return playWhisper(this.session.ctx, {
+      leg,
+      channel,
+      url,
+      method,
+      signal,
+      accountSid: this.call.accountSid,
+    });
+  }
+
+  setTimer(fn: () => void, ms: number): TimerId {
+    return this.clock.setTimeout(fn, ms);
+  }
+
+  clearTimer(id: TimerId): void {
+    this.clock.clearTimeout(id);
+  }
+}

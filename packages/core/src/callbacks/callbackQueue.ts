@@ -1,0 +1,159 @@
+/**
+ * Ordered delivery of one call's notifications (status callbacks, recordingStatusCallback):
+ * one request in flight at a time so `SequenceNumber` order holds at the receiver, retries on
+ * connection failures and 5xx on the injected clock, never blocking the call. An idle queue
+ * sends at once (synchronously), so a callback is issued before the work its transition
+ * causes, as the replay format requires.
+ */
+
+import { ABORTED, isAborted, untilAborted } from '../call/abort.js';
+import type { HttpMethod } from '../document/ast.js';
+import { type ErrorCode, isRcmlError } from '../errors.js';
+import type { Clock, HttpPort, TimerId } from '../ports.js';
+
+/** What callback delivery needs from the engine. */
+export interface CallbackContext {
+  readonly http: HttpPort;
+  readonly clock: Clock;
+  /** Delays before each retry (ms). */
+  readonly retryDelaysMs: readonly number[];
+  /** Per attempt; a timed-out attempt counts as a connection failure. */
+  readonly timeoutMs: number;
+  notice(callSid: string, code: ErrorCode, message: string): void;
+}
+
+interface Item {
+  readonly url: string;
+  readonly method: HttpMethod;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** Per-call ordered callback delivery. */
+export class CallbackQueue {
+  private readonly items: Item[] = [];
+  private running = false;
+  private stopped = false;
+  private idleWaiters: (() => void)[] | null = null;
+  /** The attempt in flight, or the retry wait, so that `abandon` can cut it short. */
+  private inflight: AbortController | null = null;
+  private retryTimer: TimerId | null = null;
+  private retryWake: (() => void) | null = null;
+
+  constructor(
+    private readonly ctx: CallbackContext,
+    private readonly callSid: string,
+    private readonly accountSid: string,
+  ) {}
+
+  /** Queue a notification; sent at once when nothing is in flight. */
+  enqueue(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void {
+    if (this.stopped) {
+      this.ctx.notice(this.callSid, 14101, `callback to ${url} dropped: delivery was stopped`);
+      return;
+    }
+    this.items.push({ url, method, params });
+    if (!this.running) void this.pump();
+  }
+
+  /** Whether nothing is queued or in flight. */
+  get idle(): boolean {
+    return !this.running;
+  }
+
+  /** Resolves when everything queued so far has been delivered or given up. */
+  whenIdle(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    this.idleWaiters ??= [];
+    const waiters = this.idleWaiters;
+    return new Promise((resolve) => waiters.push(resolve));
+  }
+
+  /** Give up on everything still queued (shutdown deadline): each is reported as 14101. */
+  abandon(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const item of this.items.splice(0)) {
+      this.ctx.notice(this.callSid, 14101, `callback to ${item.url} dropped: shutdown deadline passed`);
+    }
+    this.inflight?.abort(ABORTED);
+    if (this.retryTimer !== null) this.ctx.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryWake?.();
+  }
+
+  private async pump(): Promise<void> {
+    this.running = true;
+    try {
+      for (let item = this.items[0]; item !== undefined; item = this.items[0]) {
+        await this.deliver(item);
+        if (this.items[0] === item) this.items.shift();
+      }
+    } finally {
+      this.running = false;
+      const waiters = this.idleWaiters;
+      this.idleWaiters = null;
+      if (waiters !== null) for (const resolve of waiters) resolve();
+    }
+  }
+
+  private async deliver(item: Item): Promise<void> {
+    const { ctx } = this;
+    for (let attempt = 0; ; attempt++) {
+      if (this.stopped) return;
+      const outcome = await this.attempt(item);
+      if (outcome !== 'retry') return;
+      const delay = ctx.retryDelaysMs[attempt];
+      if (delay === undefined) {
+        ctx.notice(this.callSid, 14102, `callback to ${item.url} failed after ${attempt + 1} attempts`);
+        return;
+      }
+      await new Promise<void>((resolve) => {
+        this.retryWake = resolve;
+        this.retryTimer = ctx.clock.setTimeout(() => {
+          this.retryTimer = null;
+          resolve();
+        }, delay);
+      });
+      this.retryWake = null;
+    }
+  }
+
+  private async attempt(item: Item): Promise<'done' | 'retry' | 'dropped'> {
+    const { ctx } = this;
+    const controller = new AbortController();
+    this.inflight = controller;
+    const timer = ctx.clock.setTimeout(() => controller.abort(ABORTED), ctx.timeoutMs);
+    try {
+      const response = await untilAborted(
+        ctx.http.send({
+          method: item.method,
+          url: item.url,
+          params: item.params,
+          kind: 'callback',
+          callSid: this.callSid,
+          accountSid: this.accountSid,
+          signal: controller.signal,
+        }),
+        controller.signal,
+      );
+      return response.status >= 500 ? 'retry' : 'done';
+    } catch (error) {
+      if (this.stopped) return 'dropped';
+      if (isAborted(error)) return 'retry';
+      if (isRcmlError(error)) {
+        if (error.code === 14101) {
+          ctx.notice(this.callSid, 14101, `callback to ${item.url} dropped: ${error.message}`);
+          return 'dropped';
+        }
+        if (!error.retryable) {
+          ctx.notice(this.callSid, 14102, `callback to ${item.url} failed: ${error.message}`);
+          return 'dropped';
+        }
+      }
+      return 'retry';
+    } finally {
+      ctx.clock.clearTimeout(timer);
+      this.inflight = null;
+    }
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Reading the attributes of one element: each getter returns the typed value or, when the
+ * value is invalid, reports the element's 13xxx warning naming the attribute and the reason
+ * and returns the default. Absent attributes give the default silently; unknown ones are never
+ * read (and so ignored).
+ */
+
+import type { ErrorCode } from '../errors.js';
+import type { HttpMethod, Position } from './ast.js';
+import { issue, type WalkContext } from './context.js';
+import { decodeEntities } from './entities.js';
+import type { XmlAttributes } from './xml.js';
+
+const NO_ATTRIBUTES: XmlAttributes = Object.freeze({});
+
+/** The attributes of one element, with the warning code of its verb. */
+export class ElementScope {
+  constructor(
+    readonly context: WalkContext,
+    readonly name: string,
+    readonly position: Position,
+    readonly warningCode: ErrorCode,
+    attributes: XmlAttributes | undefined,
+  ) {
+    this.attributes = attributes ?? NO_ATTRIBUTES;
+  }
+
+  private readonly attributes: XmlAttributes;
+
+  /** Whether the element has no attributes at all (the common case: every default applies). */
+  isEmpty(): boolean {
+    return this.attributes === NO_ATTRIBUTES;
+  }
+
+  /** Report an invalid value; the caller uses the default. */
+  warn(attribute: string, reason: string): void {
+    this.context.warnings.push(
+      issue(this.warningCode, `<${this.name}> ${attribute}: ${reason}`, this.position, attribute),
+    );
+  }
+
+  /** The decoded, trimmed value, or undefined when absent. */
+  raw(attribute: string): string | undefined {
+    const value = this.attributes[attribute];
+    if (value === undefined) return undefined;
+    const decoded = value.indexOf('&') === -1 ? value : decodeEntities(value);
+    if (decoded === null) {
+      this.context.fail(12100, `<${this.name}> ${attribute}: invalid character reference`, this.position);
+    }
+    return needsTrim(decoded) ? decoded.trim() : decoded;
+  }
+
+  /** A string value; empty counts as absent. */
+  string(attribute: string): string | null {
+    const value = this.raw(attribute);
+    return value === undefined || value === '' ? null : value;
+  }
+
+  /** A string value where empty is meaningful (e.g. `finishOnKey=""`). */
+  stringOr(attribute: string, fallback: string): string {
+    const value = this.raw(attribute);
+    return value === undefined ? fallback : value;
+  }
+
+  /** A whole number in [min, max]. */
+  integer(attribute: string, fallback: number, min: number, max: number): number {
+    const value = this.raw(attribute);
+    if (value === undefined) return fallback;
+    const n = parseWhole(value);
+    if (n === null) {
+      this.warn(attribute, `"${value}" is not a whole number; using ${fallback}`);
+      return fallback;
+    }
+    if (n < min || n > max) {
+      this.warn(attribute, `${n} is outside ${min} to ${max}; using ${fallback}`);
+      return fallback;
+    }
+    return n;
+  }
+
+  /** `true` / `false` (case-insensitive). */
+  boolean(attribute: string, fallback: boolean): boolean {
+    const value = this.raw(attribute);
+    if (value === undefined) return fallback;
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    const lower = value.toLowerCase();
+    if (lower === 'true') return true;
+    if (lower === 'false') return false;
+    this.warn(attribute, `"${value}" is not true or false; using ${fallback}`);
+    return fallback;
+  }
+
+  /** `GET` / `POST` (case-insensitive), default POST. */
+  method(attribute: string): HttpMethod {
+    const value = this.raw(attribute);
+    if (value === undefined || value === 'POST') return 'POST';
+    if (value === 'GET') return 'GET';
+    const upper = value.toUpperCase();
+    if (upper === 'GET' || upper === 'POST') return upper;
+    this.warn(attribute, `"${value}" is not GET or POST; using POST`);
+    return 'POST';
+  }
+
+  /** One of a fixed set of values (exact match). */
+  oneOf<T extends string>(attribute: string, allowed: readonly T[], fallback: T): T {
+    const value = this.raw(attribute);
+    if (value === undefined) return fallback;
+    if (setOf(allowed).has(value)) return value as T;
+    this.warn(attribute, `"${value}" is not one of ${allowed.join(', ')}; using ${fallback}`);
+    return fallback;
+  }
+
+  /** `loop`: a whole number from 0 (until hang-up) to the loop cap, default 1. */
+  loop(): number {
+    const value = this.raw('loop');
+    if (value === undefined) return 1;
+    const n = parseWhole(value);
+    if (n === null) {
+      this.warn('loop', `"${value}" is not a whole number; using 1`);
+      return 1;
+    }
+    const cap = this.context.limits.maxLoop;
+    if (n > cap) {
+      this.warn('loop', `${n} is over the cap of ${cap}; using ${cap}`);
+      return cap;
+    }
+    return n;
+  }
+}
+
+/** A non-negative decimal integer of at most 9 digits (so it is exact), or null. */
+export function parseWhole(value: string): number | null {
+  const n = value.length;
+  if (n === 0 || n > 9) return null;
+  let out = 0;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return null;
+    out = out * 10 + c;
+  }
+  return out;
+}
+
+function needsTrim(value: string): boolean {
+  const n = value.length;
+  if (n === 0) return false;
+  const first = value.charCodeAt(0);
+  const last = value.charCodeAt(n - 1);
+  return first <= 32 || last <= 32;
+}
+
+/** Whether every character of a value is one of `allowed` (no regular expression: hot path). */
+export function onlyChars(value: string, allowed: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    if (allowed.indexOf(value[i] as string) === -1) return false;
+  }
+  return true;
+}
+
+const SETS = new WeakMap<readonly string[], ReadonlySet<string>>();
+
+/** A Set of the allowed values (hash lookups: attribute values are not interned strings). */
+function setOf(allowed: readonly string[]): ReadonlySet<string> {
+  let set = SETS.get(allowed);
+  if (set === undefined) {
+    set = new Set(allowed);
+    SETS.set(allowed, set);
+  }
+  return set;
+}

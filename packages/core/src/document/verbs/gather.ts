@@ -1,0 +1,62 @@
+/** `<Gather>` attributes (spec 4.4). Warning code 13301. */
+import type { GatherInput, GatherVerb, Position } from '../ast.js';
+import { type ElementScope, onlyChars, parseWhole } from '../attributes.js';
+
+const KEYS = '0123456789*#';
+
+/** Longest wait accepted for `timeout`, in seconds. */
+export const MAX_GATHER_TIMEOUT = 3600;
+
+/**
+ * `<Gather>` with its attributes read; `children` is the (still empty) array the caller fills
+ * with the nested verbs, so their warnings come after the Gather's own.
+ */
+export function parseGather(
+  scope: ElementScope,
+  position: Position,
+  children: GatherVerb['children'],
+): GatherVerb {
+  const finishRaw = scope.raw('finishOnKey');
+  let finishOnKey = '#';
+  if (finishRaw !== undefined) {
+    if (finishRaw.length <= 1 && onlyChars(finishRaw, KEYS)) finishOnKey = finishRaw;
+    else scope.warn('finishOnKey', `"${finishRaw}" is not one key of 0-9 * # (or empty); using #`);
+  }
+  const numRaw = scope.raw('numDigits');
+  let numDigits: number | null = null;
+  if (numRaw !== undefined) {
+    const n = parseWhole(numRaw);
+    if (n !== null && n >= 1) numDigits = n;
+    else scope.warn('numDigits', `"${numRaw}" is not a whole number of at least 1; using unlimited`);
+  }
+  return {
+    kind: 'Gather',
+    action: scope.string('action'),
+    method: scope.method('method'),
+    timeout: scope.integer('timeout', 5, 1, MAX_GATHER_TIMEOUT),
+    finishOnKey,
+    numDigits,
+    input: parseInput(scope),
+    actionOnEmptyResult: scope.boolean('actionOnEmptyResult', false),
+    bargeIn: scope.boolean('bargeIn', true),
+    children,
+    position,
+  };
+}
+
+function parseInput(scope: ElementScope): GatherInput {
+  const raw = scope.raw('input');
+  if (raw === undefined || raw === 'dtmf') return 'dtmf';
+  if (raw === 'speech') return 'speech';
+  if (raw === 'dtmf speech' || raw === 'speech dtmf') return 'dtmf speech';
+  const parts = raw.split(/\s+/).filter((p) => p !== '');
+  const dtmf = parts.includes('dtmf');
+  const speech = parts.includes('speech');
+  const known = parts.every((p) => p === 'dtmf' || p === 'speech');
+  if (known && parts.length > 0 && parts.length <= 2) {
+    if (dtmf && speech) return 'dtmf speech';
+    if (parts.length === 1) return dtmf ? 'dtmf' : 'speech';
+  }
+  scope.warn('input', `"${raw}" is not dtmf, speech or both; using dtmf`);
+  return 'dtmf';
+}

@@ -1,0 +1,93 @@
+/**
+ * The nouns of `<Dial>` (spec 4.6): `<Number>`, `<Client>`, `<Sip>` share the leg attributes;
+ * `<Conference>` has its own. Warnings use the Dial code 13201.
+ */
+import type { ClientNoun, ConferenceNoun, NumberNoun, Position, ProgressEvent, SipNoun } from '../ast.js';
+import type { ElementScope } from '../attributes.js';
+
+type LegKind = 'Number' | 'Client' | 'Sip';
+type LegNoun = NumberNoun | ClientNoun | SipNoun;
+
+const EVENTS: readonly ProgressEvent[] = ['initiated', 'ringing', 'answered', 'completed'];
+
+const NO_EVENTS: readonly ProgressEvent[] = Object.freeze([]);
+
+/** A leg noun with every attribute at its default (plain text inside `<Dial>`). */
+export function defaultLeg(kind: LegKind, value: string, position: Position): LegNoun {
+  return {
+    kind,
+    value,
+    url: null,
+    method: 'POST',
+    statusCallback: null,
+    statusCallbackEvent: NO_EVENTS,
+    statusCallbackMethod: 'POST',
+    position,
+  };
+}
+
+/** `<Number>`, `<Client>` or `<Sip>` with its attributes. */
+export function parseLeg(scope: ElementScope, kind: LegKind, value: string, position: Position): LegNoun {
+  if (scope.isEmpty()) return defaultLeg(kind, value, position);
+  const statusCallback = scope.string('statusCallback');
+  return {
+    kind,
+    value,
+    url: scope.string('url'),
+    method: scope.method('method'),
+    statusCallback,
+    statusCallbackEvent: parseEvents(scope, statusCallback !== null),
+    statusCallbackMethod: scope.method('statusCallbackMethod'),
+    position,
+  };
+}
+
+/**
+ * `statusCallbackEvent`: comma- or space-separated event names, kept in canonical order
+ * without duplicates; unknown names are dropped with a warning. With a callback and no
+ * (valid) event, `completed` alone.
+ */
+function parseEvents(scope: ElementScope, hasCallback: boolean): readonly ProgressEvent[] {
+  const raw = scope.raw('statusCallbackEvent');
+  let listed = 0; // bit i set = EVENTS[i] listed
+  if (raw !== undefined) {
+    let start = 0;
+    for (let i = 0; i <= raw.length; i++) {
+      const c = i === raw.length ? 32 : raw.charCodeAt(i);
+      if (c !== 32 && c !== 44 /* , */ && c !== 9 && c !== 10 && c !== 13) continue;
+      if (i > start) {
+        const part = raw.slice(start, i);
+        const bit = EVENT_BITS.get(part);
+        if (bit === undefined)
+          scope.warn('statusCallbackEvent', `"${part}" is not one of ${EVENTS.join(', ')}; ignored`);
+        else listed |= bit;
+      }
+      start = i + 1;
+    }
+  }
+  if (listed === 0) return hasCallback ? (EVENT_LISTS[8] as readonly ProgressEvent[]) : NO_EVENTS;
+  return EVENT_LISTS[listed] as readonly ProgressEvent[];
+}
+
+const EVENT_BITS: ReadonlyMap<string, number> = new Map(EVENTS.map((e, i) => [e, 1 << i]));
+/** The event list of every subset (index = bit mask), in canonical order, shared and frozen. */
+const EVENT_LISTS: readonly (readonly ProgressEvent[])[] = Array.from({ length: 16 }, (_, mask) =>
+  Object.freeze(EVENTS.filter((_e, i) => (mask & (1 << i)) !== 0)),
+);
+
+const BEEPS = ['true', 'false', 'onEnter', 'onExit'] as const;
+
+/** `<Conference>` (room name in `value`) with its attributes. */
+export function parseConference(scope: ElementScope, value: string, position: Position): ConferenceNoun {
+  return {
+    kind: 'Conference',
+    value,
+    muted: scope.boolean('muted', false),
+    beep: scope.oneOf('beep', BEEPS, 'true'),
+    startConferenceOnEnter: scope.boolean('startConferenceOnEnter', true),
+    endConferenceOnExit: scope.boolean('endConferenceOnExit', false),
+    waitUrl: scope.string('waitUrl'),
+    maxParticipants: scope.integer('maxParticipants', 250, 2, 250),
+    position,
+  };
+}

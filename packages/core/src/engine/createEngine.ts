@@ -1,0 +1,314 @@
+/**
+ * `createEngine`: the calls registry and the Calls API semantics (spec 1.2 to 1.5) over the
+ * injected ports. Users embed this; see docs/embedding.md.
+ */
+
+import type { CallData } from '../call/callData.js';
+import type { CallContext } from '../call/context.js';
+import { CallSession, type CallSession as Session } from '../call/session.js';
+import type { CallbackQueue } from '../callbacks/callbackQueue.js';
+import { parseProgressEvents } from '../callbacks/progress.js';
+import { systemClock } from '../clock/systemClock.js';
+import { type ErrorCode, RcmlError } from '../errors.js';
+import { DocumentCache } from '../fetch/documentCache.js';
+import type { Channel, HttpPort, Logger } from '../ports.js';
+import { createClockSeededIds } from './ids.js';
+import { CallRegistry } from './registry.js';
+import type {
+  CallOwner,
+  CallRecord,
+  Engine,
+  EngineEvent,
+  EngineLimits,
+  EngineOptions,
+  InboundParams,
+  ShutdownOptions,
+} from './types.js';
+import { validateCreate, validateInbound, validateMethod, validateUrl } from './validate.js';
+
+/** Defaults of every limit (spec 8). */
+export const DEFAULT_LIMITS: EngineLimits = {
+  maxConcurrentCalls: 10_000,
+  maxCallsPerSecond: 1_000,
+  maxDocumentBytes: 65_536,
+  maxRedirects: 10,
+  maxLoop: 1000,
+  maxFetchesPerMinute: 100,
+  maxDialTargets: 10,
+};
+
+const DEFAULT_ACCOUNT = `AC${'0'.repeat(32)}`;
+
+const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
+/** Create an engine over the given driver, HTTP transport and (optionally) clock and ids. */
+export function createEngine(options: EngineOptions): Engine {
+  const clock = options.clock ?? systemClock;
+  const ids = options.ids ?? createClockSeededIds(clock);
+  const logger = options.logger ?? silentLogger;
+  const limits: EngineLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const apiVersion = options.apiVersion ?? '2012-04-24';
+  const defaultAccount = options.accountSid ?? DEFAULT_ACCOUNT;
+  const fetchTimeoutMs = options.fetchTimeoutMs ?? 15_000;
+  const listeners = new Set<(event: EngineEvent) => void>();
+  const registry = new CallRegistry(options.retainFinishedCalls ?? 10_000);
+  const sessions = new Map<string, Session>();
+  const flushing = new Set<CallbackQueue>();
+  let settledWaiters: (() => void)[] = [];
+  let live = 0;
+  /** Ended calls whose callbacks are still being delivered. */
+  let pendingFlushes = 0;
+  let accepting = true;
+  // Creation times of the last `maxCallsPerSecond` calls (a ring), for the rate limit.
+  const recent: number[] = [];
+  let recentHead = 0;
+
+  const emit = (event: EngineEvent) => {
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        logger.error('engine event listener failed', { error });
+      }
+    }
+  };
+  const http: HttpPort = {
+    send(request) {
+      if (listeners.size > 0) {
+        emit({
+          type: 'request',
+          callSid: request.callSid,
+          kind: request.kind,
+          method: request.method,
+          url: request.url,
+          params: request.params,
+          at: clock.now(),
+        });
+      }
+      return options.http.send(request);
+    },
+  };
+  const notice = (callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error') => {
+    (level === 'error' ? logger.warn : logger.info).call(logger, message, { callSid, code });
+    if (listeners.size > 0) emit({ type: 'notice', callSid, code, level, message, at: clock.now() });
+  };
+  const checkSettled = () => {
+    if (live > 0 || pendingFlushes > 0 || settledWaiters.length === 0) return;
+    const waiters = settledWaiters;
+    settledWaiters = [];
+    for (const resolve of waiters) resolve();
+  };
+
+  const ctx: CallContext = {
+    clock,
+    driver: options.driver,
+    ids,
+    logger,
+    messaging: options.messaging,
+    limits,
+    fetch: {
+      http,
+      clock,
+      timeoutMs: fetchTimeoutMs,
+      maxRedirects: limits.maxRedirects,
+      maxDocumentBytes: limits.maxDocumentBytes,
+      parseOptions: { maxBytes: limits.maxDocumentBytes, maxLoop: limits.maxLoop },
+      cache: new DocumentCache(256),
+    },
+    callbacks: {
+      http,
+      clock,
+      retryDelaysMs: options.callbackRetry?.delaysMs ?? [1000, 2000],
+      timeoutMs: fetchTimeoutMs,
+      notice: (callSid, code, message) => notice(callSid, code, message, 'error'),
+    },
+    hasListeners: () => listeners.size > 0,
+    emit,
+    notice,
+    statusChanged(call) {
+      if (listeners.size > 0)
+        emit({ type: 'status', callSid: call.sid, status: call.status, at: clock.now() });
+    },
+    legCreated(call) {
+      registry.add(call);
+      live++;
+    },
+    callEnded(call: CallData, queues: readonly CallbackQueue[], flushed: Promise<void> | null) {
+      live--;
+      sessions.delete(call.sid);
+      registry.finish(call);
+      if (flushed !== null) {
+        for (const queue of queues) flushing.add(queue);
+        pendingFlushes++;
+        void flushed.then(() => {
+          pendingFlushes--;
+          for (const queue of queues) flushing.delete(queue);
+          checkSettled();
+        });
+      }
+      checkSettled();
+    },
+  };
+
+  function admit(): void {
+    if (!accepting) throw new RcmlError(20503, 'the engine is shutting down and accepts no new calls');
+    if (live >= limits.maxConcurrentCalls) {
+      throw new RcmlError(20429, `too many calls at once (limit ${limits.maxConcurrentCalls})`);
+    }
+    const now = clock.now();
+    const max = limits.maxCallsPerSecond;
+    if (recent.length >= max) {
+      if (now - recent[recentHead]! < 1000) {
+        throw new RcmlError(20429, `too many calls created per second (limit ${max})`);
+      }
+      recent[recentHead] = now;
+      recentHead = (recentHead + 1) % max;
+    } else recent.push(now);
+  }
+
+  function start(session: Session): CallRecord {
+    registry.add(session.data);
+    sessions.set(session.data.sid, session);
+    live++;
+    return session.data.toRecord();
+  }
+
+  const engine: Engine = {
+    create(params, owner?: CallOwner) {
+      const valid = validateCreate(params);
+      admit();
+      const session = new CallSession(
+        ctx,
+        { ...valid, timeout: valid.timeout, detectVoicemail: valid.detectVoicemail },
+        {
+          sid: ids.next('CA'),
+          accountSid: owner?.accountSid ?? defaultAccount,
+          from: valid.from,
+          to: valid.to,
+          apiVersion,
+          direction: 'outbound-api',
+          parentCallSid: null,
+          callerName: null,
+          forwardedFrom: null,
+          status: 'queued',
+          now: clock.now(),
+        },
+      );
+      const record = start(session);
+      session.startOutbound();
+      return record;
+    },
+
+    inbound(params: InboundParams, channel: Channel, owner?: CallOwner) {
+      const valid = validateInbound(params as unknown as Readonly<Record<string, string | undefined>>);
+      admit();
+      const session = new CallSession(
+        ctx,
+        { ...valid, timeout: 0, detectVoicemail: false },
+        {
+          sid: ids.next('CA'),
+          accountSid: owner?.accountSid ?? defaultAccount,
+          from: valid.from,
+          to: valid.to,
+          apiVersion,
+          direction: 'inbound',
+          parentCallSid: null,
+          callerName: params.CallerName?.trim() || null,
+          forwardedFrom: params.ForwardedFrom?.trim() || null,
+          status: 'queued',
+          now: clock.now(),
+        },
+      );
+      start(session);
+      session.startInbound(channel);
+      return session.data.toRecord();
+    },
+
+    get(callSid) {
+      return registry.get(callSid)?.toRecord();
+    },
+
+    list(filter) {
+      return registry.list(filter);
+    },
+
+    modify(callSid, params) {
+      const call = registry.get(callSid);
+      if (call === undefined) throw new RcmlError(20404, `call ${callSid} not found`, { field: 'CallSid' });
+      const session = sessions.get(callSid);
+      if (call.final)
+        throw new RcmlError(21220, `call ${callSid} is not in progress (status ${call.status})`);
+      if (session === undefined) {
+        throw new RcmlError(
+          21220,
+          `call ${callSid} is a <Dial> leg: change its parent call ${call.parentCallSid}`,
+        );
+      }
+      const has = (name: string) => params[name] !== undefined && params[name]!.trim() !== '';
+      if (has('Url') && has('Status')) {
+        throw new RcmlError(20409, 'Url and Status cannot be changed together', { field: 'Status' });
+      }
+      const status = has('Status') ? params.Status!.trim() : null;
+      if (status !== null && status !== 'completed' && status !== 'canceled') {
+        throw new RcmlError(20001, `Status: "${status}" is not completed or canceled`, { field: 'Status' });
+      }
+      if (status === 'canceled' && session.answered) {
+        throw new RcmlError(
+          21220,
+          `call ${callSid} is answered: it cannot be canceled (use Status=completed)`,
+          {
+            field: 'Status',
+          },
+        );
+      }
+      const url = has('Url') ? validateUrl(params, 'Url', true) : null;
+      const method = validateMethod(params, 'Method');
+      const fallbackUrl = validateUrl(params, 'FallbackUrl', false);
+      const fallbackMethod = validateMethod(params, 'FallbackMethod');
+      const statusCallback = validateUrl(params, 'StatusCallback', false);
+      const statusCallbackMethod = validateMethod(params, 'StatusCallbackMethod');
+      if (has('StatusCallbackEvent')) parseProgressEvents(params.StatusCallbackEvent);
+
+      if (statusCallback !== null || has('StatusCallbackMethod')) {
+        session.setStatusCallback(statusCallback ?? session.settings.statusCallback, statusCallbackMethod);
+      }
+      if (url !== null) session.redirectTo({ url, method, fallbackUrl, fallbackMethod });
+      if (status !== null) session.end(status);
+      return call.toRecord();
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+
+    get activeCalls() {
+      return live;
+    },
+
+    async shutdown(shutdownOptions: ShutdownOptions = {}) {
+      accepting = false;
+      const deadlineMs = shutdownOptions.deadlineMs ?? 10_000;
+      if ((shutdownOptions.mode ?? 'hangup') === 'hangup') {
+        for (const session of [...sessions.values()]) session.end('completed');
+      }
+      const settled = new Promise<void>((resolve) => {
+        settledWaiters.push(resolve);
+        checkSettled();
+      });
+      let timer: unknown;
+      const deadline = new Promise<'deadline'>((resolve) => {
+        timer = clock.setTimeout(() => resolve('deadline'), deadlineMs);
+      });
+      const outcome = await Promise.race([settled.then(() => 'settled' as const), deadline]);
+      clock.clearTimeout(timer);
+      if (outcome === 'deadline') {
+        for (const session of [...sessions.values()]) session.end('completed');
+        for (const queue of [...flushing]) queue.abandon();
+      }
+    },
+  };
+  return engine;
+}

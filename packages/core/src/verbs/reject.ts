@@ -1,0 +1,14 @@
+/**
+ * `<Reject>` (spec 4.9): refuse an unanswered inbound call without answering (`busy` → busy,
+ * `rejected` → no-answer); on an answered call it is a hang-up.
+ */
+
+import { untilAborted } from '../call/abort.js';
+import type { RejectVerb } from '../document/ast.js';
+import type { VerbOutcome, VerbScope } from './types.js';
+
+export async function executeReject(verb: RejectVerb, scope: VerbScope): Promise<VerbOutcome> {
+  if (scope.answered) return { kind: 'hangup' };
+  await untilAborted(scope.channel.reject(verb.reason), scope.signal);
+  return { kind: 'rejected', status: verb.reason === 'busy' ? 'busy' : 'no-answer' };
+}

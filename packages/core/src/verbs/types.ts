@@ -1,0 +1,126 @@
+/**
+ * The shape every verb module shares: `execute(verb, scope)` does its effects only through
+ * the scope, honours `scope.signal`, and says what happens next.
+ */
+import type { HttpMethod, ProgressEvent } from '../document/ast.js';
+import type { EngineLimits, FinalStatus } from '../engine/types.js';
+import type { ErrorCode } from '../errors.js';
+import type { CallIdentity } from '../fetch/params.js';
+import type { Channel, Clock, DriverCapabilities, SmsRequest, TimerId } from '../ports.js';
+
+/** What happens after a verb. */
+export type VerbOutcome =
+  /** Run the next verb of the document. */
+  | { readonly kind: 'next' }
+  /** Hand control to a new document (the rest of this one is unreachable). */
+  | {
+      readonly kind: 'fetch';
+      /** Resolved absolute URL, or null when the reference could not be resolved to http(s). */
+      readonly url: string | null;
+      /** The reference as written, for messages. */
+      readonly written: string;
+      readonly method: HttpMethod;
+      readonly params: Readonly<Record<string, string>>;
+    }
+  /** The engine ends the call with a `hangup` operation (final status `completed`). */
+  | { readonly kind: 'hangup' }
+  /** The call was refused without answering (`<Reject>`); the final status. */
+  | { readonly kind: 'rejected'; readonly status: FinalStatus };
+
+/** Events of the call's own channel, routed to the running verb. */
+export interface MediaListener {
+  dtmf?(digit: string): void;
+  voice?(active: boolean): void;
+  speech?(result: { readonly transcript: string; readonly confidence: number }): void;
+  /**
+   * The far end hung up. A verb that sets this finishes itself (Record, Dial: their action is
+   * still requested); a verb without it is abandoned through its signal.
+   */
+  hangup?(): void;
+}
+
+/** One child leg of a `<Dial>`: its own call record, events and status callbacks. */
+export interface DialLegHandle {
+  readonly sid: string;
+  /** Report a lifecycle step of the leg (status change, progress event, callback). */
+  initiated(): void;
+  ringing(): void;
+  answered(): void;
+  /** The leg's final state. */
+  end(status: FinalStatus): void;
+  /** The request parameters of the leg (section 2) as it is now. */
+  params(): Record<string, string>;
+}
+
+/** What `createLeg` needs. */
+export interface DialLegSpec {
+  readonly sid: string;
+  readonly to: string;
+  readonly from: string;
+  readonly statusCallback: string | null;
+  readonly statusCallbackMethod: HttpMethod;
+  readonly statusCallbackEvent: readonly ProgressEvent[];
+}
+
+/** Everything a verb may touch. */
+export interface VerbScope {
+  readonly clock: Clock;
+  readonly channel: Channel;
+  readonly capabilities: DriverCapabilities;
+  /** Fires when the verb must stop at once (live change, engine hang-up, far-end hang-up). */
+  readonly signal: AbortSignal;
+  /** URL of the document the verb belongs to (after redirects). */
+  readonly documentUrl: string;
+  readonly call: CallIdentity;
+  readonly limits: EngineLimits;
+  /** Whether the call is answered (an inbound call may still be ringing). */
+  readonly answered: boolean;
+  /** Whether the far end hung up. */
+  readonly hungUp: boolean;
+  /** Whether the party is talking right now (voice activity). */
+  readonly voiceActive: boolean;
+  /** Answer an unanswered inbound call (the `answer` op, then the `answered` event). */
+  answer(): Promise<void>;
+  /** Route channel events to this verb (replaced by the next verb; cleared at verb end). */
+  listen(listener: MediaListener): void;
+  notice(code: ErrorCode, message: string, level?: 'warning' | 'error'): void;
+  /** Resolve a reference against `documentUrl`; null when not http(s). */
+  resolveUrl(reference: string): string | null;
+  nextSid(prefix: 'CA' | 'RE' | 'SM'): string;
+  /** Queue a notification on the call's ordered callback queue. */
+  notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void;
+  sendSms(request: SmsRequest): Promise<'sent' | 'failed'>;
+  createLeg(spec: DialLegSpec): DialLegHandle;
+  /**
+   * Play the document at `url` to an answered `<Dial>` leg before it is bridged (the noun's
+   * `url`): fetched with the leg's parameters, its Say/Play/Pause run on the leg's channel.
+   * Resolves when it has played (or failed, reported as a notice).
+   */
+  whisper(
+    leg: DialLegHandle,
+    channel: Channel,
+    url: string,
+    method: HttpMethod,
+    signal: AbortSignal,
+  ): Promise<void>;
+  setTimer(fn: () => void, ms: number): TimerId;
+  clearTimer(id: TimerId): void;
+}
+
+export const NEXT: VerbOutcome = { kind: 'next' };
+
+/** Iterations asked of the driver: `loop="0"` and anything over the cap become the cap. */
+export function loopCount(loop: number, cap: number): number {
+  return loop <= 0 || loop > cap ? cap : loop;
+}
+
+/** A fetch outcome for an `action` (or Redirect) reference. */
+export function fetchOutcome(
+  scope: VerbScope,
+  reference: string | null,
+  method: HttpMethod,
+  params: Readonly<Record<string, string>>,
+): VerbOutcome {
+  const written = reference ?? scope.documentUrl;
+  return { kind: 'fetch', url: scope.resolveUrl(written), written, method, params };
+}

@@ -1,0 +1,62 @@
+/**
+ * Real documents written by people: the twiml-snippets corpus in ../shared, each checked against
+ * its class in MANIFEST.tsv (supported → no error; ssml → parses; unsupported → 12200 naming
+ * the first unsupported element).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseDocument } from '@rcml/core';
+import { describe, expect, it } from 'vitest';
+import { sharedDir } from './paths.js';
+
+interface Row {
+  readonly file: string;
+  readonly klass: string;
+  readonly firstUnsupported: string;
+}
+
+const corpus = join(sharedDir(), 'corpus', 'twiml-snippets');
+const rows: Row[] = readFileSync(join(corpus, 'MANIFEST.tsv'), 'utf8')
+  .split('\n')
+  .slice(1)
+  .filter((line) => line.trim() !== '')
+  .map((line) => {
+    const cells = line.split('\t');
+    return { file: cells[0] ?? '', klass: cells[5] ?? '', firstUnsupported: (cells[6] ?? '').trim() };
+  });
+
+describe('twiml-snippets corpus', () => {
+  it('has the 169 documents of its README', () => {
+    expect(rows).toHaveLength(169);
+    expect(new Set(rows.map((r) => r.klass))).toEqual(new Set(['supported', 'ssml', 'unsupported']));
+  });
+
+  it.each(rows.filter((r) => r.klass === 'supported').map((r) => [r.file]))('supported: %s', (file) => {
+    const result = parseDocument(readFileSync(join(corpus, file), 'utf8'));
+    if (!result.ok) expect.fail(`${result.error.code} ${result.error.message}`);
+    expect(result.document.verbs.length).toBeGreaterThan(0);
+  });
+
+  it.each(rows.filter((r) => r.klass === 'ssml').map((r) => [r.file]))('ssml: %s', (file) => {
+    const result = parseDocument(readFileSync(join(corpus, file), 'utf8'));
+    if (!result.ok) expect.fail(`${result.error.code} ${result.error.message}`);
+    const say = result.document.verbs[0];
+    expect(say?.kind).toBe('Say');
+    if (say?.kind === 'Say') {
+      expect(say.ssml).toContain('<break strength="x-weak" time="100ms"/>');
+      expect(say.text).toMatch(/^Hi Words to emphasize Words to speak aaaaaa/);
+      expect(say.text).not.toContain('<');
+    }
+  });
+
+  it.each(rows.filter((r) => r.klass === 'unsupported').map((r) => [r.file, r.firstUnsupported]))(
+    'unsupported: %s fails naming <%s>',
+    (file, element) => {
+      const result = parseDocument(readFileSync(join(corpus, file), 'utf8'));
+      if (result.ok) expect.fail('parsed without error');
+      expect(result.error.code).toBe(12200);
+      expect(result.error.message).toContain(`<${element}>`);
+      expect(result.error.path).toMatch(new RegExp(`/${element}\\[\\d+\\]$`));
+    },
+  );
+});

@@ -1,0 +1,252 @@
+/** What parseDocument gives a user: typed verbs with defaults, warnings, failures with codes. */
+import { parseDocument, type RcmlDocument, type Verb } from '@rcml/core';
+import { describe, expect, it } from 'vitest';
+
+function ok(xml: string): { document: RcmlDocument; codes: number[] } {
+  const result = parseDocument(xml);
+  if (!result.ok) throw new Error(`${result.error.code} ${result.error.message}`);
+  return { document: result.document, codes: result.warnings.map((w) => w.code) };
+}
+function first(xml: string): Verb {
+  return ok(xml).document.verbs[0] as Verb;
+}
+function failure(xml: string, options?: Parameters<typeof parseDocument>[1]) {
+  const result = parseDocument(xml, options);
+  if (result.ok) throw new Error('parsed without error');
+  return result.error;
+}
+
+describe('defaults of spec section 4', () => {
+  it('applies every default when attributes are absent', () => {
+    const { document } = ok(
+      '<Response><Say>a</Say><Play>u</Play><Pause/><Gather/><Record/><Dial>1</Dial><Redirect>/x</Redirect><Reject/><Sms>b</Sms><Hangup/></Response>',
+    );
+    const position = expect.anything();
+    expect(document.verbs).toEqual([
+      { kind: 'Say', text: 'a', voice: 'man', language: 'en-US', loop: 1, position },
+      { kind: 'Play', url: 'u', digits: null, loop: 1, position },
+      { kind: 'Pause', length: 1, position },
+      {
+        kind: 'Gather',
+        action: null,
+        method: 'POST',
+        timeout: 5,
+        finishOnKey: '#',
+        numDigits: null,
+        input: 'dtmf',
+        actionOnEmptyResult: false,
+        bargeIn: true,
+        children: [],
+        position,
+      },
+      {
+        kind: 'Record',
+        action: null,
+        method: 'POST',
+        timeout: 5,
+        finishOnKey: '1234567890*#',
+        maxLength: 3600,
+        playBeep: true,
+        trim: 'trim-silence',
+        recordingStatusCallback: null,
+        recordingStatusCallbackMethod: 'POST',
+        position,
+      },
+      {
+        kind: 'Dial',
+        action: null,
+        method: 'POST',
+        timeout: 30,
+        timeLimit: 14400,
+        callerId: null,
+        hangupOnStar: false,
+        record: 'do-not-record',
+        nouns: [
+          {
+            kind: 'Number',
+            value: '1',
+            url: null,
+            method: 'POST',
+            statusCallback: null,
+            statusCallbackEvent: [],
+            statusCallbackMethod: 'POST',
+            position,
+          },
+        ],
+        position,
+      },
+      { kind: 'Redirect', url: '/x', method: 'POST', position },
+      { kind: 'Reject', reason: 'rejected', position },
+      {
+        kind: 'Sms',
+        body: 'b',
+        to: null,
+        from: null,
+        action: null,
+        method: 'POST',
+        statusCallback: null,
+        position,
+      },
+      { kind: 'Hangup', position },
+    ]);
+  });
+
+  it('keeps phone numbers and digit strings as strings', () => {
+    const { document } = ok(
+      '<Response><Dial callerId="+15550001111"><Number>0042</Number></Dial><Play digits="0042"/><Sms to="+4915112345678">x</Sms></Response>',
+    );
+    expect(document.verbs).toMatchObject([
+      { callerId: '+15550001111', nouns: [{ value: '0042' }] },
+      { digits: '0042' },
+      { to: '+4915112345678' },
+    ]);
+  });
+
+  it('trims element text and attribute values', () => {
+    expect(first('<Response><Say voice=" woman ">\n   Hello   there \n</Say></Response>')).toMatchObject({
+      text: 'Hello   there',
+      voice: 'woman',
+    });
+  });
+
+  it('keeps loop="0" as 0 and caps a loop over the limit with a warning', () => {
+    expect(first('<Response><Say loop="0">x</Say></Response>')).toMatchObject({ loop: 0 });
+    const { document, codes } = ok('<Response><Play loop="5000">u</Play></Response>');
+    expect(document.verbs[0]).toMatchObject({ loop: 1000 });
+    expect(codes).toEqual([13401]);
+    const capped = parseDocument('<Response><Say loop="20">x</Say></Response>', { maxLoop: 10 });
+    expect(capped.ok && capped.document.verbs[0]).toMatchObject({ loop: 10 });
+  });
+
+  it('accepts methods case-insensitively and normalises them', () => {
+    expect(first('<Response><Redirect method="get">/x</Redirect></Response>')).toMatchObject({
+      method: 'GET',
+    });
+  });
+
+  it('reads statusCallbackEvent separated by commas and spaces, in canonical order', () => {
+    const verb = first(
+      '<Response><Dial><Sip statusCallbackEvent="completed, ringing,initiated">sip:a@b</Sip></Dial></Response>',
+    );
+    expect(verb).toMatchObject({ nouns: [{ statusCallbackEvent: ['initiated', 'ringing', 'completed'] }] });
+  });
+
+  it('turns plain Dial text into a Number, a Sip or a Client', () => {
+    expect(
+      ok('<Response><Dial> +1 555 0100 </Dial><Dial>a@b.c</Dial><Dial>client: bob</Dial></Response>').document
+        .verbs,
+    ).toMatchObject([
+      { nouns: [{ kind: 'Number', value: '+1 555 0100' }] },
+      { nouns: [{ kind: 'Sip', value: 'a@b.c' }] },
+      { nouns: [{ kind: 'Client', value: 'bob' }] },
+    ]);
+  });
+
+  it('accepts language tags and refuses other values', () => {
+    for (const tag of ['en', 'en-GB', 'de-DE', 'cmn-Hans-CN']) {
+      expect(first(`<Response><Say language="${tag}">x</Say></Response>`)).toMatchObject({ language: tag });
+    }
+    for (const bad of ['', 'e', 'english', 'en_US', 'en--GB', '12']) {
+      const { document, codes } = ok(`<Response><Say language="${bad}">x</Say></Response>`);
+      expect(document.verbs[0]).toMatchObject({ language: 'en-US' });
+      expect(codes).toEqual([13501]);
+    }
+  });
+});
+
+describe('warnings', () => {
+  it('name the attribute, the element path and the line', () => {
+    const result = parseDocument(
+      '<Response>\n  <Gather>\n    <Say loop="x">a</Say>\n  </Gather>\n</Response>',
+    );
+    expect(result.warnings).toEqual([
+      {
+        code: 13501,
+        message: expect.stringContaining('loop'),
+        path: 'Response/Gather[1]/Say[1]',
+        line: 3,
+        attribute: 'loop',
+      },
+    ]);
+  });
+
+  it('cut Say text over 4096 characters (13521) and speak the cut text', () => {
+    const { document, codes } = ok(`<Response><Say>${'a'.repeat(5000)}</Say></Response>`);
+    expect(codes).toEqual([13521]);
+    expect(document.verbs[0]).toMatchObject({ text: 'a'.repeat(4096) });
+  });
+
+  it('ignore unknown attributes', () => {
+    expect(ok('<Response><Dial answerOnBridge="true" ringTone="us">1</Dial></Response>').codes).toEqual([]);
+  });
+});
+
+describe('SSML inside Say', () => {
+  it('keeps the markup and gives the plain text with whitespace collapsed', () => {
+    const say = first(
+      '<Response><Say>\n  Hello <break time="1s"/>\n  <prosody rate=\'slow\'>dear   &amp; "friend"</prosody>\n</Say></Response>',
+    );
+    expect(say).toMatchObject({
+      text: 'Hello dear & "friend"',
+      ssml: 'Hello <break time="1s"/>\n  <prosody rate="slow">dear   &amp; "friend"</prosody>',
+    });
+  });
+
+  it('refuses an element that is not SSML, with its path', () => {
+    expect(failure('<Response><Say><p><Gather/></p></Say></Response>')).toMatchObject({
+      code: 12200,
+      path: 'Response/Say[1]/p[1]/Gather[1]',
+    });
+  });
+});
+
+describe('failures', () => {
+  it('report the line of the problem, counting lines trimmed before the document', () => {
+    expect(failure('\n\n<Response>\n<Foo/>\n</Response>')).toMatchObject({
+      code: 12200,
+      line: 4,
+      path: 'Response/Foo[1]',
+    });
+    expect(failure('\n<Response>\n<Say>\n</Response>')).toMatchObject({ code: 12100, line: 4 });
+  });
+
+  it('name the first unsupported element in document order', () => {
+    expect(failure('<Response><Dial><Number>1</Number><Queue>q</Queue></Dial><Pay/></Response>').path).toBe(
+      'Response/Dial[1]/Queue[1]',
+    );
+  });
+
+  it('never throw, whatever the input', () => {
+    for (const input of [
+      '',
+      ' ',
+      '<',
+      '<>',
+      '</>',
+      '<Response',
+      '<?xml?>',
+      '&',
+      '<Response>&#x110000;</Response>',
+      '\u0000',
+    ]) {
+      const result = parseDocument(input);
+      expect(result.ok).toBe(false);
+    }
+    expect(parseDocument(undefined as unknown as string)).toMatchObject({
+      ok: false,
+      error: { code: 12100 },
+    });
+  });
+
+  it('honour configured limits', () => {
+    expect(failure('<Response><Pause/><Pause/></Response>', { maxVerbs: 1 }).code).toBe(12400);
+    expect(failure('<Response><Say><p>x</p></Say></Response>', { maxDepth: 2 }).code).toBe(12400);
+    expect(failure('<Response/>', { maxBytes: 5 }).code).toBe(12400);
+  });
+
+  it('count nested verbs toward the verb limit', () => {
+    expect(
+      failure('<Response><Gather><Say>a</Say><Say>b</Say></Gather></Response>', { maxVerbs: 2 }).path,
+    ).toBe('Response/Gather[1]/Say[2]');
+  });
+});

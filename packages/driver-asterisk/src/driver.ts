@@ -1,0 +1,228 @@
+/**
+ * The Asterisk media driver: ARI REST over undici plus one event WebSocket for the Stasis
+ * application. Inbound calls are channels that enter the application with the inbound
+ * argument (`Stasis(rcml,inbound)`); everything else entering it (the `;1` half of a Local
+ * channel pair, the driver's own outbound legs) is not a new call.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Channel, DriverCapabilities, MediaDriver, OriginateRequest } from '@rcml/core';
+import { RcmlError } from '@rcml/core';
+import { EventRouter } from './ari/eventRouter.js';
+import { createEventSocket, type EventSocket } from './ari/eventSocket.js';
+import { encodeQueryValue, segment } from './ari/query.js';
+import { type AriRestClient, ariStatus, createAriRestClient, locateAri } from './ari/restClient.js';
+import type { AriEvent } from './ari/types.js';
+import { AriChannel } from './channel/ariChannel.js';
+import type { DriverContext } from './channel/context.js';
+import { ConferenceRooms } from './dial/conference.js';
+import { createSoxConverter } from './media/converter.js';
+import { createMediaCache, createUndiciMediaFetcher } from './media/mediaCache.js';
+import { createFileRecordingStore } from './media/recordingStore.js';
+import { createEspeakTts } from './media/tts.js';
+import { type AsteriskDriverOptions, endpointFor, resolveOptions } from './options.js';
+
+/** An inbound call handed to `start`'s callback. */
+export interface InboundCall {
+  readonly channel: Channel;
+  /** The caller's number (`CALLERID(num)`). */
+  readonly from: string;
+  /** The dialled number: the second Stasis argument when given, else the dialplan extension. */
+  readonly to: string;
+  /** The caller's name, when the network sent one. */
+  readonly callerName?: string;
+}
+
+/** A media driver for Asterisk 22 over ARI. */
+export interface AsteriskDriver extends MediaDriver {
+  /** Connect the event WebSocket and start taking inbound calls. Rejects (14103) when ARI is unreachable. */
+  start(onInbound: (call: InboundCall) => void): Promise<void>;
+  /** Hang up the channels the driver owns and close the connections. */
+  stop(): Promise<void>;
+  /** Where finished recordings are copied (serve it under `recordingBaseUrl`). */
+  readonly recordingsDir: string;
+}
+
+const CAPABILITIES: DriverCapabilities = { ssml: false, speech: false, voicemailDetection: false };
+
+/** Create the driver. Nothing connects until `start`. */
+export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDriver {
+  const resolved = resolveOptions(options);
+  const location = locateAri(resolved.ariUrl);
+  const rest: AriRestClient = createAriRestClient(location, resolved.auth);
+  const converter = options.converter ?? createSoxConverter();
+  const channels = new Map<string, AriChannel>();
+  let onInbound: ((call: InboundCall) => void) | null = null;
+  let socket: EventSocket | null = null;
+
+  const router = new EventRouter((event) => takeInbound(event));
+  const ctx: DriverContext = {
+    rest,
+    router,
+    options: resolved,
+    logger: resolved.logger,
+    tts:
+      options.tts ??
+      createEspeakTts({ dir: resolved.ttsCacheDir, asteriskDir: resolved.asteriskTtsCacheDir, converter }),
+    media:
+      options.mediaCache ??
+      createMediaCache({
+        dir: resolved.mediaCacheDir,
+        asteriskDir: resolved.asteriskMediaCacheDir,
+        fetcher: options.mediaFetcher ?? createUndiciMediaFetcher(),
+        converter,
+        logger: resolved.logger,
+      }),
+    conferences: new ConferenceRooms(),
+    recordings:
+      options.recordingStore ?? createFileRecordingStore(resolved.recordingsDir, resolved.recordingBaseUrl),
+    newId: options.newId ?? (() => randomUUID()),
+  };
+
+  function track(channel: AriChannel): AriChannel {
+    channels.set(channel.id, channel);
+    void channel.whenGone.then(() => channels.delete(channel.id));
+    return channel;
+  }
+
+  /** A StasisStart nobody owns: an inbound call when its first argument says so. */
+  function takeInbound(event: AriEvent): boolean {
+    const json = event.channel;
+    if (json === undefined || onInbound === null) return false;
+    const args = event.args ?? [];
+    if (args[0] !== resolved.inboundArg) return false;
+    const channel = track(new AriChannel(ctx, 'inbound', json.id));
+    channel.callerNumber = json.caller?.number ?? '';
+    channel.attach(json.id);
+    const to = args[1] !== undefined && args[1] !== '' ? args[1] : (json.dialplan?.exten ?? '');
+    const name = json.caller?.name ?? '';
+    onInbound({ channel, from: channel.callerNumber, to, ...(name === '' ? {} : { callerName: name }) });
+    return true;
+  }
+
+  /**
+   * Channels and bridges left in the application by an earlier run of the driver (a crash,
+   * a restart) stay in Stasis for ever, silent: nobody else will end them.
+   */
+  async function removeOrphans(): Promise<void> {
+    let app: { channel_ids?: string[]; bridge_ids?: string[] };
+    try {
+      app = (await rest.request('GET', `/applications/${segment(resolved.app)}`)).body as typeof app;
+    } catch (error) {
+      // 404: the application was never registered, so nothing can be left in it.
+      if (ariStatus(error) !== 404) {
+        resolved.logger.warn('could not list the application', { error: (error as Error).message });
+      }
+      return;
+    }
+    const mine = new Set(router.ownedChannels());
+    const orphans = (app.channel_ids ?? []).filter((id) => !mine.has(id));
+    if (orphans.length > 0 || (app.bridge_ids ?? []).length > 0) {
+      resolved.logger.warn('hanging up channels left over from an earlier run', { channels: orphans });
+    }
+    await Promise.all([
+      ...orphans.map((id) => rest.request('DELETE', `/channels/${segment(id)}`).catch(() => undefined)),
+      ...(app.bridge_ids ?? []).map((id) =>
+        rest.request('DELETE', `/bridges/${segment(id)}`).catch(() => undefined),
+      ),
+    ]);
+  }
+
+  async function afterReconnect(): Promise<void> {
+    for (const channel of [...channels.values()]) {
+      const id = channel.ariChannelId;
+      if (id === null || channel.gone) continue;
+      if (resolved.onReconnect === 'resume') {
+        try {
+          await rest.request('GET', `/channels/${segment(id)}`);
+          await channel.resync();
+          continue;
+        } catch (error) {
+          if (ariStatus(error) !== 404) resolved.logger.warn('checking a channel failed', { channel: id });
+          channel.markGone(true);
+          continue;
+        }
+      }
+      // Events of the gap are lost for good: end the call rather than leave it half-known.
+      channel.markGone(true);
+      channel.localHangup = true;
+      await rest.request('DELETE', `/channels/${segment(id)}`).catch(() => undefined);
+    }
+  }
+
+  return {
+    capabilities: CAPABILITIES,
+    recordingsDir: resolved.recordingsDir,
+
+    async start(callback) {
+      if (socket !== null) throw new RcmlError(14103, 'the Asterisk driver is already started');
+      onInbound = callback;
+      const scheme = location.origin.startsWith('https:') ? 'wss:' : 'ws:';
+      const host = location.origin.replace(/^https?:/, scheme);
+      socket = createEventSocket({
+        url: `${host}${location.root}/events?app=${encodeQueryValue(resolved.app)}&subscribeAll=false`,
+        auth: resolved.auth,
+        clock: resolved.clock,
+        backoff: resolved.reconnect,
+        logger: resolved.logger,
+        onEvent: (event) => router.dispatch(event),
+        onOpen: (reconnected) => {
+          if (reconnected) void afterReconnect();
+        },
+        onClose: () => resolved.logger.warn('ARI WebSocket closed; channels stay in Stasis until it is back'),
+      });
+      // Before the socket: a channel already in the application then cannot be one of ours.
+      if (resolved.cleanupOnStart) await removeOrphans();
+      try {
+        await socket.start();
+      } catch (error) {
+        socket = null;
+        throw error;
+      }
+    },
+
+    async stop() {
+      onInbound = null;
+      const open = [...channels.values()].filter((c) => !c.gone);
+      await Promise.all(open.map((c) => c.hangup().catch(() => undefined)));
+      await socket?.stop();
+      socket = null;
+      await rest.close();
+    },
+
+    originate(request: OriginateRequest): Channel {
+      const channel = track(new AriChannel(ctx, 'outbound', request.callSid));
+      channel.callerNumber = request.from;
+      const ariId = `rcml-${request.callSid}`;
+      // The id is ours, so no event of the new channel can arrive before we listen.
+      channel.attach(ariId);
+      const type = request.to.startsWith('client:')
+        ? 'client'
+        : /@|^sips?:/.test(request.to)
+          ? 'sip'
+          : 'number';
+      const to = type === 'client' ? request.to.slice('client:'.length) : request.to;
+      const placing = rest
+        .request('POST', '/channels', {
+          query: {
+            endpoint: endpointFor(resolved.endpoints, type, to),
+            app: resolved.app,
+            appArgs: 'outbound',
+            callerId: request.from,
+            timeout: Math.max(1, Math.floor(request.timeout)) + resolved.ringTimeoutMarginSeconds,
+            channelId: ariId,
+          },
+        })
+        .catch((error: unknown) => {
+          resolved.logger.warn('originate failed', { to: request.to, error: (error as Error).message });
+          if (!channel.gone && !channel.localHangup) {
+            channel.emit((h) => h.failed('unreachable'));
+            channel.markGone(false);
+          }
+        })
+        .then(() => undefined);
+      // A hang-up (cancel) waits for the originate, so it cannot overtake it and leave a call ringing.
+      channel.addCleanup(placing);
+      return channel;
+    },
+  };
+}

@@ -1,0 +1,298 @@
+/**
+ * A fake Asterisk: an ARI server on 127.0.0.1 that simulates channels, playbacks, recordings
+ * and bridges on a simulated clock, with the request shapes, response bodies, event sequences
+ * and quirks of the recorded traces (see `../shared/ari-traces/README.md`):
+ * - events before responses: `StasisStart` of a created leg, `PlaybackStarted` and
+ *   `RecordingStarted` are sent before the HTTP answer;
+ * - hang-up order: `ChannelHangupRequest` (soft 32 for a DELETE), `StasisEnd`,
+ *   `ChannelDestroyed` with the Q.850 cause; a playback cut by a hang-up finishes `failed`;
+ * - DTMF does not stop a playback; DTMF sent to a playing channel goes out after it;
+ * - deleting a queued playback answers 204 but its `PlaybackFinished` comes at its turn;
+ * - dial timeout: soft hang-up, `StasisEnd`, `ChannelDestroyed` cause 19, no NOANSWER;
+ *   busy: `Dial BUSY` and the leg stays; unreachable: destroyed with no `Dial` status;
+ * - inbound calls are Local pairs: `;2` enters with `["inbound"]`, `;1` with `["caller"]`;
+ * - recording durations are whole seconds rounded down.
+ * The test drives the far end through the methods at the bottom.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SimulatedClock } from '@rcml/core';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { wav8k } from '../helpers.js';
+import { type ModelChannel, ModelState } from './modelState.js';
+
+export interface ModelOptions {
+  readonly clock: SimulatedClock;
+  readonly user?: string;
+  readonly password?: string;
+  readonly app?: string;
+  /** Length of every media item in ms (default 1000). */
+  readonly mediaMs?: number;
+}
+
+type Query = URLSearchParams;
+
+export class ModelAri {
+  /** `REQ METHOD path`, `EV Type id` and `DTMF-OUT id digits` lines, in order. */
+  readonly log: string[] = [];
+  activity = 0;
+  private readonly server: Server;
+  private readonly wss = new WebSocketServer({ noServer: true });
+  private socket: WebSocket | null = null;
+  readonly state: ModelState;
+
+  private constructor(readonly options: ModelOptions) {
+    this.state = new ModelState(options.clock, options.mediaMs ?? 1000, (event) => this.send(event));
+    this.server = createServer((req, res) => this.onRequest(req, res));
+    this.server.on('upgrade', (req, socket, head) => {
+      if (!this.authorized(req) || !req.url?.startsWith(`/ari/events?app=${options.app ?? 'rcml'}`)) {
+        socket.end('HTTP/1.1 401 Unauthorized\r\n\r\n');
+        return;
+      }
+      this.activity += 1;
+      this.wss.handleUpgrade(req, socket, head, (ws) => {
+        this.activity += 1;
+        this.socket = ws;
+        ws.on('close', () => {
+          if (this.socket === ws) this.socket = null;
+        });
+      });
+    });
+  }
+
+  static async start(options: ModelOptions): Promise<ModelAri> {
+    const fake = new ModelAri(options);
+    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    return fake;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  get connected(): boolean {
+    return this.socket !== null;
+  }
+
+  /** Drop the WebSocket from the server side (the channels stay, as in Asterisk). */
+  dropSocket(): void {
+    this.socket?.terminate();
+    this.socket = null;
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.wss.clients) ws.terminate();
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private send(event: Record<string, unknown>): void {
+    this.activity += 1;
+    const id =
+      (event.channel as { id?: string } | undefined)?.id ??
+      (event.peer as { id?: string } | undefined)?.id ??
+      (event.playback as { id?: string } | undefined)?.id ??
+      (event.recording as { name?: string } | undefined)?.name ??
+      '';
+    const status = typeof event.dialstatus === 'string' ? ` ${event.dialstatus}` : '';
+    this.log.push(`EV ${String(event.type)} ${id}${status}`);
+    // Events of a time without a socket are lost for good, as in Asterisk.
+    this.socket?.send(JSON.stringify(event));
+  }
+
+  private authorized(req: IncomingMessage): boolean {
+    const expected = `Basic ${Buffer.from(`${this.options.user ?? 'rcml'}:${this.options.password ?? 'secret'}`).toString('base64')}`;
+    return req.headers.authorization === expected;
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.activity += 1;
+    req.resume();
+    if (!this.authorized(req)) {
+      res.writeHead(401).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://x');
+    const method = req.method ?? 'GET';
+    this.log.push(
+      `REQ ${method} ${decodeURIComponent(url.pathname)}${url.search === '' ? '' : decodeURIComponent(url.search)}`,
+    );
+    const reply = (status: number, body?: unknown, type = 'application/json') => {
+      this.activity += 1;
+      if (body === undefined) res.writeHead(status).end();
+      else if (Buffer.isBuffer(body)) res.writeHead(status, { 'content-type': type }).end(body);
+      else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+    };
+    try {
+      this.route(
+        method,
+        url.pathname
+          .replace(/^\/ari/, '')
+          .split('/')
+          .filter(Boolean)
+          .map(decodeURIComponent),
+        url.searchParams,
+        reply,
+      );
+    } catch (error) {
+      reply(500, { message: (error as Error).message });
+    }
+  }
+
+  private route(
+    method: string,
+    parts: string[],
+    q: Query,
+    reply: (status: number, body?: unknown, type?: string) => void,
+  ): unknown {
+    const s = this.state;
+    const notFound = (what: string) => reply(404, { message: `${what} not found` });
+    const [root, id, action] = parts;
+    if (root === 'channels') {
+      if (method === 'POST' && id === undefined) return reply(200, s.originate(q));
+      if (method === 'POST' && id === 'create' && action === undefined) {
+        // StasisStart goes out before the 200, as Asterisk may do.
+        const channel = s.create(q);
+        return reply(200, s.channelJson(channel));
+      }
+      const channel = id === undefined ? undefined : s.channels.get(id);
+      if (channel === undefined || channel.destroyed) return notFound('Channel');
+      return this.channelAction(method, channel, action, q, reply);
+    }
+    if (root === 'playbacks' && id !== undefined && method === 'GET') {
+      return s.hasPlayback(id) ? reply(200, { id, state: 'playing' }) : notFound('Playback');
+    }
+    if (root === 'playbacks' && id !== undefined && method === 'DELETE') {
+      return s.stopPlayback(id) ? reply(204) : notFound('Playback');
+    }
+    if (root === 'recordings' && id === 'live' && parts[2] !== undefined) {
+      const name = parts[2];
+      if (method === 'POST' && parts[3] === 'stop')
+        return s.stopRecording(name, 'done') ? reply(204) : notFound('Recording');
+      if (method === 'DELETE') return s.stopRecording(name, 'canceled') ? reply(204) : notFound('Recording');
+    }
+    if (root === 'recordings' && id === 'stored' && parts[2] !== undefined && method === 'GET') {
+      const stored = s.stored.get(parts[2]);
+      if (stored === undefined) return notFound('Recording');
+      return parts[3] === 'file'
+        ? reply(200, wav8k(8000 * stored), 'audio/wav')
+        : reply(200, { name: parts[2], format: 'wav' });
+    }
+    if (root === 'bridges') return this.bridgeAction(method, id, action, q, reply);
+    if (root === 'applications' && method === 'GET' && id === (this.options.app ?? 'rcml')) {
+      const inApp = [...s.channels.values()].filter(
+        (c) => !c.destroyed && (c.inStasis || c.kind === 'originated'),
+      );
+      return reply(200, { name: id, channel_ids: inApp.map((c) => c.id), bridge_ids: [...s.bridges.keys()] });
+    }
+    return reply(404, { message: 'Resource not found' });
+  }
+
+  private channelAction(
+    method: string,
+    channel: ModelChannel,
+    action: string | undefined,
+    q: Query,
+    reply: (status: number, body?: unknown) => void,
+  ): unknown {
+    const s = this.state;
+    const needStasis = () => {
+      if (!channel.inStasis) {
+        reply(409, { message: 'Channel not in Stasis application' });
+        return false;
+      }
+      return true;
+    };
+    switch (`${method} ${action ?? ''}`) {
+      case 'GET ':
+        return reply(200, s.channelJson(channel));
+      case 'DELETE ':
+        reply(204);
+        return s.hangup(channel, { soft: true, cause: causeOfReason(q.get('reason')) });
+      case 'POST answer':
+        if (!needStasis()) return;
+        s.answerInbound(channel);
+        return reply(204);
+      case 'POST dial':
+        if (!needStasis()) return;
+        reply(204);
+        return s.dial(channel, Number(q.get('timeout') ?? 30));
+      case 'POST play': {
+        if (!needStasis()) return;
+        const playback = s.play(
+          channel,
+          (q.get('media') ?? '').split(','),
+          q.get('playbackId') ?? randomUUID(),
+        );
+        return reply(201, { ...s.playbackJson(playback), state: 'queued' });
+      }
+      case 'POST dtmf':
+        if (!needStasis()) return;
+        reply(204);
+        return s.whenIdle(channel, () => this.log.push(`DTMF-OUT ${channel.id} ${q.get('dtmf') ?? ''}`));
+      case 'POST variable':
+        if (q.get('variable') === 'TALK_DETECT(set)') channel.talkDetect = true;
+        if (q.get('variable') === 'TALK_DETECT(remove)') channel.talkDetect = false;
+        return reply(204);
+      case 'POST record': {
+        if (!needStasis()) return;
+        const name = q.get('name') ?? randomUUID();
+        s.record(channel, name, q);
+        return reply(201, { name, format: 'wav', state: 'queued', target_uri: `channel:${channel.id}` });
+      }
+      case 'POST mute':
+      case 'DELETE mute':
+        return reply(204);
+      default:
+        return reply(404, { message: 'Resource not found' });
+    }
+  }
+
+  private bridgeAction(
+    method: string,
+    id: string | undefined,
+    action: string | undefined,
+    q: Query,
+    reply: (status: number, body?: unknown) => void,
+  ): unknown {
+    const s = this.state;
+    if (method === 'POST' && action === undefined)
+      return reply(200, s.bridgeJson(s.bridge(id ?? randomUUID(), q.get('name') ?? '')));
+    const bridge = id === undefined ? undefined : s.bridges.get(id);
+    if (bridge === undefined) return reply(404, { message: 'Bridge not found' });
+    if (method === 'DELETE' && action === undefined) {
+      reply(204);
+      return s.destroyBridge(bridge);
+    }
+    if (method === 'POST' && (action === 'addChannel' || action === 'removeChannel')) {
+      const ids = (q.get('channel') ?? '').split(',');
+      const channels = ids.map((c) => s.channels.get(c));
+      if (channels.some((c) => c === undefined || c.destroyed))
+        return reply(422, { message: 'Channel not found' });
+      for (const c of channels as ModelChannel[]) {
+        if (action === 'addChannel') s.enterBridge(bridge, c);
+        else s.leaveBridge(c);
+      }
+      return reply(204);
+    }
+    if (method === 'POST' && action === 'play')
+      return reply(201, { id: q.get('playbackId'), state: 'queued' });
+    return reply(404, { message: 'Resource not found' });
+  }
+}
+
+function causeOfReason(reason: string | null): number {
+  switch (reason) {
+    case 'busy':
+      return 17;
+    case 'rejected':
+      return 21;
+    case 'no_answer':
+      return 19;
+    case 'congestion':
+      return 34;
+    default:
+      return 16;
+  }
+}

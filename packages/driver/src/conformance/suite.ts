@@ -1,0 +1,330 @@
+/**
+ * The driver conformance suite: the `Channel`/`MediaDriver` contract of `@rcml/core` checked
+ * through a harness. Any driver package runs it in its own tests:
+ * `describeDriverConformance('my-driver', createHarness)`.
+ */
+import type { Channel, DialRequest, OriginateRequest } from '@rcml/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { DriverHarness, FarEndFeature, HarnessCall, HarnessFactory } from './harness.js';
+import { createRecordingHandler, eventsWithin, type RecordingHandler, settlesWithin } from './recorder.js';
+
+/** How long the suite lets the driver take to react (ms of driver time). */
+const REACT_MS = 2000;
+
+const ORIGINATE: OriginateRequest = {
+  callSid: 'CA00000000000000000000000000000001',
+  to: '+15550001111',
+  from: '+15550002222',
+  timeout: 60,
+  detectVoicemail: false,
+};
+
+/** Register the conformance checks for one driver under `describe(name)`. */
+export function describeDriverConformance(name: string, factory: HarnessFactory): void {
+  describe(`media driver conformance: ${name}`, () => {
+    let harness: DriverHarness | null = null;
+    afterEach(async () => {
+      await harness?.close();
+      harness = null;
+    });
+
+    /** A fresh harness, or null when it lacks a feature the check needs (the check passes vacuously). */
+    async function setup(...needs: FarEndFeature[]): Promise<DriverHarness | null> {
+      const h = await factory();
+      harness = h;
+      return needs.every((f) => h.features === undefined || h.features.has(f)) ? h : null;
+    }
+
+    async function outbound(h: DriverHarness, detect = false) {
+      const call = await h.outbound({ ...ORIGINATE, detectVoicemail: detect });
+      const handler = createRecordingHandler();
+      call.channel.listen(handler);
+      return { ...call, handler };
+    }
+
+    async function answered(h: DriverHarness): Promise<HarnessCall & { handler: RecordingHandler }> {
+      const call = await outbound(h);
+      await call.farEnd.answer();
+      await eventsWithin(h, call.handler.events, 1, REACT_MS);
+      expect(withoutRinging(call.handler.events)).toEqual(['answered']);
+      return call;
+    }
+
+    describe('outbound progress', () => {
+      it('reports nothing before the far end acts, and never inside originate or listen', async () => {
+        const h = await setup();
+        if (!h) return;
+        const call = await h.outbound(ORIGINATE);
+        const handler = createRecordingHandler();
+        call.channel.listen(handler);
+        expect(handler.events).toEqual([]);
+      });
+
+      it('reports ringing, then answered, in that order', async () => {
+        const h = await setup('ring', 'answer');
+        if (!h) return;
+        const call = await outbound(h);
+        await call.farEnd.ring();
+        await eventsWithin(h, call.handler.events, 1, REACT_MS);
+        await call.farEnd.answer();
+        await eventsWithin(h, call.handler.events, 2, REACT_MS);
+        expect(call.handler.events).toEqual(['ringing', 'answered']);
+      });
+
+      it('reports busy once and nothing after it', async () => {
+        const h = await setup('busy');
+        if (!h) return;
+        const call = await outbound(h);
+        await call.farEnd.busy();
+        await eventsWithin(h, call.handler.events, 1, REACT_MS);
+        await h.advance(REACT_MS);
+        expect(call.handler.events).toEqual(['busy']);
+        expect(call.handler.afterEnd).toEqual([]);
+      });
+
+      it('reports a connection failure once and nothing after it', async () => {
+        const h = await setup('fail');
+        if (!h) return;
+        const call = await outbound(h);
+        await call.farEnd.fail();
+        await eventsWithin(h, call.handler.events, 1, REACT_MS);
+        await h.advance(REACT_MS);
+        expect(call.handler.events).toEqual(['failed']);
+        expect(call.handler.afterEnd).toEqual([]);
+      });
+
+      it('reports who answered when detection was asked', async () => {
+        const h = await setup('answerByMachine');
+        if (!h?.driver.capabilities.voicemailDetection) return;
+        const call = await outbound(h, true);
+        await call.farEnd.answer('machine');
+        await eventsWithin(h, call.handler.events, 2, REACT_MS);
+        expect(call.handler.events).toEqual(['answered', 'detected:machine']);
+      });
+
+      it('a cancelled attempt reports nothing, even if the far end answers late', async () => {
+        const h = await setup('answer');
+        if (!h) return;
+        const call = await outbound(h);
+        await settlesWithin(h, call.channel.hangup(), REACT_MS);
+        await call.farEnd.answer().catch(() => undefined);
+        await h.advance(REACT_MS);
+        expect(call.handler.events).toEqual([]);
+      });
+    });
+
+    describe('events of an answered call', () => {
+      it('delivers keys in the order they were pressed', async () => {
+        const h = await setup('answer', 'dtmf');
+        if (!h) return;
+        const call = await answered(h);
+        await call.farEnd.dtmf('12#');
+        await eventsWithin(h, call.handler.events, call.handler.events.length + 3, REACT_MS * 2);
+        expect(withoutRinging(call.handler.events)).toEqual(['answered', 'dtmf:1', 'dtmf:2', 'dtmf:#']);
+      });
+
+      it('reports voice activity starting, then stopping', async () => {
+        const h = await setup('answer', 'speak');
+        if (!h) return;
+        const call = await answered(h);
+        await call.farEnd.speak(1);
+        await eventsWithin(h, call.handler.events, call.handler.events.length + 2, REACT_MS * 2);
+        expect(withoutRinging(call.handler.events)).toEqual(['answered', 'voice:true', 'voice:false']);
+      });
+
+      it('reports a far-end hang-up once, and nothing reaches the handler after it', async () => {
+        const h = await setup('answer', 'hangup', 'dtmf');
+        if (!h) return;
+        const call = await answered(h);
+        await call.farEnd.hangup();
+        await eventsWithin(h, call.handler.events, call.handler.events.length + 1, REACT_MS);
+        await call.farEnd.dtmf('5').catch(() => undefined);
+        await h.advance(REACT_MS);
+        expect(withoutRinging(call.handler.events)).toEqual(['answered', 'hangup']);
+        expect(call.handler.afterEnd).toEqual([]);
+      });
+
+      it('nothing reaches the handler after the engine hangs up', async () => {
+        const h = await setup('answer', 'dtmf');
+        if (!h) return;
+        const call = await answered(h);
+        expect(await settlesWithin(h, call.channel.hangup(), REACT_MS)).toBe(true);
+        call.handler.markEnded();
+        await call.farEnd.dtmf('7').catch(() => undefined);
+        await h.advance(REACT_MS);
+        expect(call.handler.afterEnd).toEqual([]);
+      });
+    });
+
+    describe('every operation can be cancelled', () => {
+      for (const [op, start] of Object.entries(OPERATIONS)) {
+        it(`${op} settles promptly when its signal aborts`, async () => {
+          const h = await setup('answer');
+          if (!h) return;
+          const call = await answered(h);
+          const controller = new AbortController();
+          const running = start(call.channel, controller.signal, h);
+          await h.advance(100);
+          controller.abort();
+          expect(await settlesWithin(h, running, REACT_MS)).toBe(true);
+        });
+
+        it(`${op} with a signal already aborted settles promptly`, async () => {
+          const h = await setup('answer');
+          if (!h) return;
+          const call = await answered(h);
+          expect(await settlesWithin(h, start(call.channel, AbortSignal.abort(), h), REACT_MS)).toBe(true);
+        });
+      }
+    });
+
+    describe('every call ends', () => {
+      it('a running operation settles when the far end hangs up', async () => {
+        const h = await setup('answer', 'hangup');
+        if (!h) return;
+        const call = await answered(h);
+        const running = OPERATIONS.say!(call.channel, new AbortController().signal, h);
+        await h.advance(100);
+        await call.farEnd.hangup();
+        expect(await settlesWithin(h, running, REACT_MS)).toBe(true);
+      });
+
+      it('operations asked after a hang-up settle promptly and report nothing', async () => {
+        const h = await setup('answer', 'hangup');
+        if (!h) return;
+        const call = await answered(h);
+        await call.farEnd.hangup();
+        await eventsWithin(h, call.handler.events, call.handler.events.length + 1, REACT_MS);
+        const signal = new AbortController().signal;
+        for (const start of Object.values(OPERATIONS)) {
+          expect(await settlesWithin(h, start(call.channel, signal, h), REACT_MS)).toBe(true);
+        }
+        expect(await settlesWithin(h, call.channel.hangup(), REACT_MS)).toBe(true);
+        expect(withoutRinging(call.handler.events)).toEqual(['answered', 'hangup']);
+      });
+
+      it('a recording can be stopped and says where its file is', async () => {
+        const h = await setup('answer');
+        if (!h) return;
+        const call = await answered(h);
+        const session = await (OPERATIONS.record!(call.channel, new AbortController().signal, h) as Promise<
+          Awaited<ReturnType<Channel['record']>>
+        >);
+        await h.advance(500);
+        const stopped = session.stop();
+        expect(await settlesWithin(h, stopped, REACT_MS)).toBe(true);
+        expect(typeof (await stopped).url).toBe('string');
+      });
+
+      it('media ends by itself and the operation resolves', async () => {
+        const h = await setup('answer');
+        if (!h) return;
+        const call = await answered(h);
+        const said = call.channel.say(
+          { text: 'ok', voice: 'man', language: 'en-US', loop: 1 },
+          new AbortController().signal,
+        );
+        expect(await settlesWithin(h, said, REACT_MS * 5)).toBe(true);
+      });
+    });
+
+    describe('inbound calls', () => {
+      it('an arriving call can be answered, spoken to, and hears keys', async () => {
+        const h = await setup('inbound', 'dtmf');
+        if (!h?.inbound) return;
+        const call = await h.inbound();
+        const handler = createRecordingHandler();
+        call.channel.listen(handler);
+        const signal = new AbortController().signal;
+        expect(await settlesWithin(h, call.channel.answer(signal), REACT_MS)).toBe(true);
+        await call.farEnd.dtmf('9');
+        await eventsWithin(h, handler.events, 1, REACT_MS);
+        expect(handler.events).toEqual(['dtmf:9']);
+      });
+    });
+
+    describe('dial legs', () => {
+      it('a leg reports its answer and can be bridged', async () => {
+        const h = await setup('answer', 'dial');
+        if (!h?.dialTarget) return;
+        const call = await answered(h);
+        const session = call.channel.dial(dialRequest(h), new AbortController().signal);
+        expect(session.legs).toHaveLength(1);
+        const leg = createRecordingHandler();
+        session.legs[0]!.listen(leg);
+        await h.dialTarget(dialTo(h)).answer();
+        await eventsWithin(h, leg.events, 1, REACT_MS);
+        expect(withoutRinging(leg.events)).toEqual(['answered']);
+        expect(await settlesWithin(h, session.bridge(0), REACT_MS)).toBe(true);
+      });
+
+      it('aborting the dial cancels an unanswered leg: it reports nothing more', async () => {
+        const h = await setup('answer', 'dial');
+        if (!h?.dialTarget) return;
+        const call = await answered(h);
+        const controller = new AbortController();
+        const session = call.channel.dial(dialRequest(h), controller.signal);
+        const leg = createRecordingHandler();
+        session.legs[0]!.listen(leg);
+        await h.advance(100);
+        controller.abort();
+        const target = h.dialTarget(dialTo(h));
+        await target.answer().catch(() => undefined);
+        await h.advance(REACT_MS);
+        expect(withoutRinging(leg.events)).toEqual([]);
+      });
+    });
+  });
+}
+
+/** A real far end may ring before it answers; checks of an answered call ignore that. */
+function withoutRinging(events: readonly string[]): string[] {
+  return events.filter((e) => e !== 'ringing');
+}
+
+function dialTo(h: DriverHarness): string {
+  return h.dialAddress ?? '+15550009999';
+}
+
+function dialRequest(h: DriverHarness): DialRequest {
+  return {
+    targets: [{ type: 'number', to: dialTo(h), callSid: 'CA00000000000000000000000000000002' }],
+    timeout: 30,
+    timeLimit: 14400,
+    callerId: ORIGINATE.from,
+    hangupOnStar: false,
+    record: 'do-not-record',
+  };
+}
+
+type Start = (channel: Channel, signal: AbortSignal, h: DriverHarness) => Promise<unknown>;
+
+/** Each media operation started so that it would run for a long time unless stopped. */
+const OPERATIONS: Record<string, Start> = {
+  say: (c, signal) =>
+    c.say(
+      { text: 'This sentence is repeated for a long time.', voice: 'man', language: 'en-US', loop: 100 },
+      signal,
+    ),
+  play: (c, signal) => c.play({ url: 'http://media.test/long.wav', loop: 100 }, signal),
+  sendDigits: (c, signal) => c.sendDigits({ digits: 'WWWWWWWWWWWWWWWWWWWW1' }, signal),
+  pause: (c, signal) => c.pause({ length: 600 }, signal),
+  gather: (c, signal) => c.gather({ input: 'dtmf', timeout: 5, finishOnKey: '#', numDigits: null }, signal),
+  record: (c, signal) =>
+    c.record(
+      {
+        maxLength: 3600,
+        timeout: 5,
+        finishOnKey: '#',
+        playBeep: true,
+        trim: 'trim-silence',
+        recordingSid: 'RE00000000000000000000000000000001',
+      },
+      signal,
+    ),
+  dial: async (c, signal, h) => {
+    const session = c.dial(dialRequest(h), signal);
+    // The dial itself is synchronous; what must stop is every leg that is not bridged.
+    return session;
+  },
+};

@@ -1,0 +1,3 @@
+import { createSimulatedHarness, describeDriverConformance } from '@rcml/driver/conformance';
+
+describeDriverConformance('simulated', async () => createSimulatedHarness());

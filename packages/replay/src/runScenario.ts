@@ -1,0 +1,174 @@
+/**
+ * `runScenario`: one whole call on the engine with the simulated driver, clock and
+ * application, advanced timer by timer with promises settling in between, bounded so that a
+ * broken engine cannot hang the caller.
+ */
+import {
+  createEngine,
+  createSequentialIds,
+  createSimulatedClock,
+  type Engine,
+  type EngineEvent,
+  type EngineOptions,
+  type InboundParams,
+  isRcmlError,
+} from '@rcml/core';
+import { createSimulatedDriver, LIVE_CHANGE_PRIORITY } from '@rcml/driver';
+import { createSimulatedApp } from './app.js';
+import { checkInvariants, isFinalStatus, type Leftovers } from './invariants.js';
+import { createTimelineRecorder } from './recorder.js';
+import type { Scenario } from './scenario.js';
+import type { CallOutcome } from './timeline.js';
+
+/** How the runner is set up; everything optional. */
+export interface RunOptions {
+  /** The engine factory (default: `createEngine` of `@rcml/core`). */
+  readonly createEngine?: (options: EngineOptions) => Engine;
+  /** Extra engine options (limits, retry policy...), merged under the scenario's. */
+  readonly engineOptions?: Partial<EngineOptions>;
+  /** At most this many timers fire (default 100,000). */
+  readonly maxTimers?: number;
+  /** At most this many simulated seconds pass (default 24 h). */
+  readonly maxSeconds?: number;
+}
+
+/** A replayed call. */
+export interface RunResult {
+  readonly outcome: CallOutcome;
+  /** Set when the Calls API refused the `call` parameters. */
+  readonly createError?: { readonly code: number; readonly field?: string; readonly message: string };
+  readonly events: readonly EngineEvent[];
+  readonly leftovers: Leftovers;
+  /** Broken invariants (one final state, nothing left behind, progress events in order...). */
+  readonly violations: readonly string[];
+  /** Live changes the engine refused, for information (a scenario may test the refusal). */
+  readonly modifyErrors: readonly { readonly at: number; readonly code: number; readonly message: string }[];
+}
+
+/** The instant t = 0 maps to when a scenario gives no `options.epoch`. */
+export const DEFAULT_EPOCH = '2026-01-01T00:00:00Z';
+/** After the call ended, keep firing timers due this soon after the last activity (callback retries). */
+const GRACE_MS = 60_000;
+
+const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** Run a (validated) scenario and report what the engine did. */
+export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const origin = Date.parse(scenario.options?.epoch ?? DEFAULT_EPOCH);
+  const clock = createSimulatedClock(origin);
+  const recorder = createTimelineRecorder(clock, origin);
+  const app = createSimulatedApp(scenario.app, clock);
+  const driver = createSimulatedDriver({
+    clock,
+    origin,
+    ...(scenario.media === undefined ? {} : { media: scenario.media }),
+    ...(scenario.party === undefined ? {} : { party: scenario.party }),
+    ...(scenario.dialed === undefined ? {} : { dialed: scenario.dialed }),
+  });
+  const o = scenario.options ?? {};
+  const engine = (options.createEngine ?? createEngine)({
+    ...options.engineOptions,
+    driver: recorder.wrapDriver(driver),
+    http: recorder.wrapHttp(app),
+    clock,
+    ids: createSequentialIds(),
+    ...(o.accountSid === undefined ? {} : { accountSid: o.accountSid }),
+    ...(o.apiVersion === undefined ? {} : { apiVersion: o.apiVersion }),
+    fetchTimeoutMs: (o.fetchTimeout ?? 15) * 1000,
+  });
+  const events: EngineEvent[] = [];
+  engine.subscribe((event) => events.push(event));
+
+  let callSid: string | null = null;
+  let createError: RunResult['createError'];
+  try {
+    if (scenario.call !== undefined) callSid = engine.create(scenario.call).sid;
+    else {
+      const inbound = scenario.inbound as unknown as InboundParams;
+      const arriving = driver.inbound({ from: inbound.From, to: inbound.To });
+      callSid = engine.inbound(inbound, recorder.wrapChannel(arriving.channel, true)).sid;
+    }
+  } catch (error) {
+    createError = isRcmlError(error)
+      ? {
+          code: error.code,
+          ...(error.field === undefined ? {} : { field: error.field }),
+          message: error.message,
+        }
+      : { code: 0, message: error instanceof Error ? error.message : String(error) };
+  }
+
+  const modifyErrors: { at: number; code: number; message: string }[] = [];
+  const modifyTimers: unknown[] = [];
+  if (callSid !== null) {
+    const sid = callSid;
+    for (const { at, ...params } of scenario.modify ?? []) {
+      const strings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
+      modifyTimers.push(
+        clock.schedule(
+          origin + at * 1000,
+          () => {
+            try {
+              engine.modify(sid, strings);
+            } catch (error) {
+              modifyErrors.push({
+                at: recorder.seconds(),
+                code: isRcmlError(error) ? error.code : 0,
+                message: error instanceof Error ? error.message : String(error),
+              });
+            }
+          },
+          LIVE_CHANGE_PRIORITY,
+        ),
+      );
+    }
+  }
+
+  const bounds = await runClock();
+  for (const id of modifyTimers) clock.clearTimeout(id);
+  const leftovers: Leftovers = {
+    pendingTimers: clock.pending,
+    inFlightRequests: app.inFlight,
+    activeCalls: engine.activeCalls,
+    liveChannels: driver.liveChannels,
+  };
+  const record = callSid === null ? undefined : engine.get(callSid);
+  const violations = [...bounds, ...checkInvariants(callSid, events, recorder.entries, leftovers)];
+  if (record !== undefined && !isFinalStatus(record.status)) {
+    violations.unshift(`the call did not end: its status is still "${record.status}"`);
+  }
+  const final = record === undefined ? null : { status: record.status, duration: record.duration ?? 0 };
+  return {
+    outcome: { timeline: recorder.entries, final },
+    ...(createError === undefined ? {} : { createError }),
+    events,
+    leftovers,
+    violations,
+    modifyErrors,
+  };
+
+  /** Fire timers until the call is over and quiet; returns bound violations. */
+  async function runClock(): Promise<string[]> {
+    const maxTimers = options.maxTimers ?? 100_000;
+    const deadline = origin + (options.maxSeconds ?? 86_400) * 1000;
+    await settle();
+    for (let fired = 0; ; fired++) {
+      const next = clock.nextDue();
+      if (next === undefined) return [];
+      const ended = callSid === null || isFinalStatus(engine.get(callSid)?.status);
+      if (ended && app.inFlight === 0 && next > Math.max(app.lastActivity, lastEntryMs()) + GRACE_MS)
+        return [];
+      if (fired >= maxTimers) return [`gave up after ${maxTimers} timers: the call does not settle`];
+      if (next > deadline)
+        return [`gave up at ${(next - origin) / 1000} s: the call runs past the time bound`];
+      clock.fireNext();
+      await settle();
+      await settle();
+    }
+  }
+
+  function lastEntryMs(): number {
+    const last = recorder.entries.at(-1);
+    return last === undefined ? origin : origin + last.at * 1000;
+  }
+}

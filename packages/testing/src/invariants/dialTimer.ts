@@ -1,0 +1,79 @@
+/**
+ * Invariant: a `<Dial>` that nobody answers ends exactly `timeout` seconds after its targets
+ * were dialled (spec 4.6), neither earlier nor never. Judged when every target stays silent
+ * (a target without a `dialed` entry rings until the timeout), no key was pressed, no live
+ * change came and the call was still up: then the next operation or request of the call
+ * (the `action` with `DialCallStatus=no-answer`, or the next verb) comes at that instant.
+ */
+import type { Scenario } from '@rcml/replay';
+import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
+import { EPSILON, finalStatusEvent, MAIN_CALL_SID, round, runInSeconds } from './view.js';
+
+const NAME = 'dial-timer';
+const ENDING = new Set(['answer', 'busy', 'fail', 'hangup']);
+
+/** Whether anything but the timer may end a dial of `targets` in `[from, to]`. */
+function disturbed(
+  scenario: Scenario,
+  run: ObservedRun,
+  targets: readonly string[],
+  from: number,
+  to: number,
+): boolean {
+  const span = to - from;
+  for (const target of targets) {
+    if ((scenario.dialed?.[target] ?? []).some((a) => ENDING.has(a.do) && a.after < span + EPSILON))
+      return true;
+  }
+  const party = scenario.party ?? [];
+  if (
+    party.some((a) => a.at > from - EPSILON && a.at < to + EPSILON && (a.do === 'dtmf' || a.do === 'hangup'))
+  )
+    return true;
+  if ((scenario.modify ?? []).some((m) => m.at > from - EPSILON && m.at < to + EPSILON)) return true;
+  const end = finalStatusEvent(run, MAIN_CALL_SID)?.event.at;
+  return end === undefined || end < to + EPSILON;
+}
+
+function check(observation: RunObservation): Violation[] {
+  const { scenario } = observation;
+  const run = runInSeconds(observation);
+  if (run === null || run.createError !== undefined) return [];
+  const out: Violation[] = [];
+  const timeline = run.outcome.timeline;
+  timeline.forEach((entry, index) => {
+    if (entry.kind !== 'media' || entry.op !== 'dial' || typeof entry.timeout !== 'number') return;
+    const targets = Array.isArray(entry.targets) ? (entry.targets as { type?: string; to?: string }[]) : [];
+    if (targets.length === 0 || targets.some((t) => t.type === 'conference')) return;
+    const deadline = entry.at + entry.timeout;
+    if (
+      disturbed(
+        scenario,
+        run,
+        targets.map((t) => String(t.to)),
+        entry.at,
+        deadline,
+      )
+    )
+      return;
+    const next = timeline
+      .slice(index + 1)
+      .find((e) => e.kind === 'media' || (e.kind === 'fetch' && e.params.CallSid === MAIN_CALL_SID));
+    const when = next === undefined ? 'nothing followed' : `the next step came at t=${round(next.at)}`;
+    if (next === undefined || Math.abs(next.at - deadline) > EPSILON) {
+      out.push({
+        invariant: NAME,
+        message: `dial at t=${round(entry.at)} was not answered; its timeout should have ended it at t=${round(deadline)} but ${when}`,
+      });
+    }
+  });
+  return out;
+}
+
+/** A Dial nobody answers ends exactly at its timeout. */
+export const dialTimer: Invariant = {
+  name: NAME,
+  description:
+    'a <Dial> that nobody answers ends exactly `timeout` seconds after its targets were dialled, neither earlier nor never',
+  check,
+};

@@ -1,0 +1,47 @@
+/**
+ * Invariant: a `<Gather>` submits at most once, and only keys the caller pressed (spec 4.4).
+ * Between one `gather` operation and the next, at most one request carries the `Digits` of
+ * a Gather (a `Digits` parameter without `RecordingUrl`, which marks a Record action; HTTP
+ * redirect hops of one request count once); a
+ * Gather timer that fires twice shows up as a second such request. `Digits` holds only keys
+ * the far end pressed, and never the key reported in `FinishedOnKey`.
+ */
+import type { Invariant, RunObservation, Violation } from '../types.js';
+import { fetchChains } from './fallback.js';
+import { describeEntry, MAIN_CALL_SID } from './view.js';
+
+const NAME = 'gather-once';
+
+function check({ scenario, run }: RunObservation): Violation[] {
+  if (run === null || run.createError !== undefined) return [];
+  // HTTP redirect hops repeat the request (and its Digits): count each request once.
+  const starts = new Set<unknown>(fetchChains(scenario, run).map((chain) => chain.first));
+  const out: Violation[] = [];
+  const v = (message: string) => out.push({ invariant: NAME, message });
+  const pressed = new Set((scenario.party ?? []).flatMap((a) => (a.do === 'dtmf' ? a.digits.split('') : [])));
+  let submissions = 0;
+  for (const entry of run.outcome.timeline) {
+    if (entry.kind === 'media' && entry.op === 'gather') submissions = 0;
+    if (entry.kind !== 'fetch' || entry.params.CallSid !== MAIN_CALL_SID || !starts.has(entry)) continue;
+    const digits = entry.params.Digits;
+    if (digits === undefined || entry.params.RecordingUrl !== undefined) continue;
+    submissions += 1;
+    if (submissions > 1) v(`${describeEntry(entry)}: a second Gather submission without a new gather`);
+    const foreign = [...digits].filter((key) => !pressed.has(key));
+    if (foreign.length > 0)
+      v(`${describeEntry(entry)}: Digits=${digits} holds keys nobody pressed (${foreign.join('')})`);
+    const finished = entry.params.FinishedOnKey;
+    if (finished !== undefined && finished !== '' && digits.includes(finished)) {
+      v(`${describeEntry(entry)}: Digits=${digits} includes the finishing key ${finished}`);
+    }
+  }
+  return out;
+}
+
+/** A Gather submits at most once, with keys the caller pressed. */
+export const gatherOnce: Invariant = {
+  name: NAME,
+  description:
+    'a <Gather> submits its action at most once, with only keys the caller pressed and without the finishing key',
+  check,
+};

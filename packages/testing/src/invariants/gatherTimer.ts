@@ -1,0 +1,94 @@
+/**
+ * Invariant: a `<Gather>` that hears no key ends exactly when its timeout runs out after its
+ * prompts (spec 4.4), neither earlier nor never. For each `gather` operation, the prompts'
+ * end is computed from the media timings of the replay format (`sayCharSeconds`,
+ * `playSeconds`, `defaultPlaySeconds`, `Pause` length); when no key was pressed, no live
+ * change came and the call was still up, the next operation or request of the call must
+ * come exactly `timeout` seconds after the prompts ended.
+ */
+import type { MediaEntry, Scenario, TimelineEntry } from '@rcml/replay';
+import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
+import { EPSILON, finalStatusEvent, MAIN_CALL_SID, round, runInSeconds } from './view.js';
+
+const NAME = 'gather-timer';
+const PROMPTS = new Set(['say', 'play', 'pause']);
+
+/** Seconds a prompt lasts on the simulated driver, or null when unknown. */
+export function promptSeconds(scenario: Scenario, entry: MediaEntry): number | null {
+  const media = scenario.media ?? {};
+  const loop = typeof entry.loop === 'number' ? entry.loop : 1;
+  if (entry.op === 'pause') return typeof entry.length === 'number' ? entry.length : null;
+  if (entry.op === 'say') return [...String(entry.text ?? '')].length * (media.sayCharSeconds ?? 0.05) * loop;
+  if (entry.op === 'play') {
+    const url = String(entry.url ?? '');
+    if ((media.failUrls ?? []).includes(url)) return 0;
+    return (media.playSeconds?.[url] ?? media.defaultPlaySeconds ?? 2) * loop;
+  }
+  return null;
+}
+
+/** When the prompts of the gather at `index` end, or null when it cannot be told. */
+function promptsEnd(scenario: Scenario, timeline: readonly TimelineEntry[], index: number): number | null {
+  let end = (timeline[index] as TimelineEntry).at;
+  for (const entry of timeline.slice(index + 1)) {
+    if (entry.kind === 'callback') continue;
+    if (entry.kind !== 'media' || !PROMPTS.has(entry.op)) break;
+    // A prompt starts when the one before it ended; a gap means something else happened.
+    if (Math.abs(entry.at - end) > EPSILON) break;
+    const seconds = promptSeconds(scenario, entry);
+    if (seconds === null) return null;
+    end = entry.at + seconds;
+  }
+  return end;
+}
+
+/** Whether anything but the timer may have ended the gather within `[from, to]`. */
+function disturbed(scenario: Scenario, run: ObservedRun, from: number, to: number): boolean {
+  const keyTimes = (scenario.party ?? []).flatMap((a) =>
+    a.do === 'dtmf' ? [...a.digits].map((_, i) => a.at + i * (a.gap ?? 0)) : [],
+  );
+  if (keyTimes.some((t) => t > from - 1 - EPSILON && t < to + EPSILON)) return true;
+  if ((scenario.modify ?? []).some((m) => m.at > from - EPSILON && m.at < to + EPSILON)) return true;
+  const end = finalStatusEvent(run, MAIN_CALL_SID)?.event.at;
+  return end === undefined || end < to + EPSILON;
+}
+
+function check(observation: RunObservation): Violation[] {
+  const { scenario } = observation;
+  const run = runInSeconds(observation);
+  if (run === null || run.createError !== undefined) return [];
+  const out: Violation[] = [];
+  const timeline = run.outcome.timeline;
+  timeline.forEach((entry, index) => {
+    if (entry.kind !== 'media' || entry.op !== 'gather' || typeof entry.timeout !== 'number') return;
+    const prompts = promptsEnd(scenario, timeline, index);
+    if (prompts === null) return;
+    const deadline = prompts + entry.timeout;
+    if (disturbed(scenario, run, entry.at, deadline)) return;
+    const next = timeline.slice(index + 1).find((e) => {
+      if (e.kind === 'callback') return false;
+      if (e.kind === 'fetch') return e.params.CallSid === MAIN_CALL_SID;
+      return !(PROMPTS.has(e.op) && e.at < prompts + EPSILON);
+    });
+    if (next === undefined || next.at > deadline + EPSILON) {
+      out.push({
+        invariant: NAME,
+        message: `gather at t=${round(entry.at)} heard no key; its timeout should have ended it at t=${round(deadline)} but ${next === undefined ? 'nothing followed' : `the next step came at t=${round(next.at)}`}`,
+      });
+    } else if (next.at < deadline - EPSILON) {
+      out.push({
+        invariant: NAME,
+        message: `gather at t=${round(entry.at)} heard no key but ended at t=${round(next.at)}, before its timeout at t=${round(deadline)}`,
+      });
+    }
+  });
+  return out;
+}
+
+/** A Gather without input ends exactly at its timeout after the prompts. */
+export const gatherTimer: Invariant = {
+  name: NAME,
+  description:
+    'a <Gather> that hears no key ends exactly `timeout` seconds after its prompts end, neither earlier nor never',
+  check,
+};

@@ -1,0 +1,126 @@
+/**
+ * Small readers shared by the invariants: which call is the scenario's own, what its
+ * parameters subscribe to, where its final state lies in the event stream.
+ */
+import type { EngineEvent, ProgressEvent } from '@rcml/core';
+import type { Scenario, TimelineEntry } from '@rcml/replay';
+import type { ObservedRun, RunObservation } from '../types.js';
+
+/** The SID of the call a replay scenario creates (replay format: deterministic SIDs). */
+export const MAIN_CALL_SID = 'CA00000000000000000000000000000001';
+
+/** Simulated-time tolerance, seconds: two instants closer than this are the same instant. */
+export const EPSILON = 0.0005;
+
+const FINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
+
+/** Whether a call status is final. */
+export function isFinalStatus(status: string): boolean {
+  return FINAL.has(status);
+}
+
+const DEFAULT_EPOCH = '2026-01-01T00:00:00Z';
+const converted = new WeakMap<ObservedRun, ObservedRun>();
+
+/**
+ * The run with its engine events' `at` in simulated seconds like the timeline's. Engine
+ * events carry the engine clock's epoch milliseconds; t = 0 is the scenario's `epoch`.
+ */
+export function runInSeconds(observation: RunObservation): ObservedRun | null {
+  const { run, scenario } = observation;
+  if (run === null) return null;
+  const known = converted.get(run);
+  if (known !== undefined) return known;
+  const origin = Date.parse(scenario.options?.epoch ?? DEFAULT_EPOCH);
+  const events = run.events.map((event) => ({ ...event, at: (event.at - origin) / 1000 }));
+  const result = { ...run, events };
+  converted.set(run, result);
+  return result;
+}
+
+/** The `call` or `inbound` parameters of a scenario. */
+export function callParams(scenario: Scenario): Readonly<Record<string, string>> {
+  return scenario.call ?? scenario.inbound ?? {};
+}
+
+/** Whether the scenario is an inbound call. */
+export function isInbound(scenario: Scenario): boolean {
+  return scenario.inbound !== undefined;
+}
+
+const EVENT_NAMES: readonly ProgressEvent[] = ['initiated', 'ringing', 'answered', 'completed'];
+
+/**
+ * The progress events the call subscribes to (spec 1.2, 5): none without `StatusCallback`,
+ * `completed` alone when the list is empty.
+ */
+export function subscribedEvents(scenario: Scenario): Set<ProgressEvent> {
+  const params = callParams(scenario);
+  if (params.StatusCallback === undefined || params.StatusCallback === '') return new Set();
+  const listed = (params.StatusCallbackEvent ?? '').split(/[\s,]+/).filter((s) => s !== '');
+  if (listed.length === 0) return new Set(['completed']);
+  return new Set(EVENT_NAMES.filter((name) => listed.includes(name)));
+}
+
+/** The progress event a `CallStatus` value reports. */
+export function eventOfStatus(status: string | undefined): ProgressEvent | null {
+  if (status === 'initiated') return 'initiated';
+  if (status === 'ringing') return 'ringing';
+  if (status === 'in-progress') return 'answered';
+  if (status !== undefined && isFinalStatus(status)) return 'completed';
+  return null;
+}
+
+/** Lifecycle rank of an event (initiated < ringing < answered < completed). */
+export function eventRank(event: ProgressEvent): number {
+  return EVENT_NAMES.indexOf(event);
+}
+
+type StatusEvent = Extract<EngineEvent, { type: 'status' }>;
+
+/** The status events of one call, with their index in the event stream. */
+export function statusEvents(run: ObservedRun, callSid: string): { event: StatusEvent; index: number }[] {
+  const out: { event: StatusEvent; index: number }[] = [];
+  run.events.forEach((event, index) => {
+    if (event.type === 'status' && event.callSid === callSid) out.push({ event, index });
+  });
+  return out;
+}
+
+/** The first final status event of a call, or null. */
+export function finalStatusEvent(
+  run: ObservedRun,
+  callSid: string,
+): { event: StatusEvent; index: number } | null {
+  return statusEvents(run, callSid).find((s) => isFinalStatus(s.event.status)) ?? null;
+}
+
+/** When the call was answered (its `in-progress` status), or null. */
+export function answeredAt(run: ObservedRun, callSid: string): number | null {
+  return statusEvents(run, callSid).find((s) => s.event.status === 'in-progress')?.event.at ?? null;
+}
+
+/** The SIDs of every call that appears in the run's events. */
+export function callSids(run: ObservedRun): string[] {
+  const sids = new Set<string>();
+  for (const event of run.events) if (event.callSid !== null) sids.add(event.callSid);
+  return [...sids].sort();
+}
+
+/** The CallSid a timeline request entry belongs to (from its parameters). */
+export function entrySid(entry: TimelineEntry): string | undefined {
+  return entry.kind === 'media' ? undefined : entry.params.CallSid;
+}
+
+/** Short description of a timeline entry for messages. */
+export function describeEntry(entry: TimelineEntry): string {
+  const at = `t=${round(entry.at)}`;
+  if (entry.kind === 'media') return `media ${entry.op} at ${at}`;
+  const status = entry.params.CallStatus === undefined ? '' : ` CallStatus=${entry.params.CallStatus}`;
+  return `${entry.kind} ${entry.method} ${entry.url}${status} at ${at}`;
+}
+
+/** Round simulated seconds for messages. */
+export function round(seconds: number): number {
+  return Math.round(seconds * 1000) / 1000;
+}

@@ -1,0 +1,87 @@
+/**
+ * Turns an engine request into what goes on the wire: the origin, the path with query, the
+ * form body, and the exact URL that is signed.
+ */
+import type { HttpRequest } from '@rcml/core';
+import { RcmlError } from '@rcml/core';
+
+/** One request, ready for undici. */
+export interface RequestTarget {
+  /** `scheme://host[:port]`. */
+  readonly origin: string;
+  /** The host name as written in the URL, without IPv6 brackets. */
+  readonly hostname: string;
+  /** Path and query, as sent on the request line. */
+  readonly path: string;
+  /** The full URL as requested (GET: with the parameters appended); the signed URL. */
+  readonly url: string;
+  /** POST: the form-encoded body; GET: null. */
+  readonly body: string | null;
+  /** POST: the parameters that are signed after the URL; GET: none. */
+  readonly signedParams: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds the wire form of a request. GET appends the parameters to any query the URL already
+ * has, untouched (re-encoding an application's own query could change what it signs or
+ * parses); POST form-encodes them in UTF-8. A fragment is never sent.
+ *
+ * Throws `RcmlError` 11210 when the URL cannot be parsed or is not http/https.
+ */
+export function buildTarget(request: HttpRequest): RequestTarget {
+  const { origin, hostname, base, separator } = parseUrl(request.url);
+  const encoded = new URLSearchParams(request.params).toString();
+  const isGet = request.method === 'GET';
+  const url = isGet && encoded !== '' ? base + separator + encoded : base;
+  return {
+    origin,
+    hostname,
+    path: url.slice(origin.length) || '/',
+    url,
+    body: isGet ? null : encoded,
+    signedParams: isGet ? {} : request.params,
+  };
+}
+
+/** What a URL contributes to every request made to it. */
+interface ParsedUrl {
+  readonly origin: string;
+  readonly hostname: string;
+  /** The URL without its fragment. */
+  readonly base: string;
+  /** What goes between `base` and appended GET parameters: `?`, `&` or nothing. */
+  readonly separator: string;
+}
+
+// Callbacks and documents go to the same few URLs over and over; parsing each once keeps
+// the hot path cheap. Bounded: cleared when full.
+const parsedUrls = new Map<string, ParsedUrl>();
+const MAX_PARSED = 1024;
+
+function parseUrl(raw: string): ParsedUrl {
+  const known = parsedUrls.get(raw);
+  if (known !== undefined) return known;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch (cause) {
+    throw new RcmlError(11210, `url: "${raw}" is not an absolute URL`, { field: 'url', cause });
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new RcmlError(11210, `url: "${raw}" is not http or https`, { field: 'url' });
+  }
+  if (parsed.hostname === '') {
+    throw new RcmlError(11210, `url: "${raw}" has no host`, { field: 'url' });
+  }
+  parsed.hash = '';
+  const base = parsed.href;
+  const entry: ParsedUrl = {
+    origin: parsed.origin,
+    hostname: parsed.hostname.replace(/^\[|\]$/g, ''),
+    base,
+    separator: parsed.search === '' ? (base.endsWith('?') ? '' : '?') : '&',
+  };
+  if (parsedUrls.size >= MAX_PARSED) parsedUrls.clear();
+  parsedUrls.set(raw, entry);
+  return entry;
+}
