@@ -5,3 +5,4 @@
  */
 export { createExampleApp, type ExampleApp, type ReceivedRequest } from './createExampleApp.js';
 export { AGENT_NUMBER, choice, dialed, MENU_PROMPT, menu, recorded } from './voiceApp.js';
+export { runEmbeddedCall } from './embed.js';

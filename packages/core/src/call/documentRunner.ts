@@ -100,8 +100,7 @@ async function fetchOnce(
       message: `more than ${ctx.limits.maxFetchesPerMinute} document fetches in a minute; the call ends`,
     };
   }
-  const step = new AbortController();
-  session.step = step;
+  const step = session.beginStep();
   try {
     const params = callParams(data);
     for (const key in extra) params[key] = extra[key]!;
@@ -114,7 +113,7 @@ async function fetchOnce(
     if (isAborted(error)) return null;
     throw error;
   } finally {
-    if (session.step === step) session.step = null;
+    session.endStep(step);
   }
 }
 
@@ -139,8 +138,7 @@ async function runVerbs(
   for (const warning of loaded.warnings) notice(session, warning.code, warning.message, 'warning');
   for (const verb of loaded.document.verbs) {
     if (interrupted(session)) return takeRedirect(session) ?? 'interrupted';
-    const step = new AbortController();
-    session.step = step;
+    const step = session.beginStep();
     const scope = new SessionScope(session, step.signal, loaded.url);
     if (ctx.hasListeners()) trace(session, 'start', verb);
     let outcome: VerbOutcome;
@@ -153,7 +151,7 @@ async function runVerbs(
       outcome = NEXT;
     } finally {
       session.listener = null;
-      if (session.step === step) session.step = null;
+      session.endStep(step);
       if (ctx.hasListeners()) trace(session, 'end', verb);
     }
     if (session.redirect !== null && !session.hungUp && session.endRequest === null) {

@@ -55,6 +55,8 @@ export class CallSession {
   listener: MediaListener | null = null;
   /** Aborts the running step (a fetch or a verb). */
   step: AbortController | null = null;
+  /** The last step's controller when it was never aborted: the next step reuses it. */
+  private spareStep: AbortController | null = null;
   /** A live change waiting to be taken by the document loop. */
   redirect: DocumentTarget | null = null;
   /** The engine was asked to end the call (live change, shutdown). */
@@ -166,6 +168,24 @@ export class CallSession {
     if (params !== null && ctx.hasListeners()) {
       ctx.emit({ type: 'progress', callSid: data.sid, event, params, at: now });
     }
+  }
+
+  /**
+   * The controller of a new step. An AbortController costs an EventTarget; most steps end
+   * without being aborted, so the next step takes the same one (operations remove their
+   * abort listeners when they settle, as the Channel contract asks).
+   */
+  beginStep(): AbortController {
+    const spare = this.spareStep;
+    this.spareStep = null;
+    const step = spare !== null && !spare.signal.aborted ? spare : new AbortController();
+    this.step = step;
+    return step;
+  }
+
+  endStep(step: AbortController): void {
+    if (this.step === step) this.step = null;
+    if (!step.signal.aborted) this.spareStep = step;
   }
 
   send(event: CallLifecycleEvent): void {

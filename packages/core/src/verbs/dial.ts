@@ -63,6 +63,8 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
   const states: LegState[] = targets.map(() => 'ringing');
   const finals: (FinalStatus | null)[] = targets.map(() => null);
 
+  // The driver keeps its listener on the dial's signal: a child, detached when the dial ends.
+  const dialSignal = childController(signal);
   const session = scope.channel.dial(
     {
       targets,
@@ -72,7 +74,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
       hangupOnStar: verb.hangupOnStar,
       record: verb.record,
     },
-    signal,
+    dialSignal.controller.signal,
   );
   for (const handle of handles) handle.initiated();
 
@@ -217,6 +219,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     clearTimers();
     whisperStop.controller.abort(ABORTED);
     whisperStop.dispose();
+    dialSignal.dispose();
     // Late events of the legs are ignored; the driver no longer holds this dial's state.
     for (const leg of session.legs) leg.listen(IGNORE);
   }
