@@ -27,7 +27,7 @@ export interface B2Config {
 /** Run B2 in a child process and return its result. */
 export function runB2(config: B2Config, log: (line: string) => void): Promise<B2Result> {
   const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, JSON.stringify(config)], {
-    execArgv: ['--expose-gc', ...(process.env.B2_FLAGS ?? '').split(' ').filter(Boolean)],
+    execArgv: ['--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

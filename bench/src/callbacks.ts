@@ -26,7 +26,7 @@ import {
   type ReceiverStats,
 } from './callbackReceiver.js';
 import { OrderedSender } from './orderedSender.js';
-import { alternate, median, percentile, type RatioSummary, round3, summarize } from './stats.js';
+import { median, percentile, type RatioSummary, round3, summarize } from './stats.js';
 
 export interface CallbackBenchOptions {
   /** A shorter run (CI, smoke checks). */
@@ -56,7 +56,13 @@ export interface CallbackBenchResult {
     };
     readonly p99LagMs: { readonly withoutSlow: readonly number[]; readonly withSlow: readonly number[] };
     /** Median CPU time (µs) of the sending process per callback, in the throughput rounds. */
-    readonly cpuMicrosPerCallback: { readonly transport: number; readonly raw: number };
+    readonly cpuMicrosPerCallback: {
+      readonly transport: number;
+      readonly raw: number;
+      readonly controllerPerCall: number;
+    };
+    /** The ratio with one `AbortController` per call instead of per attempt (not the engine's way today). */
+    readonly ratioWithControllerPerCall: RatioSummary;
     readonly ratioSummary: RatioSummary;
   };
 }
@@ -136,9 +142,15 @@ async function transportRound(
   calls: number,
   lanes: number,
   round: number,
+  controllerPerCall = false,
 ): Promise<number> {
   const stop = new AbortController();
-  const sender = new OrderedSender({ http: transport, accountSid: ACCOUNT, signal: stop.signal });
+  const sender = new OrderedSender({
+    http: transport,
+    accountSid: ACCOUNT,
+    signal: stop.signal,
+    controllerPerCall,
+  });
   const started = performance.now();
   await inLanes(lanes, calls, async (index) => {
     const sid = sidOf(round, index);
@@ -198,7 +210,7 @@ export async function runCallbackBench(options: CallbackBenchOptions = {}): Prom
     // 1. Throughput, alternating.
     let round = 0;
     // Sender-process CPU per callback, per side: steadier than throughput on a busy machine.
-    const cpu = { transport: [] as number[], raw: [] as number[] };
+    const cpu = { transport: [] as number[], raw: [] as number[], perCall: [] as number[] };
     const measure = async (side: keyof typeof cpu, fn: () => Promise<number>): Promise<number> => {
       await receiver.ask({ type: 'round', faults: NO_FAULTS, slow: [], slowDelayMs: 0 });
       const before = process.cpuUsage();
@@ -207,17 +219,30 @@ export async function runCallbackBench(options: CallbackBenchOptions = {}): Prom
       cpu[side].push((used.user + used.system) / (calls * PER_CALL));
       return rate;
     };
-    // Warm both paths (connections, JIT) before measuring.
-    await transportRound(transport, `${origins[0]}/cb`, 300, concurrency, round++);
+    const url = `${origins[0]}/cb`;
+    // Warm every path (connections, JIT) before measuring.
+    await transportRound(transport, url, 300, concurrency, round++);
+    await transportRound(transport, url, 300, concurrency, round++, true);
     await rawRound(pool, 300, concurrency, round++);
-    const ratios = await alternate(
-      pairs,
-      () =>
-        measure('transport', () =>
-          transportRound(transport, `${origins[0]}/cb`, calls, concurrency, round++),
-        ),
-      () => measure('raw', () => rawRound(pool, calls, concurrency, round++)),
-    );
+    // Rounds alternate; each pair gives one ratio. The same sender with one controller per
+    // call instead of per attempt runs beside, to show what the engine's controller costs.
+    const ratios: number[] = [];
+    const perCallRatios: number[] = [];
+    for (let i = 0; i < pairs; i++) {
+      const sides = {
+        transport: () =>
+          measure('transport', () => transportRound(transport, url, calls, concurrency, round++)),
+        raw: () => measure('raw', () => rawRound(pool, calls, concurrency, round++)),
+        perCall: () =>
+          measure('perCall', () => transportRound(transport, url, calls, concurrency, round++, true)),
+      };
+      const order =
+        i % 2 === 0 ? (['transport', 'raw', 'perCall'] as const) : (['perCall', 'raw', 'transport'] as const);
+      const rates: Partial<Record<keyof typeof sides, number>> = {};
+      for (const side of order) rates[side] = await sides[side]();
+      ratios.push(rates.transport! / rates.raw!);
+      perCallRatios.push(rates.perCall! / rates.raw!);
+    }
 
     // 2. Faults: 1% 500s, 1% two-second delays.
     const faultRoundId = round++;
@@ -292,7 +317,12 @@ export async function runCallbackBench(options: CallbackBenchOptions = {}): Prom
           dropped: sender.counters.dropped,
         },
         p99LagMs: { withoutSlow: withoutSlow.map(round3), withSlow: withSlow.map(round3) },
-        cpuMicrosPerCallback: { transport: round3(median(cpu.transport)), raw: round3(median(cpu.raw)) },
+        cpuMicrosPerCallback: {
+          transport: round3(median(cpu.transport)),
+          raw: round3(median(cpu.raw)),
+          controllerPerCall: round3(median(cpu.perCall)),
+        },
+        ratioWithControllerPerCall: summarize(perCallRatios),
         ratioSummary,
       },
     };

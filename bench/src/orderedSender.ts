@@ -14,8 +14,11 @@ interface Item {
 }
 
 interface Lane {
+  readonly callSid: string;
   readonly items: Item[];
-  waiters: Array<() => void>;
+  readonly waiters: Array<() => void>;
+  /** With `controllerPerCall`: the call's controller, replaced once it has aborted. */
+  controller: AbortController | null;
 }
 
 /** Counters of what could not be delivered. */
@@ -35,6 +38,12 @@ export interface OrderedSenderOptions {
   readonly attemptTimeoutMs?: number;
   /** Aborting it abandons everything (end of a benchmark round). */
   readonly signal: AbortSignal;
+  /**
+   * One `AbortController` per call (reused by its attempts until one aborts) instead of one
+   * per attempt as the engine does today: the same behaviour with fewer allocations, measured
+   * beside the faithful variant to show what the per-attempt controller costs.
+   */
+  readonly controllerPerCall?: boolean;
 }
 
 /** Per-call ordered delivery with retries. */
@@ -43,9 +52,11 @@ export class OrderedSender {
   readonly #lanes = new Map<string, Lane>();
   readonly #options: OrderedSenderOptions;
   readonly #delays: readonly number[];
+  readonly #perCall: boolean;
 
   constructor(options: OrderedSenderOptions) {
     this.#options = options;
+    this.#perCall = options.controllerPerCall ?? false;
     // One listener per call in flight on the round's stop signal is expected, not a leak.
     setMaxListeners(0, options.signal);
     this.#delays = options.retryDelaysMs ?? [1000, 2000];
@@ -53,15 +64,14 @@ export class OrderedSender {
 
   /** Queue one callback of `callSid`; it is sent when the call's previous one is done. */
   enqueue(callSid: string, url: string, params: Record<string, string>): void {
-    let lane = this.#lanes.get(callSid);
-    if (lane === undefined) {
-      lane = { items: [], waiters: [] };
-      this.#lanes.set(callSid, lane);
+    const lane = this.#lanes.get(callSid);
+    if (lane !== undefined) {
       lane.items.push({ url, params });
-      void this.#pump(callSid, lane);
       return;
     }
-    lane.items.push({ url, params });
+    const fresh: Lane = { callSid, items: [{ url, params }], waiters: [], controller: null };
+    this.#lanes.set(callSid, fresh);
+    void this.#pump(fresh);
   }
 
   /** Resolves when the call has nothing queued or in flight. */
@@ -71,20 +81,24 @@ export class OrderedSender {
     return new Promise((resolve) => lane.waiters.push(resolve));
   }
 
-  async #pump(callSid: string, lane: Lane): Promise<void> {
+  async #pump(lane: Lane): Promise<void> {
+    const { signal: stop } = this.#options;
+    const onStop = (): void => lane.controller?.abort();
+    if (this.#perCall) stop.addEventListener('abort', onStop, { once: true });
     for (let item = lane.items[0]; item !== undefined; item = lane.items[0]) {
-      await this.#deliver(callSid, item);
+      await this.#deliver(lane, item);
       lane.items.shift();
     }
-    this.#lanes.delete(callSid);
+    if (this.#perCall) stop.removeEventListener('abort', onStop);
+    this.#lanes.delete(lane.callSid);
     for (const wake of lane.waiters) wake();
   }
 
-  async #deliver(callSid: string, item: Item): Promise<void> {
+  async #deliver(lane: Lane, item: Item): Promise<void> {
     const { signal } = this.#options;
     for (let attempt = 0; ; attempt++) {
       if (signal.aborted) return;
-      const outcome = await this.#attempt(callSid, item);
+      const outcome = await this.#attempt(lane, item);
       if (outcome !== 'retry') return;
       const delay = this.#delays[attempt];
       if (delay === undefined) {
@@ -103,14 +117,24 @@ export class OrderedSender {
     }
   }
 
-  async #attempt(callSid: string, item: Item): Promise<'done' | 'retry' | 'dropped'> {
-    this.counters.attempts += 1;
-    // As the engine does: one controller per attempt, a timer for its timeout, and a listener
-    // on the stop signal (AbortSignal.any and AbortSignal.timeout cost far more per request).
+  /** The controller of one attempt: the engine's way (a new one, hearing the stop signal) or the call's. */
+  #controllerFor(lane: Lane): { controller: AbortController; release: () => void } {
     const { signal: stop } = this.#options;
+    if (this.#perCall) {
+      if (lane.controller === null || lane.controller.signal.aborted) lane.controller = new AbortController();
+      if (stop.aborted) lane.controller.abort();
+      return { controller: lane.controller, release: () => {} };
+    }
     const controller = new AbortController();
     const onStop = (): void => controller.abort();
     stop.addEventListener('abort', onStop, { once: true });
+    return { controller, release: () => stop.removeEventListener('abort', onStop) };
+  }
+
+  async #attempt(lane: Lane, item: Item): Promise<'done' | 'retry' | 'dropped'> {
+    this.counters.attempts += 1;
+    const { signal: stop } = this.#options;
+    const { controller, release } = this.#controllerFor(lane);
     const timer = setTimeout(() => controller.abort(), this.#options.attemptTimeoutMs ?? 15_000);
     try {
       const response = await this.#options.http.send({
@@ -118,7 +142,7 @@ export class OrderedSender {
         url: item.url,
         params: item.params,
         kind: 'callback',
-        callSid,
+        callSid: lane.callSid,
         accountSid: this.#options.accountSid,
         signal: controller.signal,
       });
@@ -132,7 +156,7 @@ export class OrderedSender {
       return 'retry';
     } finally {
       clearTimeout(timer);
-      stop.removeEventListener('abort', onStop);
+      release();
     }
   }
 }

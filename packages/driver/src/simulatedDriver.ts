@@ -132,7 +132,10 @@ export function createSimulatedDriver(options: SimulatedDriverOptions): Simulate
         callSid: target.callSid,
         detectVoicemail: false,
       });
-      const scripted = options.dialed?.[target.to];
+      // Own keys only: a target named like an Object.prototype member ("constructor") has no script.
+      const dialed = options.dialed;
+      const scripted =
+        dialed !== undefined && Object.hasOwn(dialed, target.to) ? dialed[target.to] : undefined;
       // A conference room "answers" as soon as the leg has joined it (a script may add more).
       const script =
         target.type === 'conference'

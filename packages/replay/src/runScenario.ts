@@ -26,9 +26,13 @@ export interface RunOptions {
   readonly createEngine?: (options: EngineOptions) => Engine;
   /** Extra engine options (limits, retry policy...), merged under the scenario's. */
   readonly engineOptions?: Partial<EngineOptions>;
-  /** At most this many timers fire (default 100,000). */
+  /** At most this many timers fire (default 100,000): what stops an engine that never settles. */
   readonly maxTimers?: number;
-  /** At most this many simulated seconds pass (default 24 h). */
+  /**
+   * At most this many simulated seconds pass (default 30 days). Simulated time costs nothing,
+   * so the bound is far above any call the spec's limits allow (`loop="0"` of a 4096-character
+   * `<Say>` is about 57 hours); the timer count above is what keeps a broken engine finite.
+   */
   readonly maxSeconds?: number;
 }
 
@@ -49,6 +53,8 @@ export interface RunResult {
 export const DEFAULT_EPOCH = '2026-01-01T00:00:00Z';
 /** After the call ended, keep firing timers due this soon after the last activity (callback retries). */
 const GRACE_MS = 60_000;
+/** Default bound on simulated time: 30 days (see `RunOptions.maxSeconds`). */
+const DEFAULT_MAX_SECONDS = 30 * 86_400;
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -150,7 +156,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   /** Fire timers until the call is over and quiet; returns bound violations. */
   async function runClock(): Promise<string[]> {
     const maxTimers = options.maxTimers ?? 100_000;
-    const deadline = origin + (options.maxSeconds ?? 86_400) * 1000;
+    const deadline = origin + (options.maxSeconds ?? DEFAULT_MAX_SECONDS) * 1000;
     await settle();
     for (let fired = 0; ; fired++) {
       const next = clock.nextDue();

@@ -36,7 +36,7 @@ export interface RunObservation {
   readonly rerun?: ObservedRun | null;
   /** Errors thrown out of the runner (the engine must never throw). */
   readonly thrown: readonly unknown[];
-  /** Unhandled promise rejections and uncaught exceptions seen during the run. */
+  /** Unhandled promise rejections, uncaught exceptions and listener-leak warnings seen during the run. */
   readonly unhandled: readonly unknown[];
 }
 

@@ -60,7 +60,7 @@ export class CallbackQueue {
    * it waits leaves the queue at once (in flight, the task itself sees the signal).
    */
   schedule<T>(origin: string, signal: AbortSignal, task: Task<T>): Promise<T> {
-    if (signal.aborted) return Promise.reject(signal.reason);
+    if (signal.aborted) return Promise.reject(aborted(origin, signal));
     let state = this.#origins.get(origin);
     if (state === undefined) {
       state = { active: new Set(), waiting: [] };
@@ -108,7 +108,7 @@ export class CallbackQueue {
         const index = origins.waiting.indexOf(job);
         if (index < 0) return;
         origins.waiting.splice(index, 1);
-        if (settle()) reject(signal.reason);
+        if (settle()) reject(aborted(origin, signal));
       };
       this.#pending += 1;
       if (mustWait) {
@@ -168,4 +168,16 @@ export class CallbackQueue {
     for (const job of jobs) job.drop(`callback to ${job.origin} dropped: ${reason}`);
     return jobs.length;
   }
+}
+
+/** A callback given up by its caller before it was sent: 11205, as when aborted in flight. */
+function aborted(origin: string, signal: AbortSignal): RcmlError {
+  return new RcmlError(
+    11205,
+    `callback to ${origin} aborted while queued: ${String(signal.reason ?? 'aborted')}`,
+    {
+      retryable: true,
+      cause: signal.reason,
+    },
+  );
 }

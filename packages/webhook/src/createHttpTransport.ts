@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import type { HttpPort, HttpRequest, HttpResponse } from '@rcml/core';
 import { RcmlError } from '@rcml/core';
 import { Agent, type Dispatcher } from 'undici';
+import { AbortRelay, AbortSweep } from './abortSweep.js';
 import { CallbackQueue, type DrainResult } from './callbackQueue.js';
 import { classifyError } from './classify.js';
 import { type HttpTransportOptions, type ResolvedOptions, resolveOptions } from './options.js';
@@ -27,6 +28,9 @@ export interface HttpTransport extends HttpPort {
   /** Refuses new requests, aborts what is left, and closes the connection pools. */
   close(): Promise<void>;
 }
+
+/** How often callbacks in flight are checked for an aborted signal. */
+const ABORT_SWEEP_MS = 20;
 
 /**
  * Creates the transport. Document fetches and callbacks use separate connection pools, so
@@ -58,20 +62,27 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   );
   let closed = false;
 
+  const sweep = new AbortSweep(ABORT_SWEEP_MS);
+
   const perform = async (
     agent: Dispatcher,
     request: HttpRequest,
     target: RequestTarget,
     signal: AbortSignal,
+    swept: boolean,
   ): Promise<HttpResponse> => {
+    // Callbacks: the signal is watched by the sweep, undici aborts through a relay.
+    const relay = swept ? new AbortRelay() : null;
+    if (relay !== null) sweep.watch(signal, relay);
     try {
+      if (signal.aborted) throw new Error('aborted before it was sent');
       const response = await agent.request({
         origin: target.origin,
         path: target.path,
         method: request.method,
         headers: headersFor(config, request, target),
         body: target.body,
-        signal,
+        signal: relay ?? signal,
         headersTimeout: config.headersTimeoutMs,
         bodyTimeout: config.bodyTimeoutMs,
       });
@@ -95,6 +106,8 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       return { status: response.statusCode, contentType, location, body };
     } catch (error) {
       throw classifyError(error, target.url, signal);
+    } finally {
+      if (relay !== null) sweep.forget(relay);
     }
   };
 
@@ -118,10 +131,10 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
       }
       if (request.kind === 'callback') {
         return queue.schedule(target.origin, request.signal, (signal) =>
-          perform(callbackAgent, request, target, signal),
+          perform(callbackAgent, request, target, signal, true),
         );
       }
-      return perform(fetchAgent, request, target, request.signal);
+      return perform(fetchAgent, request, target, request.signal, false);
     },
     drain: (deadlineMs) => queue.drain(deadlineMs),
     async close() {
@@ -155,6 +168,7 @@ function headersFor(
   headers['user-agent'] = config.userAgent;
   headers[config.callSidHeader] = request.callSid;
   if (target.body !== null) headers['content-type'] = 'application/x-www-form-urlencoded; charset=utf-8';
+  if (target.authorization !== null) headers.authorization = target.authorization;
   const token = config.tokenFor(request.accountSid);
   if (token !== undefined) {
     headers[config.signatureHeader] = computeSignature(token, target.url, target.signedParams);

@@ -84,6 +84,12 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+function count(name: string, value: number | undefined, fallback: number): number {
+  const n = positive(name, value, fallback);
+  if (!Number.isInteger(n)) throw new TypeError(`${name} must be a whole number (got ${n})`);
+  return n;
+}
+
 /** Applies the defaults; throws `TypeError` naming the option for an invalid value. */
 export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
   const token = options.authToken;
@@ -95,14 +101,14 @@ export function resolveOptions(options: HttpTransportOptions): ResolvedOptions {
     callSidHeader: (options.callSidHeader ?? 'X-Rcml-Call-Sid').toLowerCase(),
     tokenFor: typeof token === 'function' ? token : () => token,
     signatureHeader: (options.signatureHeader ?? DEFAULT_SIGNATURE_HEADER).toLowerCase(),
-    maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, 65_536),
+    maxBodyBytes: count('maxBodyBytes', options.maxBodyBytes, 65_536),
     connectTimeoutMs: positive('connectTimeoutMs', options.connectTimeoutMs, 10_000),
     headersTimeoutMs: positive('headersTimeoutMs', options.headersTimeoutMs, 15_000),
     bodyTimeoutMs: positive('bodyTimeoutMs', options.bodyTimeoutMs, 15_000),
     keepAliveTimeoutMs: positive('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 4_000),
-    connectionsPerOrigin: positive('connectionsPerOrigin', options.connectionsPerOrigin, 64),
-    callbackConcurrency: positive('callbackConcurrency', options.callbackConcurrency, 8),
-    callbackQueueLimit: positive('callbackQueueLimit', options.callbackQueueLimit, 1_000),
+    connectionsPerOrigin: count('connectionsPerOrigin', options.connectionsPerOrigin, 64),
+    callbackConcurrency: count('callbackConcurrency', options.callbackConcurrency, 8),
+    callbackQueueLimit: count('callbackQueueLimit', options.callbackQueueLimit, 1_000),
     ssrfGuard: guard === true ? {} : guard === false || guard === undefined ? null : guard,
     clock: options.clock ?? systemClock,
   };

@@ -19,6 +19,8 @@ export interface RequestTarget {
   readonly body: string | null;
   /** POST: the parameters that are signed after the URL; GET: none. */
   readonly signedParams: Readonly<Record<string, string>>;
+  /** `Basic ...` when the URL carries credentials (`https://user:pass@host/`), else null. */
+  readonly authorization: string | null;
 }
 
 /**
@@ -29,7 +31,7 @@ export interface RequestTarget {
  * Throws `RcmlError` 11210 when the URL cannot be parsed or is not http/https.
  */
 export function buildTarget(request: HttpRequest): RequestTarget {
-  const { origin, hostname, base, separator } = parseUrl(request.url);
+  const { origin, hostname, base, separator, authorization } = parseUrl(request.url);
   const encoded = new URLSearchParams(request.params).toString();
   const isGet = request.method === 'GET';
   const url = isGet && encoded !== '' ? base + separator + encoded : base;
@@ -40,6 +42,7 @@ export function buildTarget(request: HttpRequest): RequestTarget {
     url,
     body: isGet ? null : encoded,
     signedParams: isGet ? {} : request.params,
+    authorization,
   };
 }
 
@@ -51,6 +54,7 @@ interface ParsedUrl {
   readonly base: string;
   /** What goes between `base` and appended GET parameters: `?`, `&` or nothing. */
   readonly separator: string;
+  readonly authorization: string | null;
 }
 
 // Callbacks and documents go to the same few URLs over and over; parsing each once keeps
@@ -74,14 +78,34 @@ function parseUrl(raw: string): ParsedUrl {
     throw new RcmlError(11210, `url: "${raw}" has no host`, { field: 'url' });
   }
   parsed.hash = '';
+  // Credentials in the URL become HTTP basic authentication, as TwiML platforms do; they are
+  // neither sent in the request line nor part of the signed URL (the application never sees
+  // them in the URL it was called on).
+  let authorization: string | null = null;
+  if (parsed.username !== '' || parsed.password !== '') {
+    const pair = `${decoded(parsed.username)}:${decoded(parsed.password)}`;
+    authorization = `Basic ${Buffer.from(pair, 'utf-8').toString('base64')}`;
+    parsed.username = '';
+    parsed.password = '';
+  }
   const base = parsed.href;
   const entry: ParsedUrl = {
     origin: parsed.origin,
     hostname: parsed.hostname.replace(/^\[|\]$/g, ''),
     base,
     separator: parsed.search === '' ? (base.endsWith('?') ? '' : '?') : '&',
+    authorization,
   };
   if (parsedUrls.size >= MAX_PARSED) parsedUrls.clear();
   parsedUrls.set(raw, entry);
   return entry;
+}
+
+/** Percent-decoded, or as written when it is not valid percent-encoding. */
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

@@ -93,6 +93,14 @@ describe('request encoding', () => {
   });
 });
 
+describe('options', () => {
+  it('refuses invalid numbers, naming the option', () => {
+    expect(() => createHttpTransport({ maxBodyBytes: 0 })).toThrow('maxBodyBytes');
+    expect(() => createHttpTransport({ callbackConcurrency: 1.5 })).toThrow('callbackConcurrency');
+    expect(() => createHttpTransport({ headersTimeoutMs: Number.NaN })).toThrow('headersTimeoutMs');
+  });
+});
+
 describe('answers', () => {
   it('returns a 3xx with its Location, without following it', async () => {
     server = await startServer((_req, res) => {

@@ -85,6 +85,19 @@ describe('requests signed by the transport', () => {
     ).toBe(false);
   });
 
+  it('a URL with credentials: basic authentication, and the signature over the URL without them', async () => {
+    server = await startServer();
+    transport = createHttpTransport({ authToken: TOKEN });
+    const url = `http://ann:secret@127.0.0.1:${server.port}/voice`;
+    await transport.send(req(url, { params: { CallSid: CALL_SID } }));
+    const seen = server.seen[0]!;
+    expect(seen.headers.authorization).toBe(`Basic ${Buffer.from('ann:secret').toString('base64')}`);
+    const signature = String(seen.headers['x-twilio-signature']);
+    expect(twilio.validateRequest(TOKEN, signature, server.origin + seen.url, { CallSid: CALL_SID })).toBe(
+      true,
+    );
+  });
+
   it('GET: the signature covers the full URL with the query string', async () => {
     server = await startServer();
     transport = createHttpTransport({ authToken: TOKEN });

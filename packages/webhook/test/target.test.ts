@@ -14,6 +14,7 @@ describe('buildTarget', () => {
       url: 'http://app.test:8080/a/b?x=1&Digits=1+2',
       body: null,
       signedParams: {},
+      authorization: null,
     });
   });
 
@@ -34,6 +35,16 @@ describe('buildTarget', () => {
       'http://app.test/p?A=1',
     );
     expect(buildTarget(req('http://[::1]:81/p')).hostname).toBe('::1');
+  });
+
+  it('turns credentials in the URL into basic authentication, out of the URL', () => {
+    const target = buildTarget(req('https://ann:p%40ss@app.test/voice'));
+    expect(target).toMatchObject({
+      origin: 'https://app.test',
+      path: '/voice',
+      url: 'https://app.test/voice',
+      authorization: `Basic ${Buffer.from('ann:p@ss').toString('base64')}`,
+    });
   });
 
   it('refuses what is not an absolute http(s) URL with 11210 naming the field', () => {

@@ -37,8 +37,9 @@ function parseArgs(args: readonly string[]): Options | string {
     if (flag === '--out') out = value;
     else {
       const n = Number(value);
-      if (!Number.isInteger(n) || (flag === '--runs' && n < 1))
-        return `${flag} must be an integer, got "${value}"`;
+      if (flag === '--runs' && !(Number.isInteger(n) && n >= 1))
+        return `--runs must be a positive integer, got "${value}"`;
+      if (!Number.isInteger(n)) return `--seed must be an integer, got "${value}"`;
       if (flag === '--runs') runs = n;
       else seed = n;
     }

@@ -72,3 +72,15 @@ export function childController(parent: AbortSignal): { controller: AbortControl
 }
 
 function noop(): void {}
+
+/**
+ * Run a port call whose outcome does not matter to the call (hanging up, cancelling): a
+ * rejection or even a synchronous throw is passed to `onError` instead of escaping.
+ */
+export function fireAndForget(call: () => Promise<unknown>, onError: (error: unknown) => void = noop): void {
+  try {
+    call().catch(onError);
+  } catch (error) {
+    onError(error);
+  }
+}

@@ -12,11 +12,11 @@ import type { CallStatus } from '../engine/types.js';
 import { callParams } from '../fetch/params.js';
 import type { AnsweredBy, Channel, ChannelHandler } from '../ports.js';
 import type { MediaListener } from '../verbs/types.js';
-import { ABORTED } from './abort.js';
+import { ABORTED, fireAndForget } from './abort.js';
 import { CallData, type CallDataInit } from './callData.js';
 import type { CallContext } from './context.js';
 import { type DocumentTarget, runDocuments } from './documentRunner.js';
-import { type CallLifecycleEvent, callLifecycle } from './machine.js';
+import { type CallLifecycleEvent, type CallLifecycleHooks, callLifecycle } from './machine.js';
 
 /** How a call is configured (Calls API parameters or the number's application). */
 export interface CallSettings {
@@ -40,9 +40,7 @@ export interface RedirectTarget {
   readonly fallbackMethod: HttpMethod;
 }
 
-function noop(): void {}
-
-export class CallSession {
+export class CallSession implements CallLifecycleHooks {
   readonly data: CallData;
   /** Progress events (status callbacks): one in flight at a time, `SequenceNumber` order. */
   readonly queue: CallbackQueue;
@@ -57,6 +55,7 @@ export class CallSession {
   step: AbortController | null = null;
   /** The last step's controller when it was never aborted: the next step reuses it. */
   private spareStep: AbortController | null = null;
+  private stepUses = 0;
   /** A live change waiting to be taken by the document loop. */
   redirect: DocumentTarget | null = null;
   /** The engine was asked to end the call (live change, shutdown). */
@@ -88,13 +87,7 @@ export class CallSession {
     );
     this.actor = createActor(callLifecycle, {
       clock: ctx.clock,
-      input: {
-        hooks: {
-          entered: (status) => this.entered(status),
-          detectionTimedOut: () => this.detected('unknown'),
-        },
-        ringTimeoutMs: settings.timeout * 1000,
-      },
+      input: { hooks: this, ringTimeoutMs: settings.timeout * 1000 },
     });
     this.actor.start();
   }
@@ -178,7 +171,15 @@ export class CallSession {
   beginStep(): AbortController {
     const spare = this.spareStep;
     this.spareStep = null;
-    const step = spare !== null && !spare.signal.aborted ? spare : new AbortController();
+    // Bounded reuse: a port that forgets to remove its listener cannot pile them up on one signal.
+    let step: AbortController;
+    if (spare !== null && !spare.signal.aborted && this.stepUses < 8) {
+      step = spare;
+      this.stepUses++;
+    } else {
+      step = new AbortController();
+      this.stepUses = 1;
+    }
     this.step = step;
     return step;
   }
@@ -194,7 +195,8 @@ export class CallSession {
 
   /** Issue the engine's own hang-up of the channel (a `hangup` media operation). */
   hangupChannel(): void {
-    this.channel?.hangup().catch(noop);
+    const channel = this.channel;
+    if (channel !== null) fireAndForget(() => channel.hangup());
   }
 
   /**
@@ -289,8 +291,8 @@ export class CallSession {
     this.channel.listen(this.handler());
   }
 
-  /** The lifecycle machine entered `status`. */
-  private entered(status: CallStatus): void {
+  /** The lifecycle machine entered `status` (a {@link CallLifecycleHooks} method). */
+  entered(status: CallStatus): void {
     const { data, ctx } = this;
     data.setStatus(status, ctx.clock.now());
     ctx.statusChanged(data);
@@ -325,7 +327,7 @@ export class CallSession {
       const channel = this.channel;
       // An arriving inbound call is ended by the engine (a hangup); an outbound attempt is canceled.
       const inbound = this.data.direction === 'inbound';
-      (inbound || channel.cancel === undefined ? channel.hangup() : channel.cancel()).catch(noop);
+      fireAndForget(() => (inbound || channel.cancel === undefined ? channel.hangup() : channel.cancel()));
     }
     // Deferred so that the lifecycle actor has finished its transition first.
     queueMicrotask(() => this.finalize());
@@ -369,6 +371,11 @@ export class CallSession {
     const { ctx } = this;
     if (ctx.hasListeners()) ctx.emit({ type: 'dtmf', callSid: this.data.sid, digit, at: ctx.clock.now() });
     this.listener?.dtmf?.(digit);
+  }
+
+  /** The lifecycle machine gave up waiting for the detection result. */
+  detectionTimedOut(): void {
+    this.detected('unknown');
   }
 
   private detected(by: AnsweredBy): void {

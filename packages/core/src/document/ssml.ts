@@ -1,12 +1,13 @@
 /**
  * The content of `<Say>`: plain text, or text mixed with the SSML elements of spec 4.1. For SSML
  * the inner markup is re-serialized canonically (double-quoted, escaped attributes; empty
- * elements self-closed) and the plain text is the text with tags removed and whitespace
- * collapsed. `break`, `p` and `s` separate words, so they become a space in the plain text.
+ * elements self-closed) and the plain text is the text with the tags removed, nothing inserted
+ * (`Hello<break/>world` is `Helloworld`), trimmed at both ends only: inner whitespace stays as
+ * written, exactly as in a `<Say>` without SSML (spec 4.1 "plain text (tags removed)", 3).
  */
 import type { WalkContext } from './context.js';
 import { decodeEntities, escapeAttribute, escapeText } from './entities.js';
-import { isBlank, misplacedMessage, SSML_NAMES, tagOf } from './schema.js';
+import { misplacedMessage, SSML_NAMES, tagOf } from './schema.js';
 import { ATTR_KEY, CDATA_KEY, startIndexOf, TEXT_KEY, type XmlAttributes, type XmlEntry } from './xml.js';
 
 /** What a `<Say>` holds. */
@@ -15,8 +16,6 @@ export interface SayContent {
   /** Present when at least one SSML element was found. */
   readonly ssml?: string;
 }
-
-const WORD_BREAKERS: ReadonlySet<string> = new Set(['break', 'p', 's']);
 
 /** Read the children of a `<Say>`; fails the walk with 12200 on a non-SSML element. */
 export function readSayContent(
@@ -39,7 +38,7 @@ export function readSayContent(
   if (simple) return { text: plain.trim() };
   const state: SsmlState = { ssml: '', text: '' };
   appendChildren(children, path, 'Say', context, state);
-  return { text: collapse(state.text), ssml: state.ssml.trim() };
+  return { text: state.text.trim(), ssml: state.ssml.trim() };
 }
 
 interface SsmlState {
@@ -92,7 +91,6 @@ function appendChildren(
       }
     }
     const inner = entry[tag] as XmlEntry[];
-    if (WORD_BREAKERS.has(tag)) state.text += ' ';
     if (inner.length === 0) {
       state.ssml += `${open}/>`;
     } else {
@@ -100,7 +98,6 @@ function appendChildren(
       appendChildren(inner, childPath, tag, context, state);
       state.ssml += `</${tag}>`;
     }
-    if (WORD_BREAKERS.has(tag)) state.text += ' ';
   }
 }
 
@@ -117,10 +114,4 @@ export function decodeOrFail(raw: string, path: string, context: WalkContext): s
   const decoded = decodeEntities(raw);
   if (decoded === null) context.fail(12100, `invalid character reference in the text of ${path}`, { path });
   return decoded;
-}
-
-/** Collapse runs of whitespace to one space and trim. */
-export function collapse(text: string): string {
-  if (isBlank(text)) return '';
-  return text.replace(/\s+/g, ' ').trim();
 }

@@ -26,7 +26,7 @@ import { defaultLeg, parseConference, parseLeg } from './verbs/nouns.js';
 import { parsePauseLength } from './verbs/pause.js';
 import { parsePlayAttributes } from './verbs/play.js';
 import { parseRecord } from './verbs/record.js';
-import { MAX_SAY_CHARS, parseSayAttributes } from './verbs/say.js';
+import { cutSayText, MAX_SAY_CHARS, parseSayAttributes } from './verbs/say.js';
 import { ATTR_KEY, CDATA_KEY, startIndexOf, TEXT_KEY, type XmlAttributes, type XmlEntry } from './xml.js';
 
 /** How many siblings of each name were seen so far (for the `[n]` of paths). */
@@ -176,14 +176,12 @@ function buildSay(scope: ElementScope, children: readonly XmlEntry[]): SayVerb {
   const content = readSayContent(children, scope.position.path, scope.context);
   let text = content.text;
   let ssml = content.ssml;
-  if (text.length > MAX_SAY_CHARS) {
-    let cut = MAX_SAY_CHARS;
-    const last = text.charCodeAt(cut - 1);
-    if (last >= 0xd800 && last <= 0xdbff) cut--; // do not split a surrogate pair
-    text = text.slice(0, cut).trimEnd();
+  const cut = cutSayText(text);
+  if (cut !== text) {
+    text = cut;
     ssml = undefined; // the driver speaks exactly the cut text
     scope.context.warnings.push(
-      issue(13521, `<Say> text is over ${MAX_SAY_CHARS} characters; cut to ${cut}`, scope.position),
+      issue(13521, `<Say> text is over ${MAX_SAY_CHARS} characters; cut to ${MAX_SAY_CHARS}`, scope.position),
     );
   }
   const position = scope.position;

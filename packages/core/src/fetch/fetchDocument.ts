@@ -8,6 +8,7 @@
 import { ABORTED, isAborted, untilAborted } from '../call/abort.js';
 import type { DocumentIssue, HttpMethod, RcmlDocument } from '../document/ast.js';
 import type { ParseOptions } from '../document/index.js';
+import { cutSayText, MAX_SAY_CHARS } from '../document/verbs/say.js';
 import { type ErrorCode, isRcmlError } from '../errors.js';
 import type { Clock, HttpPort, HttpResponse } from '../ports.js';
 import type { DocumentCache } from './documentCache.js';
@@ -129,21 +130,24 @@ function classify(ctx: FetchContext, response: HttpResponse, url: string): Fetch
       }
       return fail(decision.result.error.code, `${url}: ${decision.result.error.message}`);
     case 'say': {
-      const text = decision.text.trim();
+      const trimmed = decision.text.trim();
+      const text = cutSayText(trimmed);
+      const path = 'Response/Say[1]';
       const verbs: RcmlDocument['verbs'] =
         text === ''
           ? []
+          : [{ kind: 'Say', text, voice: 'man', language: 'en-US', loop: 1, position: { path } }];
+      const warnings: DocumentIssue[] =
+        text === trimmed
+          ? []
           : [
               {
-                kind: 'Say',
-                text,
-                voice: 'man',
-                language: 'en-US',
-                loop: 1,
-                position: { path: 'Response/Say[1]' },
+                code: 13521,
+                message: `text/plain body over ${MAX_SAY_CHARS} characters; cut to ${MAX_SAY_CHARS}`,
+                path,
               },
             ];
-      return { ok: true, document: { verbs }, url, warnings: [] };
+      return { ok: true, document: { verbs }, url, warnings };
     }
     case 'play':
       return {

@@ -3,9 +3,9 @@
  * is fetched (spec section 2).
  */
 
-/** Whether `value` is an absolute `http:` or `https:` URL. */
+/** Whether `value` is an absolute `http:` or `https:` URL (the scheme in any case, RFC 3986 3.1). */
 export function isHttpUrl(value: string): boolean {
-  if (!value.startsWith('http://') && !value.startsWith('https://')) return false;
+  if (!/^https?:\/\//i.test(value)) return false;
   return URL.canParse(value);
 }
 

@@ -6,10 +6,10 @@
  * `timeout`. With `action`, `DialCallStatus`/`DialCallSid`/`DialCallDuration` are requested.
  */
 
-import { ABORTED, childController, untilAborted } from '../call/abort.js';
+import { ABORTED, childController, fireAndForget, untilAborted } from '../call/abort.js';
 import type { DialVerb } from '../document/ast.js';
 import type { FinalStatus } from '../engine/types.js';
-import type { Channel, ChannelHandler, TimerId } from '../ports.js';
+import type { Channel, ChannelHandler, DialSession, TimerId } from '../ports.js';
 import { dialTarget } from './dialTargets.js';
 import { type DialLegHandle, fetchOutcome, NEXT, type VerbOutcome, type VerbScope } from './types.js';
 
@@ -65,17 +65,25 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
 
   // The driver keeps its listener on the dial's signal: a child, detached when the dial ends.
   const dialSignal = childController(signal);
-  const session = scope.channel.dial(
-    {
-      targets,
-      timeout: verb.timeout,
-      timeLimit: verb.timeLimit,
-      callerId,
-      hangupOnStar: verb.hangupOnStar,
-      record: verb.record,
-    },
-    dialSignal.controller.signal,
-  );
+  let session: DialSession;
+  try {
+    session = scope.channel.dial(
+      {
+        targets,
+        timeout: verb.timeout,
+        timeLimit: verb.timeLimit,
+        callerId,
+        hangupOnStar: verb.hangupOnStar,
+        record: verb.record,
+      },
+      dialSignal.controller.signal,
+    );
+  } catch (error) {
+    // The driver could not dial at all: the legs end failed, none stays alive.
+    dialSignal.dispose();
+    for (const handle of handles) handle.end('failed');
+    throw error;
+  }
   for (const handle of handles) handle.initiated();
 
   // Stops a whisper still playing when the dial is over, however it ended.
@@ -121,9 +129,11 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
       const channel = legChannel(i);
       if (channel !== undefined) {
         // An unanswered leg is cancelled, not hung up: it never had media.
-        const stop =
-          state === 'answered' || channel.cancel === undefined ? channel.hangup() : channel.cancel();
-        stop.catch(() => scope.notice(14103, `Dial: the driver could not end leg ${targets[i]!.callSid}`));
+        const answered = state === 'answered';
+        fireAndForget(
+          () => (answered || channel.cancel === undefined ? channel.hangup() : channel.cancel()),
+          () => scope.notice(14103, `Dial: the driver could not end leg ${targets[i]!.callSid}`),
+        );
       }
     }
     handles[i]!.end(status);

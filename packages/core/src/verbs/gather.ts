@@ -21,6 +21,9 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
   const acceptsDtmf = verb.input !== 'speech';
   const acceptsSpeech = verb.input !== 'dtmf' && scope.capabilities.speech;
   const prompts = childController(signal);
+  // With speech, a signal of its own, aborted when input collection is over however it ended,
+  // tells the recogniser to stop. DTMF needs none (keys come through the channel's handler).
+  const collecting = acceptsSpeech ? childController(signal) : null;
   let digits = '';
   let finishedOnKey = false;
   let speech: { transcript: string; confidence: number } | null = null;
@@ -83,7 +86,7 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
           finishOnKey: verb.finishOnKey,
           numDigits: verb.numDigits,
         },
-        signal,
+        collecting?.controller.signal ?? signal,
       ),
       signal,
     );
@@ -106,6 +109,8 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
   } finally {
     clearTimer();
     prompts.dispose();
+    collecting?.controller.abort(ABORTED);
+    collecting?.dispose();
   }
 
   const action = (params: Record<string, string>) => fetchOutcome(scope, verb.action, verb.method, params);

@@ -151,11 +151,14 @@ describe('live changes during media verbs', () => {
 
   it('Status=completed during a bridged Dial: the leg completes, then hangup and completed', async () => {
     const run = await runWorld(
-      inbound('<Response><Dial action="/d"><Number statusCallback="/leg">+15550003333</Number></Dial></Response>', {
-        inbound: { StatusCallback: 'http://app.test/s' } as never,
-        dialed: { '+15550003333': [{ after: 1, do: 'answer' }] },
-        modify: [{ at: 5, Status: 'completed' }],
-      }),
+      inbound(
+        '<Response><Dial action="/d"><Number statusCallback="/leg">+15550003333</Number></Dial></Response>',
+        {
+          inbound: { StatusCallback: 'http://app.test/s' } as never,
+          dialed: { '+15550003333': [{ after: 1, do: 'answer' }] },
+          modify: [{ at: 5, Status: 'completed' }],
+        },
+      ),
     );
     expect(lines(run.timeline).slice(3)).toEqual([
       '5 callback POST http://app.test/leg completed',

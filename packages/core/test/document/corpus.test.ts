@@ -44,7 +44,9 @@ describe('twiml-snippets corpus', () => {
     expect(say?.kind).toBe('Say');
     if (say?.kind === 'Say') {
       expect(say.ssml).toContain('<break strength="x-weak" time="100ms"/>');
-      expect(say.text).toMatch(/^Hi Words to emphasize Words to speak aaaaaa/);
+      // Tags removed, the whitespace between them kept as written (spec 4.1).
+      expect(say.text).toMatch(/^Hi\s+Words to emphasize\s+Words to speak\s+aaaaaa/);
+      expect(say.text).toContain('\n    Words to speak\n');
       expect(say.text).not.toContain('<');
     }
   });

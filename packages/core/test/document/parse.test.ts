@@ -131,6 +131,19 @@ describe('defaults of spec section 4', () => {
     expect(verb).toMatchObject({ nouns: [{ statusCallbackEvent: ['initiated', 'ringing', 'completed'] }] });
   });
 
+  it('uses the default statusCallbackEvent when one name is invalid (13201), not the valid rest', () => {
+    const withCallback = ok(
+      '<Response><Dial><Number statusCallback="/leg" statusCallbackEvent="ringing bogus">1</Number></Dial></Response>',
+    );
+    expect(withCallback.codes).toEqual([13201]);
+    expect(withCallback.document.verbs[0]).toMatchObject({ nouns: [{ statusCallbackEvent: ['completed'] }] });
+    const without = ok(
+      '<Response><Dial><Client statusCallbackEvent="answered, nope">a</Client></Dial></Response>',
+    );
+    expect(without.codes).toEqual([13201]);
+    expect(without.document.verbs[0]).toMatchObject({ nouns: [{ statusCallbackEvent: [] }] });
+  });
+
   it('turns plain Dial text into a Number, a Sip or a Client', () => {
     expect(
       ok('<Response><Dial> +1 555 0100 </Dial><Dial>a@b.c</Dial><Dial>client: bob</Dial></Response>').document
@@ -176,20 +189,49 @@ describe('warnings', () => {
     expect(document.verbs[0]).toMatchObject({ text: 'a'.repeat(4096) });
   });
 
+  it('counts Say characters as code points: 2100 emoji are not cut, 4100 are cut to 4096', () => {
+    const short = ok(`<Response><Say>${'🎉'.repeat(2100)}</Say></Response>`);
+    expect(short.codes).toEqual([]);
+    expect(short.document.verbs[0]).toMatchObject({ text: '🎉'.repeat(2100) });
+    const long = ok(`<Response><Say>${'🎉'.repeat(4100)}</Say></Response>`);
+    expect(long.codes).toEqual([13521]);
+    expect(long.document.verbs[0]).toMatchObject({ text: '🎉'.repeat(4096) });
+  });
+
+  it('keeps exactly 4096 characters after the cut, a trailing space included', () => {
+    const { document, codes } = ok(`<Response><Say>${'abc '.repeat(1100)}x</Say></Response>`);
+    expect(codes).toEqual([13521]);
+    expect(document.verbs[0]).toMatchObject({ text: 'abc '.repeat(1024) });
+  });
+
+  it('drops the SSML of a cut Say so the driver speaks exactly the cut text', () => {
+    const { document } = ok(`<Response><Say>${'a'.repeat(4000)}<break/>${'b'.repeat(200)}</Say></Response>`);
+    expect(document.verbs[0]).toMatchObject({ text: `${'a'.repeat(4000)}${'b'.repeat(96)}` });
+    expect(document.verbs[0]).not.toHaveProperty('ssml');
+  });
+
   it('ignore unknown attributes', () => {
     expect(ok('<Response><Dial answerOnBridge="true" ringTone="us">1</Dial></Response>').codes).toEqual([]);
   });
 });
 
 describe('SSML inside Say', () => {
-  it('keeps the markup and gives the plain text with whitespace collapsed', () => {
+  it('keeps the markup and gives the plain text with tags removed, trimmed at the ends only', () => {
     const say = first(
       '<Response><Say>\n  Hello <break time="1s"/>\n  <prosody rate=\'slow\'>dear   &amp; "friend"</prosody>\n</Say></Response>',
     );
     expect(say).toMatchObject({
-      text: 'Hello dear & "friend"',
+      text: 'Hello \n  dear   & "friend"',
       ssml: 'Hello <break time="1s"/>\n  <prosody rate="slow">dear   &amp; "friend"</prosody>',
     });
+  });
+
+  it('inserts nothing for a tag: Hello<break/>world is Helloworld', () => {
+    expect(first('<Response><Say>Hello<break time="500ms"/>world</Say></Response>')).toMatchObject({
+      text: 'Helloworld',
+      ssml: 'Hello<break time="500ms"/>world',
+    });
+    expect(first('<Response><Say><s>One</s><s>two</s></Say></Response>')).toMatchObject({ text: 'Onetwo' });
   });
 
   it('refuses an element that is not SSML, with its path', () => {

@@ -46,7 +46,28 @@ describe('serializeDocument', () => {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.xml'))) {
       const document = parsed(readFileSync(join(dir, file), 'utf8'));
       const again = parsed(serializeDocument(document));
-      expect(stripPositions(again), file).toEqual(stripPositions(document));
+      expect(stripPositions(again), file).toEqual(stripPositions(withoutTrailingSpace(document)));
     }
   });
+
+  it('a Say cut at 4096 characters ending in a space loses that space on re-parse (element text is trimmed)', () => {
+    const document = parsed(`<Response><Say>${'abc '.repeat(1100)}</Say></Response>`);
+    expect(document.verbs[0]).toMatchObject({ text: 'abc '.repeat(1024) });
+    expect(parsed(serializeDocument(document)).verbs[0]).toMatchObject({
+      text: 'abc '.repeat(1024).trimEnd(),
+    });
+  });
 });
+
+/**
+ * The document with its top-level Say texts trimmed at the end: the only part of a parsed
+ * document that does not survive a round trip is the trailing space a 4096-character cut may
+ * keep (spec 4.1), since re-parsing trims element text (spec 3). A no-op for any other text.
+ */
+function withoutTrailingSpace(document: RcmlDocument): RcmlDocument {
+  return {
+    verbs: document.verbs.map((verb) =>
+      verb.kind === 'Say' ? { ...verb, text: verb.text.trimEnd() } : verb,
+    ),
+  };
+}

@@ -49,7 +49,8 @@ describe('twilio VoiceResponse documents', () => {
     expect(say.ssml).toBe(
       'Your code is<break time="500ms"/><say-as interpret-as="digits">0042</say-as><emphasis level="strong">now &amp; &lt;here&gt;</emphasis><prosody rate="slow">slowly</prosody>',
     );
-    expect(say.text).toBe('Your code is 0042now & <here>slowly');
+    // Plain text = tags removed, nothing inserted (spec 4.1): the break adds no space.
+    expect(say.text).toBe('Your code is0042now & <here>slowly');
   });
 
   it('Play with a URL and loop, and Play with digits', () => {

@@ -252,3 +252,46 @@ describe('ids', () => {
     expect(a).not.toBe(b);
   });
 });
+
+describe('the event stream', () => {
+  it('reports requests, verb start/end, status and progress in order; inbound returns the call ringing', async () => {
+    const clock = createSimulatedClock();
+    const events: string[] = [];
+    const engine = createEngine({
+      driver: ringingDriver(),
+      http: {
+        send: async () => ({
+          status: 200,
+          contentType: 'text/xml',
+          location: null,
+          body: '<Response><Say>Hi</Say></Response>',
+        }),
+      },
+      clock,
+      ids: createSequentialIds(),
+    });
+    const unsubscribe = engine.subscribe((e) => {
+      if (e.type === 'verb') events.push(`verb ${e.phase} ${e.verb} ${String(e.detail.path)}`);
+      else if (e.type === 'request') events.push(`request ${e.kind} ${e.url}`);
+      else if (e.type === 'status') events.push(`status ${e.status}`);
+      else if (e.type === 'progress') events.push(`progress ${e.event}`);
+    });
+    const channel = ringingDriver().originate({} as never);
+    const record = engine.inbound({ From: '+1', To: '+2', Url: 'http://app.test/v' }, channel);
+    expect(record.status).toBe('ringing');
+    await flush();
+    unsubscribe();
+    expect(events).toEqual([
+      'status ringing',
+      'progress ringing',
+      'request fetch http://app.test/v',
+      // The Say starts, and answers the call as the first verb that needs media.
+      'verb start Say Response/Say[1]',
+      'status in-progress',
+      'progress answered',
+      'verb end Say Response/Say[1]',
+      'status completed',
+      'progress completed',
+    ]);
+  });
+});

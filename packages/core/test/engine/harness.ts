@@ -52,6 +52,8 @@ export interface World {
     failUrls?: string[];
   };
   modify?: ({ at: number } & Record<string, string | number>)[];
+  /** Harness only: the driver's `dial` throws. */
+  dialThrows?: boolean;
   expect?: { timeline?: Record<string, unknown>[]; final?: { status?: string; duration?: number } };
 }
 
@@ -177,6 +179,7 @@ export async function runWorld(
         };
       },
       dial(r): DialSession {
+        if (world.dialThrows) throw new Error('no route to the targets');
         op({
           op: 'dial',
           targets: r.targets.map((x) => ({ type: x.type, to: x.to })),

@@ -176,6 +176,22 @@ describe('<Dial> (spec 4.6)', () => {
   });
 });
 
+describe('<Dial> when the driver fails', () => {
+  it('a dial the driver refuses ends its legs failed (none left alive), notice 14103, next verb', async () => {
+    const run = await runWorld({
+      ...dial('<Number statusCallback="/leg">+15550003333</Number>', {}, {}, ''),
+      dialThrows: true,
+    });
+    expect(lines(run.timeline).slice(2)).toEqual([
+      '0 callback POST http://app.test/leg failed',
+      '0 say text=After voice=man language=en-US loop=1',
+      '0.25 hangup',
+    ]);
+    expect(run.engine.activeCalls).toBe(0);
+    expect(run.events.some((e) => e.type === 'notice' && e.code === 14103)).toBe(true);
+  });
+});
+
 describe('<Dial> noun url (whisper)', () => {
   it('plays the noun document to the answered party (fetched with the leg parameters) before bridging', async () => {
     const run = await runWorld(

@@ -58,13 +58,13 @@ const loop = fc.oneof(fc.constant(1), fc.integer({ min: 0, max: 1000 }));
 const language = fc.constantFrom('en-US', 'en', 'en-GB', 'de-DE', 'fr-FR', 'cmn-Hans-CN', 'pt-BR');
 const voice = fc.oneof(fc.constantFrom('man', 'woman', 'Polly.Joanna', 'Google.en-US-Standard-C'), word(16));
 
-/** SSML pieces: [markup, plain text, whether it separates words]. */
-const ssmlPiece: fc.Arbitrary<readonly [string, string, boolean]> = fc.oneof(
-  word(12).map((t) => [escapeText(t), t, false] as const),
-  fc.constantFrom('250ms', '1s', '2s').map((t) => [`<break time="${t}"/>`, '', true] as const),
-  word(12).map((t) => [`<emphasis level="strong">${escapeText(t)}</emphasis>`, t, false] as const),
-  word(12).map((t) => [`<say-as interpret-as="digits">${escapeText(t)}</say-as>`, t, false] as const),
-  word(12).map((t) => [`<s>${escapeText(t)}</s>`, t, true] as const),
+/** SSML pieces: [markup, plain text]. A tag adds no text of its own (spec 4.1: tags removed). */
+const ssmlPiece: fc.Arbitrary<readonly [string, string]> = fc.oneof(
+  word(12).map((t) => [escapeText(t), t] as const),
+  fc.constantFrom('250ms', '1s', '2s').map((t) => [`<break time="${t}"/>`, ''] as const),
+  word(12).map((t) => [`<emphasis level="strong">${escapeText(t)}</emphasis>`, t] as const),
+  word(12).map((t) => [`<say-as interpret-as="digits">${escapeText(t)}</say-as>`, t] as const),
+  word(12).map((t) => [`<s>${escapeText(t)}</s>`, t] as const),
 );
 
 const say: fc.Arbitrary<SayVerb> = fc
@@ -92,22 +92,23 @@ const say: fc.Arbitrary<SayVerb> = fc
     position: NO_POSITION,
   }));
 
-function ssmlContent(pieces: readonly (readonly [string, string, boolean])[]): {
+function ssmlContent(pieces: readonly (readonly [string, string])[]): {
   text: string;
   ssml: string;
 } {
   let ssml = '';
   let text = '';
-  for (const [markup, plain, breaks] of pieces) {
+  for (const [markup, plain] of pieces) {
     // Separate text pieces so adjacent ones stay distinct words in both forms.
     if (ssml !== '' && !markup.startsWith('<')) {
       ssml += ' ';
       text += ' ';
     }
     ssml += markup;
-    text += breaks ? ` ${plain} ` : plain;
+    text += plain;
   }
-  return { ssml, text: text.replace(/\s+/g, ' ').trim() };
+  // The plain text is the SSML with its tags removed, trimmed at the ends only.
+  return { ssml, text: text.trim() };
 }
 
 function playArbitrary(allowDigits: boolean): fc.Arbitrary<PlayVerb> {

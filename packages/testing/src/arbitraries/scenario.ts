@@ -146,8 +146,19 @@ function appFor(
     });
 }
 
+/** Options: a short fetch timeout (so hangs end soon), request signing, another account or epoch. */
 function scenarioOptions(): fc.Arbitrary<ScenarioOptions | undefined> {
-  return sometimes(fc.record({ fetchTimeout: fc.integer({ min: 1, max: 5 }) }), 0.5);
+  return sometimes(
+    fc
+      .record({
+        fetchTimeout: sometimes(fc.integer({ min: 1, max: 5 }), 0.8),
+        authToken: sometimes(fc.constant('fuzz-auth-token'), 0.2),
+        accountSid: sometimes(fc.constant('AC0123456789abcdef0123456789abcdef'), 0.1),
+        epoch: sometimes(fc.constantFrom('2026-12-31T23:59:58.500Z', '2030-06-15T12:00:00Z'), 0.1),
+      })
+      .map((o) => compact(o) as ScenarioOptions),
+    0.5,
+  );
 }
 
 function media(): fc.Arbitrary<ScenarioMedia | undefined> {

@@ -55,8 +55,13 @@ export async function observeScenario(
   const thrown: unknown[] = [];
   const unhandled: unknown[] = [];
   const collect = (reason: unknown) => unhandled.push(reason);
+  // A listener leak shows up as a process warning (MaxListenersExceededWarning).
+  const warn = (warning: Error) => {
+    if (warning.name === 'MaxListenersExceededWarning') unhandled.push(warning);
+  };
   process.on('unhandledRejection', collect);
   process.on('uncaughtException', collect);
+  process.on('warning', warn);
   try {
     const run = await attempt(runner, scenario, thrown);
     const rerun =
@@ -69,6 +74,7 @@ export async function observeScenario(
   } finally {
     process.off('unhandledRejection', collect);
     process.off('uncaughtException', collect);
+    process.off('warning', warn);
   }
 }
 

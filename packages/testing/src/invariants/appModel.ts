@@ -21,8 +21,9 @@ export type HopOutcome =
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
 const MAX_BYTES = 65_536;
 
+/** The URL without its query and fragment, as the simulated application matches keys. */
 function stripQuery(url: string): string {
-  const i = url.indexOf('?');
+  const i = url.search(/[?#]/);
   return i === -1 ? url : url.slice(0, i);
 }
 
@@ -33,7 +34,8 @@ export function answersOf(scenario: Scenario, timeline: readonly TimelineEntry[]
   timeline.forEach((entry, index) => {
     if (entry.kind === 'media') return;
     const key = `${entry.method} ${stripQuery(entry.url)}`;
-    const configured = scenario.app?.[key];
+    const configured =
+      scenario.app !== undefined && Object.hasOwn(scenario.app, key) ? scenario.app[key] : undefined;
     const count = served.get(key) ?? 0;
     served.set(key, count + 1);
     if (configured === undefined) {
@@ -55,8 +57,22 @@ function locationOf(response: AppResponse): string | undefined {
   return undefined;
 }
 
+/** Decisions already made, by content type and body (generated bodies repeat a lot). */
+const decided = new Map<string, boolean>();
+const MAX_DECIDED = 2000;
+
 /** Whether a 2xx body is a document the engine can run (or speak, or play). */
 function bodyRuns(type: string, body: string): boolean {
+  const key = `${type}\n${body}`;
+  const known = decided.get(key);
+  if (known !== undefined) return known;
+  const runs = decide(type, body);
+  if (decided.size >= MAX_DECIDED) decided.clear();
+  decided.set(key, runs);
+  return runs;
+}
+
+function decide(type: string, body: string): boolean {
   if (Buffer.byteLength(body, 'utf8') > MAX_BYTES) return false;
   try {
     const decision = classifyContent(type, body);

@@ -22,8 +22,10 @@ function disturbed(
 ): boolean {
   const span = to - from;
   for (const target of targets) {
-    if ((scenario.dialed?.[target] ?? []).some((a) => ENDING.has(a.do) && a.after < span + EPSILON))
-      return true;
+    // Own keys only: a target may be named like an Object.prototype member ("constructor").
+    const script =
+      scenario.dialed !== undefined && Object.hasOwn(scenario.dialed, target) ? scenario.dialed[target] : [];
+    if ((script ?? []).some((a) => ENDING.has(a.do) && a.after < span + EPSILON)) return true;
   }
   const party = scenario.party ?? [];
   if (

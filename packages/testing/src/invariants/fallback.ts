@@ -59,11 +59,11 @@ function classify(
 
 /**
  * Whether two URLs name the same document. The timeline shows a GET request's URL without
- * its query (the query is in `params`), so URLs compare without their query.
+ * its query (the query is in `params`), so URLs compare without their query (and fragment).
  */
 function sameUrl(a: string | number | undefined, b: string | number | undefined): boolean {
   if (typeof a !== 'string' || typeof b !== 'string') return false;
-  return a.split('?')[0] === b.split('?')[0];
+  return a.split(/[?#]/)[0] === b.split(/[?#]/)[0];
 }
 
 /** The chain an entry continues, if it is the hop of an HTTP redirect. */
@@ -84,7 +84,18 @@ function hopOf(chains: readonly Chain[], entry: FetchEntry): Chain | undefined {
  * Group document fetches into chains of HTTP redirect hops, for every call of the run (the
  * scenario's own and the `<Dial>` legs' whisper documents), in issue order.
  */
-export function fetchChains(scenario: Scenario, run: ObservedRun): Chain[] {
+export function fetchChains(scenario: Scenario, run: ObservedRun): readonly Chain[] {
+  // Several invariants need the chains of one run: compute them once per timeline.
+  const known = chainCache.get(run.outcome.timeline);
+  if (known !== undefined && known.scenario === scenario) return known.chains;
+  const chains = buildChains(scenario, run);
+  chainCache.set(run.outcome.timeline, { scenario, chains });
+  return chains;
+}
+
+const chainCache = new WeakMap<object, { scenario: Scenario; chains: readonly Chain[] }>();
+
+function buildChains(scenario: Scenario, run: ObservedRun): Chain[] {
   const timeout = scenario.options?.fetchTimeout ?? 15;
   const answers = answersOf(scenario, run.outcome.timeline);
   const chains: Chain[] = [];

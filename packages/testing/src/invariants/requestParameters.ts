@@ -69,6 +69,7 @@ function check(observation: RunObservation): Violation[] {
   const starts = new Set<unknown>(fetchChains(scenario, run).map((chain) => chain.first));
   const statusAtRequest = statusesAtFetches(run);
   const detection = detectionOf(scenario);
+  const account = scenario.options?.accountSid ?? 'AC00000000000000000000000000000000';
   const eventTimes = new Map<string, number>();
   for (const event of run.events) {
     if (event.type === 'progress')
@@ -87,6 +88,9 @@ function check(observation: RunObservation): Violation[] {
     const isDocument = entry.kind === 'fetch' && starts.has(entry);
     if (!isProgress && !isDocument) continue;
     const missing = REQUIRED.filter((key) => params[key] === undefined);
+    if (params.AccountSid !== undefined && params.AccountSid !== account) {
+      v(`${describeEntry(entry)}: AccountSid=${params.AccountSid}, the call's account is ${account}`);
+    }
     if (missing.length > 0) v(`${describeEntry(entry)}: missing ${missing.join(', ')}`);
     if (isProgress) {
       // The Timestamp is when the event happened; delivery may come later (one callback in

@@ -51,6 +51,19 @@ describe('checkScenario', () => {
     ]);
   });
 
+  it('reports a listener leak (MaxListenersExceededWarning) during the run', async () => {
+    const { violations } = await checkScenario(inboundPauseFirst, {
+      runner: async (scenario) => {
+        const signal = new AbortController().signal;
+        for (let i = 0; i < 11; i++) signal.addEventListener('abort', () => {});
+        return quietRunner(scenario);
+      },
+      rerun: false,
+    });
+    expect(violations.map((v) => v.invariant)).toEqual(['no-crash']);
+    expect(violations[0]?.message).toMatch(/MaxListenersExceededWarning: Possible EventTarget memory leak/);
+  });
+
   it('reports a run that differs the second time', async () => {
     let calls = 0;
     const { violations } = await checkScenario(inboundPauseFirst, {

@@ -44,10 +44,11 @@ export function parseLeg(scope: ElementScope, kind: LegKind, value: string, posi
 
 /**
  * `statusCallbackEvent`: comma- or space-separated event names, kept in canonical order
- * without duplicates; unknown names are dropped with a warning. With a callback and no
- * (valid) event, `completed` alone.
+ * without duplicates. One unknown name makes the whole value invalid: a warning, and the
+ * default (spec 3), as when nothing is listed: with a callback `completed` alone, else none.
  */
 function parseEvents(scope: ElementScope, hasCallback: boolean): readonly ProgressEvent[] {
+  const fallback = hasCallback ? (EVENT_LISTS[8] as readonly ProgressEvent[]) : NO_EVENTS;
   const raw = scope.raw('statusCallbackEvent');
   let listed = 0; // bit i set = EVENTS[i] listed
   if (raw !== undefined) {
@@ -58,14 +59,17 @@ function parseEvents(scope: ElementScope, hasCallback: boolean): readonly Progre
       if (i > start) {
         const part = raw.slice(start, i);
         const bit = EVENT_BITS.get(part);
-        if (bit === undefined)
-          scope.warn('statusCallbackEvent', `"${part}" is not one of ${EVENTS.join(', ')}; ignored`);
-        else listed |= bit;
+        if (bit === undefined) {
+          const used = fallback.length === 0 ? 'no events' : fallback.join(' ');
+          scope.warn('statusCallbackEvent', `"${part}" is not one of ${EVENTS.join(', ')}; using ${used}`);
+          return fallback;
+        }
+        listed |= bit;
       }
       start = i + 1;
     }
   }
-  if (listed === 0) return hasCallback ? (EVENT_LISTS[8] as readonly ProgressEvent[]) : NO_EVENTS;
+  if (listed === 0) return fallback;
   return EVENT_LISTS[listed] as readonly ProgressEvent[];
 }
 
