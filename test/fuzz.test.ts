@@ -19,10 +19,7 @@ const SEED = 20260101;
  * Regression scenarios whose bug (engine or simulated driver) is not fixed yet (file → what is wrong); the replay
  * test shows them failing against their expected timeline. Remove an entry once it passes.
  */
-const OPEN_ENGINE_BUGS: Record<string, string> = {
-  'dial-conference-room-named-constructor.json':
-    'the simulated driver reads `dialed` through the prototype chain and fails the dial; the engine then leaves the leg alive',
-};
+const OPEN_ENGINE_BUGS: Record<string, string> = {};
 const RUNS = 1000;
 
 function capture(isTTY = false) {

@@ -16,6 +16,8 @@ import { round3 } from './stats.js';
 
 const CHILD_FLAG = '--rcml-bench-b2';
 const HOLD_NUMBER = '+15550009999';
+/** Longer than the transport's default keep-alive timeout (4 s). */
+const KEEP_ALIVE_IDLE_MS = 4_500;
 const TARGETS = { heapPerCallKiB: 16, teardownHeapDeltaPct: 2, eventLoopP99Ms: 20 } as const;
 
 export interface B2Config {
@@ -65,9 +67,13 @@ interface Memory {
   readonly rss: number;
 }
 
-/** Let in-flight work finish, then collect garbage until the heap stops shrinking. */
-async function settle(gc: () => void): Promise<Memory> {
-  await sleep(300);
+/**
+ * Let in-flight work finish (and, with `idleMs` over the transport's 4 s keep-alive, idle
+ * connections close: the pools are bounded, and how many sockets happen to be open is not
+ * call state), then collect garbage until the heap stops shrinking.
+ */
+async function settle(gc: () => void, idleMs = 300): Promise<Memory> {
+  await sleep(idleMs);
   let heap = Number.POSITIVE_INFINITY;
   for (let i = 0; i < 6; i++) {
     gc();
@@ -153,7 +159,7 @@ async function child(config: B2Config): Promise<B2Result> {
     await hangUp(warm);
     cycles.push((await settle(gc)).heap);
   }
-  const before = await settle(gc);
+  const before = await settle(gc, KEEP_ALIVE_IDLE_MS);
   say(`heap before ${(before.heap / 2 ** 20).toFixed(1)} MiB; parking ${config.calls} calls`);
 
   const sids = await park(config.calls);
@@ -170,7 +176,7 @@ async function child(config: B2Config): Promise<B2Result> {
   monitor.disable();
 
   await hangUp(sids);
-  const after = await settle(gc);
+  const after = await settle(gc, KEEP_ALIVE_IDLE_MS);
   await harness.close();
   await server.close();
 

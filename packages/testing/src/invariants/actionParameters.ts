@@ -4,8 +4,8 @@
  * spec 8 allows (100 per call per minute).
  *
  * Record: `RecordingSid` is an `RE` SID, `RecordingUrl` is the recording base URL followed by
- * it, `RecordingDuration` is whole seconds not above `maxLength`, `Digits` is one key or
- * `hangup`, and the recording's status notification (when there is one) comes before the
+ * it, `RecordingDuration` is whole seconds not above `maxLength`, `Digits` is one of the
+ * `finishOnKey` keys or `hangup`, and the recording's status notification (when there is one) comes before the
  * action. Dial: `DialCallStatus` is one of the five values, `DialCallSid` is a leg (not the
  * call itself), `DialCallDuration` is whole seconds, `0` unless `completed`, and not above
  * `timeLimit`.
@@ -44,8 +44,16 @@ function checkRecord(o: RunObservation, index: number, v: (m: string) => void): 
   if (!WHOLE.test(duration)) v(`${what}: RecordingDuration=${duration} is not whole seconds`);
   else if (typeof max === 'number' && Number(duration) > max)
     v(`${what}: RecordingDuration=${duration} over maxLength ${max}`);
+  const finishKeys = lastOp(timeline, index, 'record')?.finishOnKey;
   if (p.Digits !== undefined && p.Digits !== 'hangup' && !/^[0-9*#]$/.test(p.Digits)) {
     v(`${what}: Digits=${p.Digits} is neither one key nor hangup`);
+  } else if (
+    p.Digits !== undefined &&
+    p.Digits !== 'hangup' &&
+    typeof finishKeys === 'string' &&
+    !finishKeys.includes(p.Digits)
+  ) {
+    v(`${what}: Digits=${p.Digits} is not one of the finishOnKey keys "${finishKeys}"`);
   }
   const notice = timeline.findIndex(
     (e) => e.kind === 'callback' && e.params.RecordingSid === sid && e.params.RecordingStatus !== undefined,

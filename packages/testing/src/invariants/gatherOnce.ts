@@ -4,7 +4,8 @@
  * a Gather (a `Digits` parameter without `RecordingUrl`, which marks a Record action; HTTP
  * redirect hops of one request count once); a
  * Gather timer that fires twice shows up as a second such request. `Digits` holds only keys
- * the far end pressed, and never the key reported in `FinishedOnKey`.
+ * the far end pressed, never more than `numDigits`, and never the key reported in
+ * `FinishedOnKey`.
  */
 import type { Invariant, RunObservation, Violation } from '../types.js';
 import { fetchChains } from './fallback.js';
@@ -20,8 +21,12 @@ function check({ scenario, run }: RunObservation): Violation[] {
   const v = (message: string) => out.push({ invariant: NAME, message });
   const pressed = new Set((scenario.party ?? []).flatMap((a) => (a.do === 'dtmf' ? a.digits.split('') : [])));
   let submissions = 0;
+  let numDigits: number | null = null;
   for (const entry of run.outcome.timeline) {
-    if (entry.kind === 'media' && entry.op === 'gather') submissions = 0;
+    if (entry.kind === 'media' && entry.op === 'gather') {
+      submissions = 0;
+      numDigits = typeof entry.numDigits === 'number' ? entry.numDigits : null;
+    }
     if (entry.kind !== 'fetch' || entry.params.CallSid !== MAIN_CALL_SID || !starts.has(entry)) continue;
     const digits = entry.params.Digits;
     if (digits === undefined || entry.params.RecordingUrl !== undefined) continue;
@@ -30,6 +35,9 @@ function check({ scenario, run }: RunObservation): Violation[] {
     const foreign = [...digits].filter((key) => !pressed.has(key));
     if (foreign.length > 0)
       v(`${describeEntry(entry)}: Digits=${digits} holds keys nobody pressed (${foreign.join('')})`);
+    if (numDigits !== null && digits.length > numDigits) {
+      v(`${describeEntry(entry)}: Digits=${digits} holds more than numDigits=${numDigits} keys`);
+    }
     const finished = entry.params.FinishedOnKey;
     if (finished !== undefined && finished !== '' && digits.includes(finished)) {
       v(`${describeEntry(entry)}: Digits=${digits} includes the finishing key ${finished}`);

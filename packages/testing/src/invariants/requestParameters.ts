@@ -10,7 +10,7 @@
 import type { Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import { fetchChains } from './fallback.js';
-import { describeEntry, EPSILON, isFinalStatus, MAIN_CALL_SID, runInSeconds } from './view.js';
+import { callParams, describeEntry, EPSILON, isFinalStatus, MAIN_CALL_SID, runInSeconds } from './view.js';
 
 const NAME = 'request-parameters';
 const REQUIRED = ['CallSid', 'AccountSid', 'From', 'To', 'CallStatus', 'ApiVersion', 'Direction'];
@@ -47,6 +47,16 @@ function statusesAtFetches(run: ObservedRun): Map<unknown, string> {
   return out;
 }
 
+/** The query parameters written in a URL. */
+function queryOf(url: string | undefined): [string, string][] {
+  if (url === undefined) return [];
+  try {
+    return [...new URL(url).searchParams.entries()];
+  } catch {
+    return [];
+  }
+}
+
 /**
  * What voicemail detection found on an answered outbound call with `DetectVoicemail` (spec
  * 6): every document request from the `Url` on carries it. null when detection did not run.
@@ -70,6 +80,8 @@ function check(observation: RunObservation): Violation[] {
   const statusAtRequest = statusesAtFetches(run);
   const detection = detectionOf(scenario);
   const account = scenario.options?.accountSid ?? 'AC00000000000000000000000000000000';
+  const firstFetch = fetchChains(scenario, run).find((c) => c.kind === 'url')?.first;
+  const ownQuery = queryOf(callParams(scenario).Url);
   const eventTimes = new Map<string, number>();
   for (const event of run.events) {
     if (event.type === 'progress')
@@ -103,6 +115,13 @@ function check(observation: RunObservation): Violation[] {
       continue;
     }
     if (params.CallSid !== MAIN_CALL_SID) continue;
+    if (entry === firstFetch && entry.method === 'GET') {
+      // GET keeps the query the Url already has (spec 2).
+      for (const [key, value] of ownQuery) {
+        if (params[key] !== value)
+          v(`${describeEntry(entry)}: the Url's own query ${key}=${value} was not kept`);
+      }
+    }
     if (detection !== null && params.CallStatus !== 'ringing' && params.AnsweredBy !== detection.answeredBy) {
       v(
         `${describeEntry(entry)}: AnsweredBy=${params.AnsweredBy}, voicemail detection found ${detection.answeredBy}`,

@@ -72,6 +72,19 @@ describe('action-parameters', () => {
     ]);
   });
 
+  it('reports a Record action whose Digits is not a finishing key', () => {
+    const noStar = media(1, 'record', {
+      maxLength: 10,
+      timeout: 5,
+      finishOnKey: '#',
+      playBeep: true,
+      trim: 'trim-silence',
+    });
+    expect(check([start, noStar, recordingReady, recordAction({ Digits: '*' })])).toEqual([
+      'fetch POST http://app.test/done CallStatus=in-progress at t=5: Digits=* is not one of the finishOnKey keys "#"',
+    ]);
+  });
+
   it('reports a Dial action with an unknown status, the call itself as leg, or a duration without an answer', () => {
     expect(check([start, dialOp, dialAction({ DialCallStatus: 'answered', DialCallSid: SID })])).toEqual([
       'fetch POST http://app.test/done CallStatus=in-progress at t=9: DialCallStatus=answered is not a dial status',

@@ -47,4 +47,12 @@ describe('gather-once', () => {
       'fetch POST http://app.test/menu CallStatus=in-progress at t=2: Digits=19# includes the finishing key #',
     ]);
   });
+
+  it('reports more keys than numDigits', () => {
+    const gather = media(1, 'gather', { input: 'dtmf', timeout: 5, numDigits: 1 });
+    const submitted = fetch(2, 'http://app.test/menu', 'in-progress', { Digits: '12' });
+    expect(check([start[0] as TimelineEntry, gather, submitted])).toEqual([
+      'fetch POST http://app.test/menu CallStatus=in-progress at t=2: Digits=12 holds more than numDigits=1 keys',
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import type { Scenario, TimelineEntry } from '@rcml/replay';
 import { describe, expect, it } from 'vitest';
 import { mediaTiming } from '../../src/invariants/mediaTiming.js';
-import { fetch, media, observe, runOf } from '../runs.js';
+import { fetch, media, observe, type RunSpec, runOf } from '../runs.js';
 import { inboundPauseFirst } from '../scenarios.js';
 
 // Pause 3 s, then a 20-character Say (1 s), then the engine hangs up: 0, 3, 4.
@@ -25,7 +25,7 @@ const good: TimelineEntry[] = [
   media(4, 'hangup'),
 ];
 
-const check = (timeline: readonly TimelineEntry[], s = statuses) =>
+const check = (timeline: readonly TimelineEntry[], s: RunSpec['statuses'] = statuses) =>
   mediaTiming.check(observe(scenario, runOf({ timeline, statuses: s }))).map((v) => v.message);
 
 describe('media-timing', () => {

@@ -90,3 +90,30 @@ describe('request-parameters: voicemail detection', () => {
     ]);
   });
 });
+
+describe('request-parameters: a GET Url keeps its own query', () => {
+  const withQuery: Scenario = {
+    ...outboundAllEvents,
+    call: { ...outboundAllEvents.call, Url: 'http://app.test/voice?lang=en', Method: 'GET' },
+  };
+  const run = (extra: Record<string, string>) => {
+    const entry: TimelineEntry = {
+      kind: 'fetch',
+      at: 4,
+      method: 'GET',
+      url: 'http://app.test/voice',
+      params: base('in-progress', extra),
+    };
+    return runOf({ timeline: [entry], statuses });
+  };
+
+  it('accepts the query parameter among the request parameters', () => {
+    expect(requestParameters.check(observe(withQuery, run({ lang: 'en' })))).toEqual([]);
+  });
+
+  it('reports a query parameter that was dropped', () => {
+    expect(requestParameters.check(observe(withQuery, run({}))).map((v) => v.message)).toEqual([
+      "fetch GET http://app.test/voice CallStatus=in-progress at t=4: the Url's own query lang=en was not kept",
+    ]);
+  });
+});
