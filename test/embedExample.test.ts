@@ -19,7 +19,12 @@ describe('README embedding example', () => {
       expect(dialed?.params.DialCallStatus).toBe('completed');
       // The parent call's own callbacks (the agent's leg reports to /status too, as its own call).
       const parent = app.received.filter((r) => r.path === '/status' && r.params.CallSid === call.sid);
-      expect(parent.map((r) => r.params.CallStatus)).toEqual(['initiated', 'ringing', 'in-progress', 'completed']);
+      expect(parent.map((r) => r.params.CallStatus)).toEqual([
+        'initiated',
+        'ringing',
+        'in-progress',
+        'completed',
+      ]);
       expect(parent.map((r) => r.params.SequenceNumber)).toEqual(['0', '1', '2', '3']);
       const leg = app.received.filter((r) => r.path === '/status' && r.params.ParentCallSid === call.sid);
       expect(leg.at(-1)?.params.CallStatus).toBe('completed');

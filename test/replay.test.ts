@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import { formatFailure, loadScenarios, matchScenario, runScenario } from '@rcml/replay';
+import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
 const folders = [join(root, 'fixtures/replay'), join(root, '../shared/spec/examples')].filter((f) =>

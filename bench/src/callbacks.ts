@@ -8,9 +8,10 @@
  * 2. Faults: 1% of requests answered 500 and 1% answered after two seconds; the receiver
  *    counts SequenceNumber ordering violations and the benchmark counts lost callbacks.
  * 3. Isolation: two sending engines (processes) run side by side with the same traffic, one
- *    of them with a destination that answers after two seconds (alternating each round); the
- *    p99 lag (issue → arrival) of their other destinations is compared, median of the rounds.
- *    Running both at once makes whatever else the machine does hit both alike.
+ *    of them with a destination that answers after two seconds (alternating); the pooled p99
+ *    lag (issue → arrival) of their other destinations is compared. Running both at once makes
+ *    whatever else the machine does hit both alike; interleaved rounds with nothing slow give
+ *    the noise floor of the figure.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -40,7 +41,7 @@ export interface CallbackBenchResult {
   readonly orderingViolations: number;
   /** Callbacks never accepted by the receiver in the fault round. */
   readonly lost: number;
-  /** Median over rounds of the other destinations' p99 lag with a slow destination vs without, in %. */
+  /** Change of the other destinations' pooled p99 lag beside a slow destination, in %. */
   readonly slowDestinationP99LagIncreasePct: number;
   /** Throughput round pairs. */
   readonly rounds: number;
@@ -54,7 +55,17 @@ export interface CallbackBenchResult {
       readonly gaveUp: number;
       readonly dropped: number;
     };
-    readonly p99LagMs: { readonly withoutSlow: readonly number[]; readonly withSlow: readonly number[] };
+    /** Pooled p99 lag (ms) of the other destinations, with a slow destination and beside it. */
+    readonly p99Lag: {
+      readonly withSlowMs: number;
+      readonly besideMs: number;
+      readonly increasePct: number;
+      /** The same comparison between two engines with nothing slow: the noise of the figure. */
+      readonly noiseFloorPct: number;
+      /** Lag samples per side. */
+      readonly samples: number;
+      readonly rounds: number;
+    };
     /** Median CPU time (µs) of the sending process per callback, in the throughput rounds. */
     readonly cpuMicrosPerCallback: {
       readonly transport: number;
@@ -197,7 +208,7 @@ export async function runCallbackBench(options: CallbackBenchOptions = {}): Prom
   const calls = quick ? 500 : 1000;
   const concurrency = 32;
   const faultCalls = quick ? 1500 : 5000;
-  const lagPairs = quick ? 5 : 15;
+  const lagRounds = quick ? 4 : 14;
   const normalDestinations = 4;
 
   const receiver = new Receiver();
@@ -264,14 +275,20 @@ export async function runCallbackBench(options: CallbackBenchOptions = {}): Prom
     const lost = countLost(faultStats, faultRoundId, faultCalls);
 
     // 3. A slow destination's effect on the others' p99 lag. Two sending engines run at the same
-    // time against destinations 0-4 and 5-9; in each round one of them has its extra destination
-    // (4 or 9) answer after two seconds, alternating. Both carry the same traffic, so the
-    // difference between their other destinations' p99 lag is the slow destination's effect.
+    // time against destinations 0-4 and 5-9 with the same traffic; in a "slow" round one of them
+    // (alternating) has its extra destination (4 or 9) answer after two seconds. The p99 over
+    // all slow rounds of that engine's four other destinations is compared with the other
+    // engine's. "Null" rounds, interleaved, compare the two engines with nothing slow: the
+    // same figure there is the measurement's noise floor on this machine.
     const workers = [new LagWorker(), new LagWorker()] as const;
-    const lagOf = (stats: ReceiverStats, side: number): number =>
-      percentile(stats.lags.slice(side * 5, side * 5 + normalDestinations).flat(), 99);
-    const withoutSlow: number[] = [];
-    const withSlow: number[] = [];
+    const lagsOf = (stats: ReceiverStats, side: number): number[] =>
+      stats.lags.slice(side * 5, side * 5 + normalDestinations).flat();
+    const pooled = {
+      slow: [] as number[],
+      beside: [] as number[],
+      nullA: [] as number[],
+      nullB: [] as number[],
+    };
     const load = (side: number, round: number, durationMs: number): LagLoad => ({
       urls: origins.slice(side * 5, side * 5 + 5).map((o) => `${o}/cb`),
       callsPerSecondPerDestination: 40,
@@ -283,28 +300,41 @@ export async function runCallbackBench(options: CallbackBenchOptions = {}): Prom
       // Warm-up (module loading, JIT, connections), not measured.
       await receiver.ask({ type: 'round', faults: NO_FAULTS, slow: [], slowDelayMs: 0 });
       await Promise.all(workers.map((worker, side) => worker.run(load(side, 999_000 + side, 1000))));
-      for (let i = 0; i < lagPairs; i++) {
-        const slowSide = i % 2;
-        await receiver.ask({ type: 'round', faults: NO_FAULTS, slow: [slowSide * 5 + 4], slowDelayMs: 2000 });
+      for (let i = 0; i < lagRounds * 2; i++) {
+        const isNull = i % 2 === 1;
+        const side = Math.floor(i / 2) % 2;
+        await receiver.ask({
+          type: 'round',
+          faults: NO_FAULTS,
+          slow: isNull ? [] : [side * 5 + 4],
+          slowDelayMs: 2000,
+        });
         const durationMs = quick ? 1000 : 2000;
-        await Promise.all(
-          workers.map((worker, side) => worker.run(load(side, 1000 + i * 2 + side, durationMs))),
-        );
+        await Promise.all(workers.map((worker, w) => worker.run(load(w, 1000 + i * 2 + w, durationMs))));
         const stats = await receiver.stats();
-        withSlow.push(lagOf(stats, slowSide));
-        withoutSlow.push(lagOf(stats, 1 - slowSide));
+        (isNull ? pooled.nullA : pooled.slow).push(...lagsOf(stats, side));
+        (isNull ? pooled.nullB : pooled.beside).push(...lagsOf(stats, 1 - side));
       }
     } finally {
       await Promise.all(workers.map((worker) => worker.stop()));
     }
-    const increases = withoutSlow.map((base, i) => ((withSlow[i]! - base) / base) * 100);
+    const change = (a: number[], b: number[]): number =>
+      round3((percentile(a, 99) / percentile(b, 99) - 1) * 100);
+    const lag = {
+      withSlowMs: round3(percentile(pooled.slow, 99)),
+      besideMs: round3(percentile(pooled.beside, 99)),
+      increasePct: change(pooled.slow, pooled.beside),
+      noiseFloorPct: change(pooled.nullA, pooled.nullB),
+      samples: pooled.slow.length,
+      rounds: lagRounds,
+    };
 
     const ratioSummary = summarize(ratios);
     return {
       ratio: { median: ratioSummary.median, min: ratioSummary.min, max: ratioSummary.max },
       orderingViolations: faultStats.orderingViolations,
       lost,
-      slowDestinationP99LagIncreasePct: round3(median(increases)),
+      slowDestinationP99LagIncreasePct: lag.increasePct,
       rounds: pairs,
       detail: {
         callbacksPerRound: calls * PER_CALL,
@@ -316,7 +346,7 @@ export async function runCallbackBench(options: CallbackBenchOptions = {}): Prom
           gaveUp: sender.counters.gaveUp,
           dropped: sender.counters.dropped,
         },
-        p99LagMs: { withoutSlow: withoutSlow.map(round3), withSlow: withSlow.map(round3) },
+        p99Lag: lag,
         cpuMicrosPerCallback: {
           transport: round3(median(cpu.transport)),
           raw: round3(median(cpu.raw)),

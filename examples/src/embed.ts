@@ -22,7 +22,12 @@ export async function runEmbeddedCall(
       { at: 0.05, do: 'answer' },
       { at: 0.3, do: 'dtmf', digits: '2' },
     ],
-    dialed: { [AGENT_NUMBER]: [{ after: 0.05, do: 'answer' }, { after: 0.2, do: 'hangup' }] },
+    dialed: {
+      [AGENT_NUMBER]: [
+        { after: 0.05, do: 'answer' },
+        { after: 0.2, do: 'hangup' },
+      ],
+    },
   });
   // 2. HTTP over undici; requests are signed with the account's auth token.
   const http = createHttpTransport({ authToken: 'secret-token' });

@@ -4,5 +4,5 @@
  * Redirect back to the menu) and status callback endpoints.
  */
 export { createExampleApp, type ExampleApp, type ReceivedRequest } from './createExampleApp.js';
-export { AGENT_NUMBER, choice, dialed, MENU_PROMPT, menu, recorded } from './voiceApp.js';
 export { runEmbeddedCall } from './embed.js';
+export { AGENT_NUMBER, choice, dialed, MENU_PROMPT, menu, recorded } from './voiceApp.js';

@@ -114,8 +114,8 @@ export function createFakeEngine(start = Date.UTC(2026, 0, 1)): FakeEngine {
     setStatus(sid, status) {
       const call = calls.find((c) => c.sid === sid);
       if (call === undefined) throw new Error(`no call ${sid}`);
-      const patch: Partial<CallRecord> = { status };
-      if (status === 'in-progress') patch.startTime = (now + 1000) as number;
+      const patch: { -readonly [K in keyof CallRecord]?: CallRecord[K] } = { status };
+      if (status === 'in-progress') patch.startTime = now + 1000;
       if (FINAL.has(status))
         Object.assign(patch, { endTime: now + 1000, duration: call.startTime === null ? 0 : 1 });
       replace(sid, patch);
