@@ -204,8 +204,8 @@ function countLost(stats: ReceiverStats, round: number, calls: number): number {
 export async function runCallbackBench(options: CallbackBenchOptions = {}): Promise<CallbackBenchResult> {
   const quick = options.quick ?? false;
   // Many short alternating rounds: drift on a shared machine falls on both sides.
-  const pairs = quick ? 9 : 21;
-  const calls = quick ? 500 : 1000;
+  const pairs = quick ? 9 : 25;
+  const calls = quick ? 500 : 2000;
   const concurrency = 32;
   const faultCalls = quick ? 1500 : 5000;
   const lagRounds = quick ? 4 : 14;
