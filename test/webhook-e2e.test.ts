@@ -6,15 +6,16 @@
  * the simulated replay (`runScenario`), and the application must receive on the wire what
  * the timeline says, signed.
  *
- * Scenarios whose application answers with `delay` or `error: "hang"` need simulated network
- * time and stay with the simulated replay; they are listed below as skipped. `error:
- * "connect"` is served as a connection reset.
+ * The application holds `delay` answers on the simulated clock and `hang` ones until the
+ * engine gives up (then the transport closes the connection); `error: "connect"` is served as
+ * a connection reset.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type Clock,
   createEngine,
   createSequentialIds,
   createSimulatedClock,
@@ -55,7 +56,40 @@ class Application {
   port = 0;
   #app: Scenario['app'] = {};
   #served = new Map<string, number>();
+  #clock: Clock | null = null;
+  #changed: Array<() => void> = [];
   received: Received[] = [];
+  /** Requests the application holds (`delay` on the simulated clock, or `hang`). */
+  held = 0;
+
+  /** Resolves when the number of held requests changes. */
+  changed(): Promise<void> {
+    return new Promise((resolve) => this.#changed.push(resolve));
+  }
+
+  #setHeld(delta: number): void {
+    this.held += delta;
+    for (const wake of this.#changed.splice(0)) wake();
+  }
+
+  /**
+   * Holds a request: answered by `answer` after `delayMs` on the simulated clock, or never
+   * (`null`); released when the client gives up (the engine aborted the request).
+   */
+  #hold(res: ServerResponse, delayMs: number | null, answer: () => void): void {
+    let open = true;
+    const release = (): boolean => {
+      if (!open) return false;
+      open = false;
+      this.#setHeld(-1);
+      return true;
+    };
+    const timer = delayMs === null ? null : this.#clock!.setTimeout(() => release() && answer(), delayMs);
+    res.on('close', () => {
+      if (release() && timer !== null) this.#clock!.clearTimeout(timer);
+    });
+    this.#setHeld(1);
+  }
 
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
@@ -82,18 +116,23 @@ class Application {
         }
         if ('error' in r) {
           // `connect`: the connection fails before any answer (the engine sees 11205).
-          req.socket.resetAndDestroy();
+          if (r.error === 'connect') req.socket.resetAndDestroy();
+          else this.#hold(res, null, () => {});
           return;
         }
         const headers: Record<string, string> = { 'content-type': r.type ?? 'text/xml', ...r.headers };
-        res.writeHead(r.status ?? 200, headers).end(r.body ?? '');
+        const answer = () => res.writeHead(r.status ?? 200, headers).end(r.body ?? '');
+        // A delay is simulated time, as in the replay's application.
+        if ((r.delay ?? 0) > 0) this.#hold(res, Math.round((r.delay ?? 0) * 1_000_000) / 1000, answer);
+        else answer();
       });
     });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }
 
-  use(app: Scenario['app']): void {
+  use(app: Scenario['app'], clock: Clock): void {
+    this.#clock = clock;
     this.#app = app ?? {};
     this.#served = new Map();
     this.received = [];
@@ -114,19 +153,15 @@ function realHttpReason(scenario: Scenario): string | null {
   if (scenario.call === undefined && scenario.inbound === undefined) return 'no call';
   if (scenario.expect?.timeline === undefined) return 'no expected timeline';
   if (scenario.expect.create?.ok === false) return 'the call is refused before any HTTP';
-  for (const entry of Object.values(scenario.app ?? {})) {
-    for (const r of (Array.isArray(entry) ? entry : [entry]) as Record<string, unknown>[]) {
-      if (r.error === 'hang') return 'a request that never ends needs simulated network time';
-      if (typeof r.delay === 'number' && r.delay > 0) return 'answers after a simulated delay';
-    }
-  }
   return null;
 }
 
 /** Runs one scenario like `runScenario`, with HTTP going through the real transport. */
-async function runOverHttp(scenario: Scenario, transport: HttpTransport, port: number) {
+async function runOverHttp(scenario: Scenario, transport: HttpTransport, app: Application) {
+  const port = app.port;
   const origin = Date.parse(scenario.options?.epoch ?? '2026-01-01T00:00:00Z');
   const clock = createSimulatedClock(origin);
+  app.use(scenario.app, clock);
   const recorder = createTimelineRecorder(clock, origin);
   const driver = createSimulatedDriver({
     clock,
@@ -188,13 +223,14 @@ async function runOverHttp(scenario: Scenario, transport: HttpTransport, port: n
       LIVE_CHANGE_PRIORITY,
     );
   }
-  // Time moves only when no request is in flight: real HTTP takes no simulated time.
+  // Time moves only when every request in flight is one the application holds on the
+  // simulated clock: real HTTP itself takes no simulated time.
   const quiet = async (): Promise<void> => {
     for (;;) {
       await settle();
       await settle();
-      if (inFlight.size === 0) return;
-      await Promise.race(inFlight).catch(() => {});
+      if (inFlight.size === app.held) return;
+      await Promise.race([Promise.race(inFlight).catch(() => {}), app.changed()]);
     }
   };
   for (let fired = 0; fired < 100_000; fired++) {
@@ -266,9 +302,8 @@ describe('replay scenarios over real HTTP (engine + simulated driver + @rcml/web
   it.each(runnable.map((r) => [r.file.split('/').at(-1)!, r.scenario] as const))(
     '%s',
     async (_file, scenario) => {
-      app.use(scenario.app);
       const simulated = await runScenario(scenario);
-      const result = await runOverHttp(scenario, transport, app.port);
+      const result = await runOverHttp(scenario, transport, app);
       // The same timeline as the simulated replay (requests, params, media, times, order), and
       // the same final state; and where the replay meets the scenario's expectation, so do we.
       expect(result.outcome).toEqual(simulated.outcome);

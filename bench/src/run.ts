@@ -114,6 +114,8 @@ async function main(): Promise<void> {
     }
   }
   if (args.readme) {
+    if (args.only.size > 0 && !args.json)
+      log('note: --readme renders bench/results.json; add --json to render this run');
     updateReadme(resultsPath, join(root, 'README.md'));
     log('updated the results table in README.md');
   }

@@ -12,7 +12,7 @@ const digest = (text: string) => createHash('sha256').update(text, 'utf8').diges
 const DUMMY = digest('\u0000rcml-unknown-account\u0000');
 
 /** The credentials of an `Authorization: Basic` header, or undefined when absent or malformed. */
-export function parseBasicAuth(header: string | undefined): { user: string; password: string } | undefined {
+function parseBasicAuth(header: string | undefined): { user: string; password: string } | undefined {
   if (header === undefined) return undefined;
   const match = /^\s*basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header);
   if (match === null) return undefined;

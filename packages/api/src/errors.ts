@@ -22,7 +22,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
 };
 
 /** Where a code is documented: the project's error table, relative to the repository. */
-export function moreInfo(code: number): string {
+function moreInfo(code: number): string {
   return `docs/errors.md#${code}`;
 }
 

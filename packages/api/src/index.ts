@@ -6,5 +6,5 @@ export type { AccountLookup } from './auth.js';
 export { type CallsApiOptions, createCallsApiHandler } from './createCallsApiHandler.js';
 export { type CallsApiServer, createCallsApiServer, type ListenOptions } from './createCallsApiServer.js';
 export type { ErrorBody, Format } from './render.js';
-export { type CallListResource, type CallResource, rfc2822 } from './representation.js';
+export type { CallListResource, CallResource } from './representation.js';
 export { API_VERSIONS, type ApiVersion } from './routes.js';

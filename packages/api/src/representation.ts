@@ -3,7 +3,7 @@
  * in UTC, `duration` as a string of whole seconds (as the widely used TwiML REST API does,
  * so its clients parse our answers unchanged).
  */
-import type { CallPage, CallRecord } from '@rcml/core';
+import { type CallPage, type CallRecord, rfc2822 } from '@rcml/core';
 
 /** One call, as serialised in JSON (and, with PascalCase names, in XML). */
 export interface CallResource {
@@ -35,19 +35,6 @@ export interface CallListResource {
   readonly previous_page_uri: string | null;
   readonly uri: string;
   readonly calls: readonly CallResource[];
-}
-
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] as const;
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
-const two = (n: number) => String(n).padStart(2, '0');
-
-/** RFC 2822 in UTC to the second, e.g. `Thu, 01 Jan 2026 00:00:05 +0000`. */
-export function rfc2822(epochMs: number): string {
-  const d = new Date(Math.floor(epochMs / 1000) * 1000);
-  return (
-    `${DAYS[d.getUTCDay()]}, ${two(d.getUTCDate())} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()} ` +
-    `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} +0000`
-  );
 }
 
 /**

@@ -5,7 +5,7 @@
 import { RcmlError } from '@rcml/core';
 
 /** A scenario that does not follow the replay format. `field` is the path of the offending field. */
-export function scenarioError(file: string, path: string, reason: string): RcmlError {
+function scenarioError(file: string, path: string, reason: string): RcmlError {
   return new RcmlError(20001, `${file}: ${path === '' ? 'scenario' : path}: ${reason}`, {
     field: path === '' ? 'scenario' : path,
   });

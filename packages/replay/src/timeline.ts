@@ -19,20 +19,23 @@ export interface CallbackEntry {
   readonly at: number;
 }
 
-/** `op` is one of answer say play digits pause gather record dial hangup reject; its fields follow. */
+/** The media operations a timeline records. */
+export type MediaOp =
+  | 'answer'
+  | 'say'
+  | 'play'
+  | 'digits'
+  | 'pause'
+  | 'gather'
+  | 'record'
+  | 'dial'
+  | 'hangup'
+  | 'reject';
+
+/** One media operation; the fields of `op` follow. */
 export interface MediaEntry {
   readonly kind: 'media';
-  readonly op:
-    | 'answer'
-    | 'say'
-    | 'play'
-    | 'digits'
-    | 'pause'
-    | 'gather'
-    | 'record'
-    | 'dial'
-    | 'hangup'
-    | 'reject';
+  readonly op: MediaOp;
   readonly at: number;
   readonly [field: string]: unknown;
 }

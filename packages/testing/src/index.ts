@@ -4,7 +4,51 @@
  * that every call must obey, `checkScenario` to run one scenario and check them, and
  * `fuzz` to run thousands with shrinking and counterexample files.
  */
-export * from './arbitraries/index.js';
+export {
+  APP_BASE,
+  digitString,
+  FALLBACK_URL,
+  RECORDING_STATUS_URL,
+  STATUS_URL,
+  seconds,
+} from './arbitraries/common.js';
+export { dialedBehaviour, dialedTargets } from './arbitraries/dialed.js';
+export {
+  type DocumentMutation,
+  type NearValidDocument,
+  nearValidDocumentXml,
+  stripPositions,
+  validDocument,
+  validDocumentXml,
+  validVerb,
+} from './arbitraries/documents.js';
+export {
+  greetingDocument,
+  MENU_PAGES,
+  type MenuApplication,
+  menuApplication,
+  menuDocument,
+  mixedApplication,
+  verb,
+} from './arbitraries/menuApp.js';
+export { liveChange, liveChanges } from './arbitraries/modify.js';
+export {
+  calledPartyBehaviour,
+  callerBehaviour,
+  type OutboundOutcome,
+  type PartyOptions,
+} from './arbitraries/party.js';
+export {
+  appBehaviour,
+  callbackResponse,
+  documentContentType,
+  documentResponse,
+  failingResponse,
+  httpRedirect,
+  nonXmlResponse,
+} from './arbitraries/responses.js';
+export { type ScenarioArbitraryOptions, scenario } from './arbitraries/scenario.js';
+export { DIAL_TARGET_NAMES, DIAL_TARGETS, pageRef } from './arbitraries/verbs.js';
 export {
   applyInvariants,
   type CheckOptions,

@@ -5,7 +5,8 @@
  * it live and turns it into a diagram; the terminal phone shows it as its side log.
  */
 import type { Clock, Engine, EngineEvent } from '@rcml/core';
-import type { MediaOp, ObservedOperation, ObservedRequest } from './observe.js';
+import type { MediaOp } from '@rcml/replay';
+import type { ObservedOperation, ObservedRequest } from './observe.js';
 
 export type LogEntry =
   | { readonly kind: 'status'; readonly at: number; readonly callSid: string; readonly status: string }

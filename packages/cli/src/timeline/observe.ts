@@ -12,19 +12,7 @@ import type {
   HttpResponse,
   MediaDriver,
 } from '@rcml/core';
-
-/** The media operations of the replay timeline. */
-export type MediaOp =
-  | 'answer'
-  | 'say'
-  | 'play'
-  | 'digits'
-  | 'pause'
-  | 'gather'
-  | 'record'
-  | 'dial'
-  | 'hangup'
-  | 'reject';
+import type { MediaOp } from '@rcml/replay';
 
 /** How an operation ended: on its own, stopped by the engine (barge-in, hang-up, live change), or with an error. */
 export type Settlement = 'done' | 'aborted' | 'failed';

@@ -14,18 +14,8 @@ export function isFinalStatus(status: CallStatus): boolean {
   return FINAL.has(status);
 }
 
-/** Fields fixed at creation. */
-export interface CallDataInit {
-  readonly sid: string;
-  readonly accountSid: string;
-  readonly from: string;
-  readonly to: string;
-  readonly apiVersion: string;
-  readonly direction: Direction;
-  readonly parentCallSid: string | null;
-  readonly callerName: string | null;
-  readonly forwardedFrom: string | null;
-  readonly status: CallStatus;
+/** Fields fixed at creation: the identity without what voicemail detection finds later. */
+export interface CallDataInit extends Omit<CallIdentity, 'answeredBy' | 'voicemailDetector'> {
   readonly now: number;
 }
 

@@ -10,6 +10,7 @@ import { callParams } from '../fetch/params.js';
 import type { DialLegHandle, DialLegSpec } from '../verbs/types.js';
 import { CallData } from './callData.js';
 import type { CallContext } from './context.js';
+import { reportProgress } from './reportProgress.js';
 
 export class DialLeg implements DialLegHandle {
   readonly data: CallData;
@@ -78,14 +79,6 @@ export class DialLeg implements DialLegHandle {
     const now = ctx.clock.now();
     data.setStatus(status, now);
     ctx.statusChanged(data);
-    const params = this.reporter.report(
-      event,
-      callParams(data),
-      now,
-      event === 'completed' ? (data.duration ?? 0) : null,
-    );
-    if (params !== null && ctx.hasListeners()) {
-      ctx.emit({ type: 'progress', callSid: data.sid, event, params, at: now });
-    }
+    reportProgress(ctx, { data, reporter: this.reporter, event, now });
   }
 }

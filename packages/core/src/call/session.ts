@@ -9,7 +9,6 @@ import { CallbackQueue } from '../callbacks/callbackQueue.js';
 import { ProgressReporter } from '../callbacks/progress.js';
 import type { HttpMethod, ProgressEvent } from '../document/ast.js';
 import type { CallStatus } from '../engine/types.js';
-import { callParams } from '../fetch/params.js';
 import type { AnsweredBy, Channel, ChannelHandler } from '../ports.js';
 import type { MediaListener } from '../verbs/types.js';
 import { ABORTED, fireAndForget } from './abort.js';
@@ -17,6 +16,7 @@ import { CallData, type CallDataInit } from './callData.js';
 import type { CallContext } from './context.js';
 import { type DocumentTarget, runDocuments } from './documentRunner.js';
 import { type CallLifecycleEvent, type CallLifecycleHooks, callLifecycle } from './machine.js';
+import { reportProgress } from './reportProgress.js';
 
 /** How a call is configured (Calls API parameters or the number's application). */
 export interface CallSettings {
@@ -151,16 +151,7 @@ export class CallSession implements CallLifecycleHooks {
   /** Report a progress event (once), sending it when subscribed. */
   report(event: ProgressEvent): void {
     const { data, ctx } = this;
-    const now = ctx.clock.now();
-    const params = this.reporter.report(
-      event,
-      callParams(data),
-      now,
-      event === 'completed' ? (data.duration ?? 0) : null,
-    );
-    if (params !== null && ctx.hasListeners()) {
-      ctx.emit({ type: 'progress', callSid: data.sid, event, params, at: now });
-    }
+    reportProgress(ctx, { data, reporter: this.reporter, event, now: ctx.clock.now() });
   }
 
   /**

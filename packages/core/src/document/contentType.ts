@@ -9,7 +9,7 @@ import { parseDocument } from './parse.js';
 const RESPONSE_ROOT = /^(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<Response[\s/>]/;
 
 /** The media type without parameters, lower-cased (`Text/XML; charset=utf-8` → `text/xml`). */
-export function mediaTypeOf(contentType: string | null | undefined): string {
+function mediaTypeOf(contentType: string | null | undefined): string {
   if (contentType === null || contentType === undefined) return '';
   const semi = contentType.indexOf(';');
   return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();

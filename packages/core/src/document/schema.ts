@@ -5,7 +5,7 @@
 import { ATTR_KEY, type XmlEntry } from './xml.js';
 
 /** Verbs that may stand directly inside `<Response>`. */
-export const VERB_NAMES: ReadonlySet<string> = new Set([
+const VERB_NAMES: ReadonlySet<string> = new Set([
   'Say',
   'Play',
   'Pause',
@@ -47,7 +47,7 @@ export function tagOf(entry: XmlEntry): string | undefined {
 }
 
 /** Whether a name is an RCML element anywhere (verb, noun, SSML, or the root). */
-export function isKnownElement(name: string): boolean {
+function isKnownElement(name: string): boolean {
   return name === 'Response' || VERB_NAMES.has(name) || NOUN_NAMES.has(name) || SSML_NAMES.has(name);
 }
 

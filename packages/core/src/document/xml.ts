@@ -52,11 +52,6 @@ export function parseXmlTree(text: string): XmlEntry[] {
   return parser.parse(text) as XmlEntry[];
 }
 
-/** A fresh parser with the same options (for the benchmark's raw baseline). */
-export function createRawParser(): { parse(text: string): unknown } {
-  return new XMLParser(XML_PARSER_OPTIONS);
-}
-
 /** The start index (in the parsed text) of an element entry, or -1. */
 export function startIndexOf(entry: XmlEntry): number {
   const meta = (entry as Record<string | symbol, unknown>)[META] as { startIndex?: number } | undefined;

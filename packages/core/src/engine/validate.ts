@@ -72,7 +72,7 @@ function validateTo(params: Params): string {
 }
 
 /** The application parameters shared by outbound and inbound calls. */
-export function validateApplication(params: Params): CallApplication {
+function validateApplication(params: Params): CallApplication {
   const url = validateUrl(params, 'Url', true);
   const method = validateMethod(params, 'Method');
   const fallbackUrl = validateUrl(params, 'FallbackUrl', false);

@@ -18,7 +18,7 @@ import { deferred } from './context.js';
 export type PlayResult = 'done' | 'failed' | 'stopped' | 'gone';
 
 /** Media items per play request: keeps the query short for `loop="1000"`. */
-export const MEDIA_PER_REQUEST = 10;
+const MEDIA_PER_REQUEST = 10;
 
 /** Play `uri` `loop` times (at least once); stops early on abort, failure or hang-up. */
 export async function playLooped(
@@ -45,7 +45,7 @@ export async function playLooped(
  * One play request. Settles at once when `signal` aborts (the engine's contract), while the
  * channel's media gate stays closed until ARI confirms the playback has finished.
  */
-export async function playOnce(
+async function playOnce(
   channel: AriChannel,
   media: readonly string[],
   signal: AbortSignal,

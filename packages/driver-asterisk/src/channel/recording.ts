@@ -26,7 +26,7 @@ export function terminateOnFor(finishOnKey: string): string {
 }
 
 /** A recording name ARI accepts as a file name. */
-export function recordingName(recordingSid: string): string {
+function recordingName(recordingSid: string): string {
   return recordingSid.replace(/[^A-Za-z0-9_-]/g, '_');
 }
 

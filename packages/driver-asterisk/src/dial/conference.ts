@@ -36,7 +36,7 @@ export class ConferenceRooms {
 }
 
 /** The bridge id of a room: stable, so every call naming the room meets in one bridge. */
-export function conferenceBridgeId(room: string): string {
+function conferenceBridgeId(room: string): string {
   return `rcml-conf-${room.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 }
 

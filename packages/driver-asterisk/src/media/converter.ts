@@ -2,7 +2,6 @@
  * Audio conversion to what Asterisk plays without transcoding on an 8 kHz call: wav,
  * 8000 Hz, mono, signed 16-bit. The default converter is sox; tests inject their own.
  */
-import { readFile } from 'node:fs/promises';
 import { runCommand } from './runCommand.js';
 
 /** Converts one audio file into an 8 kHz mono 16-bit wav. */
@@ -63,9 +62,4 @@ export function isAsteriskWav(format: WavFormat | null): boolean {
     format.sampleRate === 8000 &&
     format.bitsPerSample === 16
   );
-}
-
-/** Read a file's wav format (null when it is not a wav). */
-export async function wavFormatOf(path: string): Promise<WavFormat | null> {
-  return readWavFormat(await readFile(path));
 }

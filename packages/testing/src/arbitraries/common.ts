@@ -36,9 +36,6 @@ export function seconds(min: number, max: number): fc.Arbitrary<number> {
   return fc.oneof(fc.integer({ min: lo, max: hi }), tenths);
 }
 
-/** Keys a caller can press. */
-export const DTMF_KEYS = '0123456789*#';
-
 /** A sequence of 1 to `max` keys, weighted toward digits. */
 export function digitString(max = 4): fc.Arbitrary<string> {
   const key = fc.oneof(

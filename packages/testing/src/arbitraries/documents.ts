@@ -26,7 +26,7 @@ import {
 import fc from 'fast-check';
 
 /** Generated verbs carry this placeholder position; compare with {@link stripPositions}. */
-export const NO_POSITION: Position = Object.freeze({ path: '' });
+const NO_POSITION: Position = Object.freeze({ path: '' });
 
 /** A copy of a document with every `position` removed, for deep comparisons. */
 export function stripPositions(document: RcmlDocument): unknown {
@@ -264,7 +264,7 @@ export interface NearValidDocument {
 }
 
 /** Verbs with one invalid attribute value, and the warning each gives. */
-export const BAD_ATTRIBUTE_VERBS: readonly (readonly [string, ErrorCode])[] = [
+const BAD_ATTRIBUTE_VERBS: readonly (readonly [string, ErrorCode])[] = [
   ['<Say loop="often">x</Say>', 13501],
   ['<Say language="not a tag">x</Say>', 13501],
   ['<Play loop="-2">https://media.example.com/a.mp3</Play>', 13401],

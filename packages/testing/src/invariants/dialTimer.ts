@@ -7,7 +7,7 @@
  */
 import type { Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
-import { EPSILON, finalStatusEvent, MAIN_CALL_SID, round, runInSeconds } from './view.js';
+import { createdRun, EPSILON, endedBefore, MAIN_CALL_SID, modifiedWithin, round } from './view.js';
 
 const NAME = 'dial-timer';
 const ENDING = new Set(['answer', 'busy', 'fail', 'hangup']);
@@ -32,15 +32,13 @@ function disturbed(
     party.some((a) => a.at > from - EPSILON && a.at < to + EPSILON && (a.do === 'dtmf' || a.do === 'hangup'))
   )
     return true;
-  if ((scenario.modify ?? []).some((m) => m.at > from - EPSILON && m.at < to + EPSILON)) return true;
-  const end = finalStatusEvent(run, MAIN_CALL_SID)?.event.at;
-  return end === undefined || end < to + EPSILON;
+  return modifiedWithin(scenario, from, to) || endedBefore(run, to);
 }
 
 function check(observation: RunObservation): Violation[] {
   const { scenario } = observation;
-  const run = runInSeconds(observation);
-  if (run === null || run.createError !== undefined) return [];
+  const run = createdRun(observation);
+  if (run === null) return [];
   const out: Violation[] = [];
   const timeline = run.outcome.timeline;
   timeline.forEach((entry, index) => {

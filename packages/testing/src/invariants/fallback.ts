@@ -6,7 +6,7 @@
 import type { FetchEntry, Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import { answersOf, type HopOutcome, hopOutcome } from './appModel.js';
-import { callParams, EPSILON, finalStatusEvent, MAIN_CALL_SID, round, runInSeconds } from './view.js';
+import { callParams, createdRun, EPSILON, finalStatusEvent, MAIN_CALL_SID, round } from './view.js';
 
 const NAME = 'fallback';
 const MAX_REDIRECTS = 10;
@@ -130,8 +130,8 @@ function abandoned(scenario: Scenario, run: ObservedRun, chain: Chain, failedAt:
 
 function check(observation: RunObservation): Violation[] {
   const { scenario } = observation;
-  const run = runInSeconds(observation);
-  if (run === null || run.createError !== undefined) return [];
+  const run = createdRun(observation);
+  if (run === null) return [];
   const out: Violation[] = [];
   const v = (message: string) => out.push({ invariant: NAME, message });
   const chains = fetchChains(scenario, run).filter((c) => c.first.params.CallSid === MAIN_CALL_SID);

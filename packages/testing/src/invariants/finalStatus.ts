@@ -9,12 +9,12 @@ import type { Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import {
   answeredAt,
+  createdRun,
   EPSILON,
   finalStatusEvent,
   isInbound,
   MAIN_CALL_SID,
   round,
-  runInSeconds,
 } from './view.js';
 
 const NAME = 'final-status';
@@ -69,8 +69,8 @@ function checkInboundReject(run: ObservedRun, status: string, v: (m: string) => 
 
 function check(observation: RunObservation): Violation[] {
   const { scenario } = observation;
-  const run = runInSeconds(observation);
-  if (run === null || run.createError !== undefined || run.outcome.final === null) return [];
+  const run = createdRun(observation);
+  if (run === null || run.outcome.final === null) return [];
   const out: Violation[] = [];
   const v = (message: string) => out.push({ invariant: NAME, message });
   const answer = answeredAt(run, MAIN_CALL_SID);

@@ -8,7 +8,15 @@
  */
 import type { MediaEntry, Scenario, TimelineEntry } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
-import { EPSILON, finalStatusEvent, MAIN_CALL_SID, round, runInSeconds } from './view.js';
+import {
+  createdRun,
+  EPSILON,
+  endedBefore,
+  keyPressTimes,
+  MAIN_CALL_SID,
+  modifiedWithin,
+  round,
+} from './view.js';
 
 const NAME = 'gather-timer';
 const PROMPTS = new Set(['say', 'play', 'pause']);
@@ -44,19 +52,14 @@ function promptsEnd(scenario: Scenario, timeline: readonly TimelineEntry[], inde
 
 /** Whether anything but the timer may have ended the gather within `[from, to]`. */
 function disturbed(scenario: Scenario, run: ObservedRun, from: number, to: number): boolean {
-  const keyTimes = (scenario.party ?? []).flatMap((a) =>
-    a.do === 'dtmf' ? [...a.digits].map((_, i) => a.at + i * (a.gap ?? 0)) : [],
-  );
-  if (keyTimes.some((t) => t > from - 1 - EPSILON && t < to + EPSILON)) return true;
-  if ((scenario.modify ?? []).some((m) => m.at > from - EPSILON && m.at < to + EPSILON)) return true;
-  const end = finalStatusEvent(run, MAIN_CALL_SID)?.event.at;
-  return end === undefined || end < to + EPSILON;
+  if (keyPressTimes(scenario).some((t) => t > from - 1 - EPSILON && t < to + EPSILON)) return true;
+  return modifiedWithin(scenario, from, to) || endedBefore(run, to);
 }
 
 function check(observation: RunObservation): Violation[] {
   const { scenario } = observation;
-  const run = runInSeconds(observation);
-  if (run === null || run.createError !== undefined) return [];
+  const run = createdRun(observation);
+  if (run === null) return [];
   const out: Violation[] = [];
   const timeline = run.outcome.timeline;
   timeline.forEach((entry, index) => {

@@ -9,13 +9,13 @@
 import type { Invariant, RunObservation, Violation } from '../types.js';
 import {
   answeredAt,
+  createdRun,
   describeEntry,
   EPSILON,
   isFinalStatus,
   isInbound,
   MAIN_CALL_SID,
   round,
-  runInSeconds,
 } from './view.js';
 
 const NAME = 'media-order';
@@ -35,8 +35,8 @@ function endCaused(params: Readonly<Record<string, string>>): boolean {
 
 function check(observation: RunObservation): Violation[] {
   const { scenario } = observation;
-  const run = runInSeconds(observation);
-  if (run === null || run.createError !== undefined) return [];
+  const run = createdRun(observation);
+  if (run === null) return [];
   const out: Violation[] = [];
   const v = (message: string) => out.push({ invariant: NAME, message });
   const timeline = run.outcome.timeline;

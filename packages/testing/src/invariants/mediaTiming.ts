@@ -11,7 +11,16 @@
 import type { MediaEntry, Scenario, TimelineEntry } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import { promptSeconds } from './gatherTimer.js';
-import { describeEntry, EPSILON, finalStatusEvent, MAIN_CALL_SID, round, runInSeconds } from './view.js';
+import {
+  createdRun,
+  describeEntry,
+  EPSILON,
+  endedBefore,
+  keyPressTimes,
+  MAIN_CALL_SID,
+  modifiedWithin,
+  round,
+} from './view.js';
 
 const NAME = 'media-timing';
 const TIMED = new Set(['say', 'play', 'pause', 'digits']);
@@ -38,20 +47,15 @@ function isGatherPrompt(timeline: readonly TimelineEntry[], index: number): bool
 
 function disturbed(scenario: Scenario, run: ObservedRun, from: number, to: number): boolean {
   const inside = (t: number) => t > from - EPSILON && t < to + EPSILON;
-  const keys = (scenario.party ?? []).flatMap((a) =>
-    a.do === 'dtmf' ? [...a.digits].map((_, i) => a.at + i * (a.gap ?? 0)) : [],
-  );
-  if (keys.some(inside)) return true;
+  if (keyPressTimes(scenario).some(inside)) return true;
   if ((scenario.party ?? []).some((a) => a.do === 'hangup' && inside(a.at))) return true;
-  if ((scenario.modify ?? []).some((m) => inside(m.at))) return true;
-  const end = finalStatusEvent(run, MAIN_CALL_SID)?.event.at;
-  return end === undefined || end < to + EPSILON;
+  return modifiedWithin(scenario, from, to) || endedBefore(run, to);
 }
 
 function check(observation: RunObservation): Violation[] {
   const { scenario } = observation;
-  const run = runInSeconds(observation);
-  if (run === null || run.createError !== undefined) return [];
+  const run = createdRun(observation);
+  if (run === null) return [];
   const out: Violation[] = [];
   const timeline = run.outcome.timeline;
   const firstDial = timeline.findIndex((e) => e.kind === 'media' && e.op === 'dial');

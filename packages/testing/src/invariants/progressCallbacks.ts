@@ -11,6 +11,7 @@ import type { Invariant, ObservedRun, RunObservation, Violation } from '../types
 import {
   answeredAt,
   callParams,
+  createdRun,
   EPSILON,
   eventOfStatus,
   eventRank,
@@ -18,7 +19,6 @@ import {
   isInbound,
   MAIN_CALL_SID,
   round,
-  runInSeconds,
   statusEvents,
   subscribedEvents,
 } from './view.js';
@@ -147,8 +147,8 @@ function checkMainCall(scenario: Scenario, run: ObservedRun, deliveries: Deliver
 
 function check(observation: RunObservation): Violation[] {
   const { scenario } = observation;
-  const run = runInSeconds(observation);
-  if (run === null || run.createError !== undefined) return [];
+  const run = createdRun(observation);
+  if (run === null) return [];
   const out: Violation[] = [];
   const v = (message: string) => out.push({ invariant: NAME, message });
   const sids = new Set<string>([MAIN_CALL_SID]);

@@ -7,16 +7,19 @@
  * (not when it was delivered) in RFC 2822. With voicemail detection, every document request
  * of the answered call carries what it found (`AnsweredBy`, `VoicemailDetector`).
  */
-import type { Scenario } from '@rcml/replay';
+import { DEFAULT_EPOCH, type Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import { fetchChains } from './fallback.js';
-import { callParams, describeEntry, EPSILON, isFinalStatus, MAIN_CALL_SID, runInSeconds } from './view.js';
+import { callParams, createdRun, describeEntry, EPSILON, isFinalStatus, MAIN_CALL_SID } from './view.js';
 
 const NAME = 'request-parameters';
 const REQUIRED = ['CallSid', 'AccountSid', 'From', 'To', 'CallStatus', 'ApiVersion', 'Direction'];
-const DEFAULT_EPOCH = '2026-01-01T00:00:00Z';
 
-/** RFC 2822 in UTC to the whole second, e.g. `Thu, 01 Jan 2026 00:00:05 +0000`. */
+/**
+ * RFC 2822 in UTC to the whole second, e.g. `Thu, 01 Jan 2026 00:00:05 +0000`. Written here
+ * on purpose rather than imported from `@rcml/core`: this invariant is an oracle for the
+ * engine's `Timestamp`, so it must not share the engine's formatter (a bug there would pass).
+ */
 function rfc2822(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toUTCString().replace('GMT', '+0000');
 }
@@ -72,8 +75,8 @@ function detectionOf(scenario: Scenario): { answeredBy: string; detector: string
 
 function check(observation: RunObservation): Violation[] {
   const { scenario } = observation;
-  const run = runInSeconds(observation);
-  if (run === null || run.createError !== undefined) return [];
+  const run = createdRun(observation);
+  if (run === null) return [];
   const out: Violation[] = [];
   const v = (message: string) => out.push({ invariant: NAME, message });
   const starts = new Set<unknown>(fetchChains(scenario, run).map((chain) => chain.first));

@@ -3,7 +3,7 @@
  * parameters subscribe to, where its final state lies in the event stream.
  */
 import type { EngineEvent, ProgressEvent } from '@rcml/core';
-import type { Scenario, TimelineEntry } from '@rcml/replay';
+import { DEFAULT_EPOCH, type Scenario, type TimelineEntry } from '@rcml/replay';
 import type { ObservedRun, RunObservation } from '../types.js';
 
 /** The SID of the call a replay scenario creates (replay format: deterministic SIDs). */
@@ -19,7 +19,6 @@ export function isFinalStatus(status: string): boolean {
   return FINAL.has(status);
 }
 
-const DEFAULT_EPOCH = '2026-01-01T00:00:00Z';
 const converted = new WeakMap<ObservedRun, ObservedRun>();
 
 /**
@@ -36,6 +35,33 @@ export function runInSeconds(observation: RunObservation): ObservedRun | null {
   const result = { ...run, events };
   converted.set(run, result);
   return result;
+}
+
+/**
+ * The run in seconds when the scenario's call was created; null when nothing ran or the
+ * creation was refused (most invariants judge only calls that exist).
+ */
+export function createdRun(observation: RunObservation): ObservedRun | null {
+  const run = runInSeconds(observation);
+  return run === null || run.createError !== undefined ? null : run;
+}
+
+/** The instants the party presses keys: each digit of a `dtmf` action, `gap` seconds apart. */
+export function keyPressTimes(scenario: Scenario): number[] {
+  return (scenario.party ?? []).flatMap((a) =>
+    a.do === 'dtmf' ? [...a.digits].map((_, i) => a.at + i * (a.gap ?? 0)) : [],
+  );
+}
+
+/** Whether a live change (`modify`) comes within `[from, to]`. */
+export function modifiedWithin(scenario: Scenario, from: number, to: number): boolean {
+  return (scenario.modify ?? []).some((m) => m.at > from - EPSILON && m.at < to + EPSILON);
+}
+
+/** Whether the scenario's call reached its final state before `to`, or never reached one. */
+export function endedBefore(run: ObservedRun, to: number): boolean {
+  const end = finalStatusEvent(run, MAIN_CALL_SID)?.event.at;
+  return end === undefined || end < to + EPSILON;
 }
 
 /** The `call` or `inbound` parameters of a scenario. */
@@ -105,11 +131,6 @@ export function callSids(run: ObservedRun): string[] {
   const sids = new Set<string>();
   for (const event of run.events) if (event.callSid !== null) sids.add(event.callSid);
   return [...sids].sort();
-}
-
-/** The CallSid a timeline request entry belongs to (from its parameters). */
-export function entrySid(entry: TimelineEntry): string | undefined {
-  return entry.kind === 'media' ? undefined : entry.params.CallSid;
 }
 
 /** Short description of a timeline entry for messages. */

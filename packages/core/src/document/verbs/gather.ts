@@ -5,7 +5,7 @@ import { type ElementScope, onlyChars, parseWhole } from '../attributes.js';
 const KEYS = '0123456789*#';
 
 /** Longest wait accepted for `timeout`, in seconds. */
-export const MAX_GATHER_TIMEOUT = 3600;
+const MAX_GATHER_TIMEOUT = 3600;
 
 /**
  * `<Gather>` with its attributes read; `children` is the (still empty) array the caller fills

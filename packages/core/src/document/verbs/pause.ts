@@ -2,7 +2,7 @@
 import type { ElementScope } from '../attributes.js';
 
 /** Longest pause accepted, in seconds (one day is more than any call needs). */
-export const MAX_PAUSE_SECONDS = 86_400;
+const MAX_PAUSE_SECONDS = 86_400;
 
 /** `<Pause>` `length`: whole seconds, 1 to {@link MAX_PAUSE_SECONDS}, default 1. */
 export function parsePauseLength(scope: ElementScope): number {

@@ -20,6 +20,6 @@ export function parsePlayAttributes(scope: ElementScope): PlayAttributes {
 }
 
 /** Whether every character is a DTMF key or a wait (`0-9 * # A-D w W`). */
-export function isDtmf(value: string): boolean {
+function isDtmf(value: string): boolean {
   return value.length > 0 && onlyChars(value, '0123456789*#ABCDwW');
 }

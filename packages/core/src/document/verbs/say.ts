@@ -59,6 +59,6 @@ export function parseSayAttributes(scope: ElementScope): SayAttributes {
  * Whether a value looks like a BCP 47 language tag: a 2-3 letter primary language, then
  * subtags of 2-8 letters or digits (`en`, `en-GB`, `cmn-Hans-CN`).
  */
-export function isLanguageTag(value: string): boolean {
+function isLanguageTag(value: string): boolean {
   return /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/.test(value);
 }
