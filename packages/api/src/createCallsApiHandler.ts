@@ -5,7 +5,14 @@
  * error answer.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { type CallRecord, type CallStatus, type Engine, type ListFilter, RcmlError } from '@rcml/core';
+import {
+  type CallRecord,
+  type CallStatus,
+  type Engine,
+  isFinalStatus,
+  type ListFilter,
+  RcmlError,
+} from '@rcml/core';
 import { type AccountLookup, authenticate } from './auth.js';
 import { parseBody, parseForm, readBody } from './body.js';
 import { toErrorBody } from './errors.js';
@@ -34,8 +41,6 @@ export interface CallsApiOptions {
   readonly settleMs?: number;
 }
 
-const FINAL = new Set<CallStatus>(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
-
 /**
  * Ending a call runs through the media driver (the hang-up is asynchronous); clients expect
  * the answer to a `Status` change to show the final status, so wait for it, within bounds.
@@ -50,12 +55,12 @@ function settled(engine: Engine, callSid: string, ms: number): Promise<CallRecor
       resolve(engine.get(callSid));
     };
     const current = engine.get(callSid);
-    if (current === undefined || FINAL.has(current.status) || ms <= 0) {
+    if (current === undefined || isFinalStatus(current.status) || ms <= 0) {
       resolve(current);
       return;
     }
     stop = engine.subscribe((event) => {
-      if (event.type === 'status' && event.callSid === callSid && FINAL.has(event.status)) done();
+      if (event.type === 'status' && event.callSid === callSid && isFinalStatus(event.status)) done();
     });
     timer = setTimeout(done, ms);
   });
@@ -178,7 +183,8 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
     }
     ownCall(route, route.callSid);
     const changed = engine.modify(route.callSid, params);
-    const ending = params.Status !== undefined && params.Status.trim() !== '' && !FINAL.has(changed.status);
+    const ending =
+      params.Status !== undefined && params.Status.trim() !== '' && !isFinalStatus(changed.status);
     return one(ending ? ((await settled(engine, changed.sid, settleMs)) ?? changed) : changed);
   }
 

@@ -61,9 +61,10 @@ function pascal(name: string): string {
     .join('');
 }
 
-function fieldsXml(record: Readonly<Record<string, unknown>>): string {
+/** Each field of a resource as an element named in PascalCase; null fields are empty elements. */
+function fieldsXml(record: object): string {
   return Object.entries(record)
-    .map(([k, v]) => {
+    .map(([k, v]: [string, unknown]) => {
       const tag = pascal(k);
       return v === null || v === undefined ? `<${tag}/>` : `<${tag}>${escapeXml(String(v))}</${tag}>`;
     })
@@ -75,7 +76,7 @@ function wrap(inner: string): string {
 }
 
 function callXml(call: CallResource): string {
-  return `<Call>${fieldsXml(call as unknown as Record<string, unknown>)}</Call>`;
+  return `<Call>${fieldsXml(call)}</Call>`;
 }
 
 /** Serialise one call. */
@@ -96,7 +97,7 @@ export function renderCallList(list: CallListResource, format: Format): string {
 /** Serialise an error body (XML: `<RestException>`). */
 export function renderError(error: ErrorBody, format: Format): string {
   if (format === 'json') return JSON.stringify(error);
-  return wrap(`<RestException>${fieldsXml(error as unknown as Record<string, unknown>)}</RestException>`);
+  return wrap(`<RestException>${fieldsXml(error)}</RestException>`);
 }
 
 /** Write a whole answer with its content type and length. */

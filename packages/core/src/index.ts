@@ -3,6 +3,7 @@
  * registry, and the ports through which everything nondeterministic comes in.
  */
 
+export { isFinalStatus } from './call/callData.js';
 export { type CallLifecycleEvent, callLifecycle } from './call/machine.js';
 // The call engine (call/, verbs/, engine/, fetch/, callbacks/).
 export { rfc2822 } from './callbacks/timestamp.js';

@@ -56,7 +56,10 @@ export async function until(test: () => boolean, what = 'condition'): Promise<vo
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** A minimal 8 kHz mono 16-bit wav of `samples` samples of silence. */
+/**
+ * A minimal silent 8 kHz mono 16-bit wav of `samples` samples. Written out byte by byte on purpose
+ * (not `src/media/wavFile.ts`): tests use it as an independent oracle for the wav reader.
+ */
 export function wav8k(samples = 800): Buffer {
   const data = samples * 2;
   const buf = Buffer.alloc(44 + data);

@@ -30,6 +30,9 @@ function stamp(p: Promise<unknown>, seconds: () => number): { at: number | null 
 
 const never = () => new AbortController().signal;
 
+/** The outbound call most tests place. */
+const OUTBOUND = { callSid: 'CA1', to: '+1', from: '+2', timeout: 60, detectVoicemail: false } as const;
+
 describe('simulated driver timing (replay media model)', () => {
   it('say lasts sayCharSeconds per code point per loop', async () => {
     const { clock, driver, seconds } = setup({ media: { sayCharSeconds: 0.1 } });
@@ -113,13 +116,7 @@ describe('simulated far end', () => {
         { at: 10, do: 'hangup' },
       ],
     });
-    const channel = driver.originate({
-      callSid: 'CA1',
-      to: '+1',
-      from: '+2',
-      timeout: 60,
-      detectVoicemail: true,
-    });
+    const channel = driver.originate({ ...OUTBOUND, detectVoicemail: true });
     const handler = createRecordingHandler();
     const times: number[] = [];
     channel.listen(
@@ -159,13 +156,7 @@ describe('simulated far end', () => {
         { at: 4, do: 'hangup' },
       ],
     });
-    const channel = driver.originate({
-      callSid: 'CA1',
-      to: '+1',
-      from: '+2',
-      timeout: 60,
-      detectVoicemail: false,
-    });
+    const channel = driver.originate(OUTBOUND);
     const handler = createRecordingHandler();
     channel.listen(handler);
     await runAll(clock);
@@ -174,13 +165,7 @@ describe('simulated far end', () => {
 
   it('detection is reported only when it was asked for', async () => {
     const { clock, driver } = setup({ party: [{ at: 1, do: 'answer' }] });
-    const channel = driver.originate({
-      callSid: 'CA1',
-      to: '+1',
-      from: '+2',
-      timeout: 60,
-      detectVoicemail: false,
-    });
+    const channel = driver.originate(OUTBOUND);
     const handler = createRecordingHandler();
     channel.listen(handler);
     await runAll(clock);
@@ -194,13 +179,7 @@ describe('simulated far end', () => {
         { at: 5, do: 'dtmf', digits: '1' },
       ],
     });
-    const channel = driver.originate({
-      callSid: 'CA1',
-      to: '+1',
-      from: '+2',
-      timeout: 60,
-      detectVoicemail: false,
-    });
+    const channel = driver.originate(OUTBOUND);
     const handler = createRecordingHandler();
     channel.listen(handler);
     clock.schedule(T0 + 2000, () => void channel.hangup(), 0);
@@ -260,13 +239,7 @@ describe('simulated far end', () => {
 
   it('interactive: an unscripted outbound call rings and answers after autoAnswerAfter', async () => {
     const { clock, driver, seconds } = setup({ autoAnswerAfter: 2 });
-    const channel = driver.originate({
-      callSid: 'CA1',
-      to: '+1',
-      from: '+2',
-      timeout: 60,
-      detectVoicemail: false,
-    });
+    const channel = driver.originate(OUTBOUND);
     const handler = createRecordingHandler();
     let answeredAt = -1;
     channel.listen({ ...handler, answered: () => (answeredAt = seconds()) });
@@ -296,13 +269,7 @@ describe('on a plain clock (interactive use, e.g. the system clock)', () => {
       autoAnswerAfter: 1,
       onCall: (call) => seen.push(`${call.kind}:${call.to}`),
     });
-    const channel = driver.originate({
-      callSid: 'CA1',
-      to: '+1',
-      from: '+2',
-      timeout: 60,
-      detectVoicemail: false,
-    });
+    const channel = driver.originate(OUTBOUND);
     const handler = createRecordingHandler();
     channel.listen(handler);
     const tick = async () => {

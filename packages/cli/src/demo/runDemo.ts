@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { CallStatus, FinalStatus } from '@rcml/core';
+import { type FinalStatus, isFinalStatus } from '@rcml/core';
 import { AGENT_NUMBER, createExampleApp } from '@rcml/example-app';
 import { createRuntime } from '../runtime/createRuntime.js';
 import type { LogEntry } from '../timeline/callLog.js';
@@ -36,7 +36,6 @@ export interface DemoResult {
   readonly diagramPath: string;
 }
 
-const FINAL: readonly CallStatus[] = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
 const CALLER = '+15550001234';
 
 /** Run the demo call; resolves when the call has ended and its callbacks are delivered. */
@@ -99,7 +98,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const ended = new Promise<FinalStatus | 'timeout'>((resolve) => {
       const timer = clock.setTimeout(() => resolve('timeout'), options.timeoutMs ?? 20_000);
       const stop = engine.subscribe((event) => {
-        if (event.type === 'status' && event.callSid === sid && FINAL.includes(event.status)) {
+        if (event.type === 'status' && event.callSid === sid && isFinalStatus(event.status)) {
           clock.clearTimeout(timer);
           stop();
           resolve(event.status as FinalStatus);

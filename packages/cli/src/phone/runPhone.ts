@@ -4,7 +4,7 @@
  * DTMF, `s` talks for two seconds (for `<Record>`), `h` hangs up; a side log shows requests
  * and events. Works in a real terminal (raw-mode stdin) and in tmux.
  */
-import type { CallStatus } from '@rcml/core';
+import { type CallStatus, isFinalStatus } from '@rcml/core';
 import type { SimulatedFarEnd } from '@rcml/driver';
 import { createRuntime } from '../runtime/createRuntime.js';
 import { formatLine } from '../timeline/format.js';
@@ -33,7 +33,6 @@ export interface PhoneOptions {
   readonly terminal: Terminal;
 }
 
-const FINAL: readonly CallStatus[] = ['completed', 'busy', 'failed', 'no-answer', 'canceled'];
 const SPEAK_SECONDS = 2;
 const FRAME_MS = 50;
 
@@ -81,7 +80,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
       if (entry.callSid !== mainSid) return;
       state.status = entry.status;
       if (entry.status === 'in-progress') state.answeredAt = entry.at;
-      if (FINAL.includes(entry.status as CallStatus)) {
+      if (isFinalStatus(entry.status as CallStatus)) {
         state.endedAt = entry.at;
         state.ended = `ended: ${entry.status}`;
         state.activity = undefined;

@@ -9,7 +9,7 @@ import type { AnsweredBy } from '../ports.js';
 
 const FINAL: ReadonlySet<CallStatus> = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
-/** Whether `status` is a final state. */
+/** Whether `status` is a final state: `completed`, `busy`, `failed`, `no-answer` or `canceled`. */
 export function isFinalStatus(status: CallStatus): boolean {
   return FINAL.has(status);
 }
@@ -54,7 +54,7 @@ export class CallData implements CallIdentity {
   }
 
   get final(): boolean {
-    return FINAL.has(this.status);
+    return isFinalStatus(this.status);
   }
 
   /** Move to `status` at `now`; a final state also fixes the end time and the duration. */
@@ -62,7 +62,7 @@ export class CallData implements CallIdentity {
     this.status = status;
     this.dateUpdated = now;
     if (status === 'in-progress' && this.startTime === null) this.startTime = now;
-    if (FINAL.has(status)) {
+    if (isFinalStatus(status)) {
       this.endTime = now;
       this.duration = this.startTime === null ? 0 : Math.floor((now - this.startTime) / 1000);
     }

@@ -7,6 +7,7 @@ import {
 } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
 import { flush, inbound, lines, noticeCodes, outbound, paramsOf, runWorld } from '../engine/harness.js';
+import { stubChannel } from '../engine/stubChannel.js';
 
 const SAY = '<Response><Say>Hi</Say></Response>';
 
@@ -186,25 +187,12 @@ describe('voicemail detection without a result (spec 6)', () => {
   it('a detecting driver that never reports goes on after 30 s with AnsweredBy=unknown', async () => {
     const clock = createSimulatedClock();
     const requests: Record<string, string>[] = [];
-    const channel = (): Channel => {
-      const op = async () => {};
-      return {
-        id: 'x',
+    const channel = (): Channel =>
+      stubChannel({
         listen(h: ChannelHandler) {
           queueMicrotask(() => h.answered());
         },
-        answer: op,
-        say: op,
-        play: async () => ({ ok: true }),
-        sendDigits: op,
-        pause: op,
-        gather: op,
-        record: async () => ({ stop: async () => ({ url: '' }) }),
-        dial: () => ({ legs: [], bridge: op }),
-        hangup: op,
-        reject: op,
-      };
-    };
+      });
     const engine = createEngine({
       driver: { capabilities: { ssml: false, speech: false, voicemailDetection: true }, originate: channel },
       http: {

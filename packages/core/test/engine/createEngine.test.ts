@@ -11,32 +11,19 @@ import {
 } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
 import { flush } from './harness.js';
+import { stubChannel } from './stubChannel.js';
 
 /** A driver whose calls ring forever (until canceled). */
 function ringingDriver(): MediaDriver & { canceled: number } {
   const driver = {
     canceled: 0,
     capabilities: { ssml: false, speech: false, voicemailDetection: false },
-    originate(): Channel {
-      const op = async () => {};
-      return {
-        id: 'x',
-        listen() {},
-        answer: op,
-        say: op,
-        play: async () => ({ ok: true as const }),
-        sendDigits: op,
-        pause: op,
-        gather: op,
-        record: async () => ({ stop: async () => ({ url: '' }) }),
-        dial: () => ({ legs: [], bridge: op }),
-        hangup: op,
+    originate: (): Channel =>
+      stubChannel({
         cancel: async () => {
           driver.canceled++;
         },
-        reject: op,
-      };
-    },
+      }),
   };
   return driver;
 }

@@ -1,10 +1,10 @@
 /** Test set-up shared by the `fetchDocument` tests: a fetch context on a simulated clock. */
-import { createSimulatedClock, type HttpRequest, type SimulatedClock } from '@rcml/core';
+import { createSimulatedClock, type HttpPort, type SimulatedClock } from '@rcml/core';
 import { DocumentCache } from '../../src/fetch/documentCache.js';
 import type { FetchContext } from '../../src/fetch/fetchDocument.js';
 
 /** The engine's default limits, `send` as the HTTP port, a fresh clock and cache. */
-export function fetchContext(send: (request: HttpRequest) => Promise<unknown>): {
+export function fetchContext(send: HttpPort['send']): {
   clock: SimulatedClock;
   ctx: FetchContext;
 } {
@@ -12,7 +12,7 @@ export function fetchContext(send: (request: HttpRequest) => Promise<unknown>): 
   return {
     clock,
     ctx: {
-      http: { send: send as never },
+      http: { send },
       clock,
       timeoutMs: 15_000,
       maxRedirects: 10,

@@ -1,23 +1,7 @@
-import { createSimulatedClock, type HttpRequest, parseDocument } from '@rcml/core';
+import { parseDocument } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
-import { DocumentCache } from '../../src/fetch/documentCache.js';
 import { fetchDocument } from '../../src/fetch/fetchDocument.js';
-
-function context(send: (request: HttpRequest) => Promise<never> | Promise<unknown>) {
-  const clock = createSimulatedClock();
-  return {
-    clock,
-    ctx: {
-      http: { send: send as never },
-      clock,
-      timeoutMs: 15_000,
-      maxRedirects: 10,
-      maxDocumentBytes: 65_536,
-      parseOptions: {},
-      cache: new DocumentCache(4),
-    },
-  };
-}
+import { fetchContext } from './fetchContext.js';
 
 const REQUEST = {
   url: 'http://app.test/v',
@@ -30,7 +14,7 @@ const REQUEST = {
 describe('fetchDocument', () => {
   it('aborts the request signal when the fetch timeout passes, and fails with 11205', async () => {
     const seen: AbortSignal[] = [];
-    const { ctx, clock } = context((request) => {
+    const { ctx, clock } = fetchContext((request) => {
       seen.push(request.signal);
       return new Promise(() => {});
     });
@@ -42,7 +26,7 @@ describe('fetchDocument', () => {
   });
 
   it('rejects with the abandonment marker when the caller aborts, clearing its timer', async () => {
-    const { ctx, clock } = context(() => new Promise(() => {}));
+    const { ctx, clock } = fetchContext(() => new Promise(() => {}));
     const controller = new AbortController();
     const result = fetchDocument(ctx, REQUEST, controller);
     controller.abort();
@@ -51,7 +35,7 @@ describe('fetchDocument', () => {
   });
 
   it('passes transport error codes through (11210 bad host)', async () => {
-    const { ctx } = context(() =>
+    const { ctx } = fetchContext(() =>
       Promise.reject(Object.assign(new Error('no such host'), { name: 'RcmlError', code: 11210 })),
     );
     await expect(fetchDocument(ctx, REQUEST, new AbortController())).resolves.toMatchObject({
@@ -62,7 +46,12 @@ describe('fetchDocument', () => {
 
   it('shares one parsed document between calls fetching the same body', async () => {
     const body = '<Response><Say>Hi</Say></Response>';
-    const { ctx } = context(async () => ({ status: 200, contentType: 'text/xml', location: null, body }));
+    const { ctx } = fetchContext(async () => ({
+      status: 200,
+      contentType: 'text/xml',
+      location: null,
+      body,
+    }));
     const a = await fetchDocument(ctx, REQUEST, new AbortController());
     const b = await fetchDocument(ctx, REQUEST, new AbortController());
     expect(a.ok && b.ok && a.document === b.document).toBe(true);

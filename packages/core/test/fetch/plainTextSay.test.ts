@@ -1,8 +1,8 @@
 /** A `text/plain` body spoken as `<Say>` (spec 2, 4.1): trimmed first, then cut like any Say. */
-import { createSimulatedClock, type HttpResponse } from '@rcml/core';
+import type { HttpResponse } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
-import { DocumentCache } from '../../src/fetch/documentCache.js';
 import { type FetchResult, fetchDocument } from '../../src/fetch/fetchDocument.js';
+import { fetchContext } from './fetchContext.js';
 
 const REQUEST = {
   url: 'http://app.test/v',
@@ -13,17 +13,8 @@ const REQUEST = {
 } as const;
 
 function fetchPlain(body: string): Promise<FetchResult> {
-  const clock = createSimulatedClock();
   const response: HttpResponse = { status: 200, contentType: 'text/plain', location: null, body };
-  const ctx = {
-    http: { send: async () => response },
-    clock,
-    timeoutMs: 15_000,
-    maxRedirects: 10,
-    maxDocumentBytes: 65_536,
-    parseOptions: {},
-    cache: new DocumentCache(4),
-  };
+  const { ctx } = fetchContext(async () => response);
   return fetchDocument(ctx, REQUEST, new AbortController());
 }
 

@@ -6,7 +6,15 @@
 import type { FetchEntry, Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import { answersOf, type HopOutcome, hopOutcome } from './appModel.js';
-import { callParams, createdRun, EPSILON, finalStatusEvent, MAIN_CALL_SID, round } from './view.js';
+import {
+  callParams,
+  createdRun,
+  EPSILON,
+  finalStatusEvent,
+  MAIN_CALL_SID,
+  modifiedWithin,
+  round,
+} from './view.js';
 
 const NAME = 'fallback';
 const MAX_REDIRECTS = 10;
@@ -125,7 +133,7 @@ function buildChains(scenario: Scenario, run: ObservedRun): Chain[] {
 function abandoned(scenario: Scenario, run: ObservedRun, chain: Chain, failedAt: number): boolean {
   const end = finalStatusEvent(run, MAIN_CALL_SID)?.event.at;
   if (end !== undefined && end < failedAt + EPSILON) return true;
-  return (scenario.modify ?? []).some((m) => m.at > chain.first.at - EPSILON && m.at < failedAt + EPSILON);
+  return modifiedWithin(scenario, chain.first.at, failedAt);
 }
 
 function check(observation: RunObservation): Violation[] {

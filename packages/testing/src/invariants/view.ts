@@ -14,7 +14,10 @@ export const EPSILON = 0.0005;
 
 const FINAL = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
-/** Whether a call status is final. */
+/**
+ * Whether a call status is final. The harness's own list, not core's `isFinalStatus`: the
+ * invariants judge the engine, so they do not share its code.
+ */
 export function isFinalStatus(status: string): boolean {
   return FINAL.has(status);
 }
