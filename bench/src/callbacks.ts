@@ -70,10 +70,7 @@ export interface CallbackBenchResult {
     readonly cpuMicrosPerCallback: {
       readonly transport: number;
       readonly raw: number;
-      readonly controllerPerCall: number;
     };
-    /** The ratio with one `AbortController` per call instead of per attempt (not the engine's way today). */
-    readonly ratioWithControllerPerCall: RatioSummary;
     readonly ratioSummary: RatioSummary;
   };
 }
@@ -153,15 +150,9 @@ async function transportRound(
   calls: number,
   lanes: number,
   round: number,
-  controllerPerCall = false,
 ): Promise<number> {
   const stop = new AbortController();
-  const sender = new OrderedSender({
-    http: transport,
-    accountSid: ACCOUNT,
-    signal: stop.signal,
-    controllerPerCall,
-  });
+  const sender = new OrderedSender({ http: transport, accountSid: ACCOUNT, signal: stop.signal });
   const started = performance.now();
   await inLanes(lanes, calls, async (index) => {
     const sid = sidOf(round, index);
@@ -221,7 +212,7 @@ export async function runCallbackBench(options: CallbackBenchOptions = {}): Prom
     // 1. Throughput, alternating.
     let round = 0;
     // Sender-process CPU per callback, per side: steadier than throughput on a busy machine.
-    const cpu = { transport: [] as number[], raw: [] as number[], perCall: [] as number[] };
+    const cpu = { transport: [] as number[], raw: [] as number[] };
     const measure = async (side: keyof typeof cpu, fn: () => Promise<number>): Promise<number> => {
       await receiver.ask({ type: 'round', faults: NO_FAULTS, slow: [], slowDelayMs: 0 });
       const before = process.cpuUsage();
@@ -233,26 +224,19 @@ export async function runCallbackBench(options: CallbackBenchOptions = {}): Prom
     const url = `${origins[0]}/cb`;
     // Warm every path (connections, JIT) before measuring.
     await transportRound(transport, url, 300, concurrency, round++);
-    await transportRound(transport, url, 300, concurrency, round++, true);
     await rawRound(pool, 300, concurrency, round++);
-    // Rounds alternate; each pair gives one ratio. The same sender with one controller per
-    // call instead of per attempt runs beside, to show what the engine's controller costs.
+    // Rounds alternate (which side goes first too); each pair gives one ratio.
     const ratios: number[] = [];
-    const perCallRatios: number[] = [];
     for (let i = 0; i < pairs; i++) {
       const sides = {
         transport: () =>
           measure('transport', () => transportRound(transport, url, calls, concurrency, round++)),
         raw: () => measure('raw', () => rawRound(pool, calls, concurrency, round++)),
-        perCall: () =>
-          measure('perCall', () => transportRound(transport, url, calls, concurrency, round++, true)),
       };
-      const order =
-        i % 2 === 0 ? (['transport', 'raw', 'perCall'] as const) : (['perCall', 'raw', 'transport'] as const);
+      const order = i % 2 === 0 ? (['transport', 'raw'] as const) : (['raw', 'transport'] as const);
       const rates: Partial<Record<keyof typeof sides, number>> = {};
       for (const side of order) rates[side] = await sides[side]();
       ratios.push(rates.transport! / rates.raw!);
-      perCallRatios.push(rates.perCall! / rates.raw!);
     }
 
     // 2. Faults: 1% 500s, 1% two-second delays.
@@ -350,9 +334,7 @@ export async function runCallbackBench(options: CallbackBenchOptions = {}): Prom
         cpuMicrosPerCallback: {
           transport: round3(median(cpu.transport)),
           raw: round3(median(cpu.raw)),
-          controllerPerCall: round3(median(cpu.perCall)),
         },
-        ratioWithControllerPerCall: summarize(perCallRatios),
         ratioSummary,
       },
     };

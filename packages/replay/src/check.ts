@@ -23,8 +23,14 @@ export interface Checker {
   number(value: unknown, path: string, options?: { min?: number; above?: number; integer?: boolean }): number;
   boolean(value: unknown, path: string): boolean;
   oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T;
-  /** Refuse keys not in `allowed` (a typo must not silently disable a check). */
-  onlyKeys(object: Json, allowed: readonly string[], path: string): void;
+  /**
+   * Keys not in `allowed`: refused where they would silently disable an assertion (`strict`:
+   * everything under `expect`), otherwise collected in `warnings` and ignored, so that scenario
+   * files written by others with extra annotations run unchanged.
+   */
+  onlyKeys(object: Json, allowed: readonly string[], path: string, strict?: boolean): void;
+  /** Unknown fields that were ignored, as printable messages. */
+  readonly warnings: string[];
   /** Require a key. */
   has(object: Json, key: string, path: string): unknown;
 }
@@ -88,13 +94,15 @@ export function createChecker(file: string): Checker {
       }
       return value as (typeof allowed)[number];
     },
-    onlyKeys(object, allowed, path) {
+    onlyKeys(object, allowed, path, strict = false) {
       for (const key of Object.keys(object)) {
-        if (!allowed.includes(key) && !isCommentKey(key)) {
-          c.fail(join(path, key), `unknown field (allowed here: ${allowed.join(', ') || 'none'})`);
-        }
+        if (allowed.includes(key) || isCommentKey(key)) continue;
+        const reason = `unknown field (allowed here: ${allowed.join(', ') || 'none'})`;
+        if (strict) c.fail(join(path, key), reason);
+        c.warnings.push(`${file}: ${join(path, key)}: ${reason}; ignored`);
       }
     },
+    warnings: [],
     has(object, key, path) {
       if (!Object.hasOwn(object, key) || object[key] === undefined) c.fail(join(path, key), 'is required');
       return object[key];

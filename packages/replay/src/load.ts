@@ -9,7 +9,13 @@ import { validateScenario } from './validate.js';
 
 /** One scenario file: its scenario, or why it could not be used. */
 export type LoadedScenario =
-  | { readonly file: string; readonly scenario: Scenario; readonly error?: undefined }
+  | {
+      readonly file: string;
+      readonly scenario: Scenario;
+      readonly error?: undefined;
+      /** Unknown fields that were ignored. */
+      readonly warnings: readonly string[];
+    }
   | { readonly file: string; readonly scenario?: undefined; readonly error: string };
 
 async function collect(path: string, out: string[]): Promise<void> {
@@ -38,7 +44,8 @@ export function parseScenario(text: string, file: string): LoadedScenario {
     };
   }
   try {
-    return { file, scenario: validateScenario(json, file) };
+    const warnings: string[] = [];
+    return { file, scenario: validateScenario(json, file, warnings), warnings };
   } catch (error) {
     return { file, error: error instanceof Error ? error.message : String(error) };
   }

@@ -49,8 +49,11 @@ const DTMF = /^[0-9*#A-D]+$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const APP_KEY = /^(GET|POST) (\S+)$/;
 
-/** Check a parsed scenario file. `fileName` is used in error messages. */
-export function validateScenario(json: unknown, fileName: string): Scenario {
+/**
+ * Check a parsed scenario file. `fileName` is used in error messages. Unknown fields outside
+ * `expect` are ignored, with a message pushed to `warnings` when given.
+ */
+export function validateScenario(json: unknown, fileName: string, warnings?: string[]): Scenario {
   const c = createChecker(fileName);
   const s = c.object(json, '');
   c.onlyKeys(s, TOP, '');
@@ -76,6 +79,7 @@ export function validateScenario(json: unknown, fileName: string): Scenario {
   if (s.media !== undefined) checkMedia(c, c.object(s.media, 'media'));
   if (s.modify !== undefined) checkModify(c, c.array(s.modify, 'modify'));
   if (s.expect !== undefined) checkExpect(c, c.object(s.expect, 'expect'), hasInbound);
+  warnings?.push(...c.warnings);
   return json as Scenario;
 }
 

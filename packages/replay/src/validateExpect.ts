@@ -51,7 +51,7 @@ const OP_FIELDS: Record<Op, Record<string, FieldCheck>> = {
     targets: (c, v, p) => {
       c.array(v, p).forEach((t, i) => {
         const target = c.object(t, `${p}[${i}]`);
-        c.onlyKeys(target, ['type', 'to'], `${p}[${i}]`);
+        c.onlyKeys(target, ['type', 'to'], `${p}[${i}]`, true);
         c.oneOf(
           c.has(target, 'type', `${p}[${i}]`),
           ['number', 'client', 'sip', 'conference'],
@@ -71,11 +71,11 @@ const OP_FIELDS: Record<Op, Record<string, FieldCheck>> = {
 
 /** Check `expect`. `inbound`: the scenario is an inbound call (no Calls API creation). */
 export function checkExpect(c: Checker, e: Json, inbound: boolean): void {
-  c.onlyKeys(e, ['create', 'timeline', 'final'], 'expect');
+  c.onlyKeys(e, ['create', 'timeline', 'final'], 'expect', true);
   let createOk = true;
   if (e.create !== undefined) {
     const create = c.object(e.create, 'expect.create');
-    c.onlyKeys(create, ['ok', 'field'], 'expect.create');
+    c.onlyKeys(create, ['ok', 'field'], 'expect.create', true);
     createOk = c.boolean(c.has(create, 'ok', 'expect.create'), 'expect.create.ok');
     if (create.field !== undefined) c.string(create.field, 'expect.create.field', { nonEmpty: true });
     if (!createOk && inbound)
@@ -83,7 +83,7 @@ export function checkExpect(c: Checker, e: Json, inbound: boolean): void {
   }
   if (e.final !== undefined) {
     const final = c.object(e.final, 'expect.final');
-    c.onlyKeys(final, ['status', 'duration'], 'expect.final');
+    c.onlyKeys(final, ['status', 'duration'], 'expect.final', true);
     if (final.status !== undefined) c.oneOf(final.status, FINAL_STATUSES, 'expect.final.status');
     if (final.duration !== undefined)
       c.number(final.duration, 'expect.final.duration', { min: 0, integer: true });
@@ -110,7 +110,7 @@ function checkEntry(c: Checker, entry: Json, path: string): number | undefined {
   const kind = c.oneOf(c.has(entry, 'kind', path), ['fetch', 'callback', 'media'], `${path}.kind`);
   const at = entry.at === undefined ? undefined : c.number(entry.at, `${path}.at`, { min: 0 });
   if (kind !== 'media') {
-    c.onlyKeys(entry, ['kind', 'at', 'method', 'url', 'params'], path);
+    c.onlyKeys(entry, ['kind', 'at', 'method', 'url', 'params'], path, true);
     if (entry.method !== undefined) c.oneOf(entry.method, ['GET', 'POST'], `${path}.method`);
     if (entry.url !== undefined) c.string(entry.url, `${path}.url`);
     if (entry.params !== undefined) {
@@ -122,7 +122,7 @@ function checkEntry(c: Checker, entry: Json, path: string): number | undefined {
   }
   const op = c.oneOf(c.has(entry, 'op', path), OPS, `${path}.op`);
   const fields = OP_FIELDS[op];
-  c.onlyKeys(entry, ['kind', 'at', 'op', ...Object.keys(fields)], path);
+  c.onlyKeys(entry, ['kind', 'at', 'op', ...Object.keys(fields)], path, true);
   for (const [field, check] of Object.entries(fields)) {
     if (entry[field] !== undefined) check(c, entry[field], `${path}.${field}`);
   }

@@ -101,7 +101,6 @@ describe('validateScenario', () => {
     [{ name: 'x', call: { From: '+1', Timeout: 30 } }, 'call.Timeout: must be a string, got 30'],
     [{ ...base, options: { fetchTimeout: 0 } }, 'options.fetchTimeout: must be more than 0'],
     [{ ...base, options: { epoch: 'yesterday' } }, 'options.epoch: must be an ISO-8601 instant'],
-    [{ ...base, options: { timeout: 3 } }, 'options.timeout: unknown field'],
     [{ ...base, party: [{ at: 1, do: 'ring' }] }, 'party[0].do: "ring" is for outbound calls only'],
     [{ ...base, party: [{ at: 1, do: 'dance' }] }, 'party[0].do: must be one of'],
     [
@@ -118,7 +117,6 @@ describe('validateScenario', () => {
     [{ ...base, party: [{ at: 1, do: 'dtmf' }] }, 'party[0].digits: is required'],
     [{ ...base, party: [{ at: -1, do: 'hangup' }] }, 'party[0].at: must be at least 0'],
     [{ ...base, party: [{ at: 1, do: 'speak', for: 0 }] }, 'party[0].for: must be more than 0'],
-    [{ ...base, party: [{ at: 1, do: 'hangup', digits: '1' }] }, 'party[0].digits: unknown field'],
     [{ ...base, dialed: { '+3': [{ at: 1, do: 'answer' }] } }, 'dialed.+3[0].after: is required'],
     [{ ...base, dialed: { '+3': [{ after: 1, do: 'speak', for: 1 }] } }, 'dialed.+3[0].do: must be one of'],
     [
@@ -196,6 +194,30 @@ describe('validateScenario', () => {
         expect: { timeline: [{ kind: 'fetch', _note: 'first fetch' }] },
       }),
     ).toBeNull();
+  });
+
+  it('ignores unknown fields outside expect with a warning naming the file and the field', () => {
+    const loaded = parseScenario(
+      JSON.stringify({
+        ...base,
+        description: 'written by another suite',
+        options: { timeout: 3 },
+        party: [{ at: 1, do: 'hangup', digits: '1' }],
+      }),
+      'case.json',
+    );
+    expect(loaded.error).toBeUndefined();
+    expect(loaded.scenario === undefined ? [] : loaded.warnings).toEqual([
+      expect.stringMatching(/^case\.json: description: unknown field .*; ignored$/),
+      expect.stringMatching(/^case\.json: options\.timeout: unknown field/),
+      expect.stringMatching(/^case\.json: party\[0\]\.digits: unknown field/),
+    ]);
+  });
+
+  it('refuses unknown fields under expect, where they would silently disable a check', () => {
+    expect(problem({ ...base, expect: { final: { status: 'completed', durration: 3 } } })).toContain(
+      'case.json: expect.final.durration: unknown field',
+    );
   });
 
   it('reports JSON syntax errors with the file name', () => {

@@ -49,6 +49,7 @@ export const command: Command = {
         else io.stdout.write(`FAIL ${item.file}\n  ${item.error}\n`);
         continue;
       }
+      for (const warning of item.warnings) io.stderr.write(`warning: ${warning}\n`);
       let result: Awaited<ReturnType<typeof runScenario>>;
       try {
         result = await runScenario(item.scenario);

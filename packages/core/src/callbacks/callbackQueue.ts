@@ -6,10 +6,10 @@
  * causes, as the replay format requires.
  */
 
-import { ABORTED, isAborted, untilAborted } from '../call/abort.js';
+import { ABORTED, isAborted } from '../call/abort.js';
 import type { HttpMethod } from '../document/ast.js';
 import { type ErrorCode, isRcmlError } from '../errors.js';
-import type { Clock, HttpPort, TimerId } from '../ports.js';
+import type { Clock, HttpPort, HttpResponse, TimerId } from '../ports.js';
 
 /** What callback delivery needs from the engine. */
 export interface CallbackContext {
@@ -34,8 +34,15 @@ export class CallbackQueue {
   private running = false;
   private stopped = false;
   private idleWaiters: (() => void)[] | null = null;
-  /** The attempt in flight, or the retry wait, so that `abandon` can cut it short. */
-  private inflight: AbortController | null = null;
+  /**
+   * The signal of every attempt. Most attempts end without it firing, so one controller
+   * serves the whole queue; a timed-out attempt fires it, and the next attempt takes a new one.
+   */
+  private controller: AbortController | null = null;
+  /** Rejects the attempt in flight, so that a timeout or `abandon` stops waiting at once. */
+  private cutShort: ((reason: unknown) => void) | null = null;
+  /** The attempt timeout (one function per queue, not a closure per attempt). */
+  private readonly onTimeout = (): void => this.cut();
   private retryTimer: TimerId | null = null;
   private retryWake: (() => void) | null = null;
 
@@ -75,7 +82,7 @@ export class CallbackQueue {
     for (const item of this.items.splice(0)) {
       this.ctx.notice(this.callSid, 14101, `callback to ${item.url} dropped: shutdown deadline passed`);
     }
-    this.inflight?.abort(ABORTED);
+    this.cut();
     if (this.retryTimer !== null) this.ctx.clock.clearTimeout(this.retryTimer);
     this.retryTimer = null;
     this.retryWake?.();
@@ -120,22 +127,24 @@ export class CallbackQueue {
 
   private async attempt(item: Item): Promise<'done' | 'retry' | 'dropped'> {
     const { ctx } = this;
-    const controller = new AbortController();
-    this.inflight = controller;
-    const timer = ctx.clock.setTimeout(() => controller.abort(ABORTED), ctx.timeoutMs);
+    this.controller ??= new AbortController();
+    const signal = this.controller.signal;
+    const timer = ctx.clock.setTimeout(this.onTimeout, ctx.timeoutMs);
     try {
-      const response = await untilAborted(
-        ctx.http.send({
-          method: item.method,
-          url: item.url,
-          params: item.params,
-          kind: 'callback',
-          callSid: this.callSid,
-          accountSid: this.accountSid,
-          signal: controller.signal,
-        }),
-        controller.signal,
-      );
+      const response = await new Promise<HttpResponse>((resolve, reject) => {
+        this.cutShort = reject;
+        ctx.http
+          .send({
+            method: item.method,
+            url: item.url,
+            params: item.params,
+            kind: 'callback',
+            callSid: this.callSid,
+            accountSid: this.accountSid,
+            signal,
+          })
+          .then(resolve, reject);
+      });
       return response.status >= 500 ? 'retry' : 'done';
     } catch (error) {
       if (this.stopped) return 'dropped';
@@ -153,7 +162,14 @@ export class CallbackQueue {
       return 'retry';
     } finally {
       ctx.clock.clearTimeout(timer);
-      this.inflight = null;
+      this.cutShort = null;
     }
+  }
+
+  /** Abandon the attempt in flight (timeout, shutdown): its signal fires, its wait ends. */
+  private cut(): void {
+    this.controller?.abort(ABORTED);
+    this.controller = null;
+    this.cutShort?.(ABORTED);
   }
 }

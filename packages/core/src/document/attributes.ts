@@ -11,6 +11,12 @@ import { issue, type WalkContext } from './context.js';
 import { decodeEntities } from './entities.js';
 import type { XmlAttributes } from './xml.js';
 
+/**
+ * The longest duration an attribute may ask for where the spec sets no maximum: Node's timers
+ * hold at most 2^31 - 1 ms (about 24.8 days), and a longer delay would fire at once.
+ */
+export const MAX_TIMER_SECONDS = 2_147_483;
+
 const NO_ATTRIBUTES: XmlAttributes = Object.freeze({});
 
 /** The attributes of one element, with the warning code of its verb. */
@@ -62,8 +68,8 @@ export class ElementScope {
     return value === undefined ? fallback : value;
   }
 
-  /** A whole number in [min, max]. */
-  integer(attribute: string, fallback: number, min: number, max: number): number {
+  /** A whole number in [min, max] (`max` defaults to the longest timer a host supports). */
+  integer(attribute: string, fallback: number, min: number, max = MAX_TIMER_SECONDS): number {
     const value = this.raw(attribute);
     if (value === undefined) return fallback;
     const n = parseWhole(value);

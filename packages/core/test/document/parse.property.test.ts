@@ -152,12 +152,12 @@ const firstNoun = (key: string) => (verb: Verb) =>
 
 /** Integer attributes and their valid ranges: values outside must warn and use the default. */
 const RANGES: readonly (readonly [Case, number, number])[] = [
-  [['<Pause length="{v}"/>', 'length', 13901, get('length'), 1], 1, 86_400],
-  [['<Gather timeout="{v}"/>', 'timeout', 13301, get('timeout'), 5], 1, 3600],
-  [['<Record timeout="{v}"/>', 'timeout', 13601, get('timeout'), 5], 0, 3600],
+  [['<Pause length="{v}"/>', 'length', 13901, get('length'), 1], 1, 2_147_483],
+  [['<Gather timeout="{v}"/>', 'timeout', 13301, get('timeout'), 5], 1, 2_147_483],
+  [['<Record timeout="{v}"/>', 'timeout', 13601, get('timeout'), 5], 0, 2_147_483],
   [['<Record maxLength="{v}"/>', 'maxLength', 13601, get('maxLength'), 3600], 1, 14_400],
   [['<Dial timeout="{v}">1</Dial>', 'timeout', 13201, get('timeout'), 30], 5, 600],
-  [['<Dial timeLimit="{v}">1</Dial>', 'timeLimit', 13201, get('timeLimit'), 14_400], 1, 14_400],
+  [['<Dial timeLimit="{v}">1</Dial>', 'timeLimit', 13201, get('timeLimit'), 14_400], 1, 2_147_483],
   [
     [
       '<Dial><Conference maxParticipants="{v}">r</Conference></Dial>',

@@ -19,7 +19,7 @@ export function parseDial(scope: ElementScope, position: Position, nouns: DialVe
     action: scope.string('action'),
     method: scope.method('method'),
     timeout: scope.integer('timeout', 30, 5, 600),
-    timeLimit: scope.integer('timeLimit', 14_400, 1, 14_400),
+    timeLimit: scope.integer('timeLimit', 14_400, 1),
     callerId: scope.string('callerId'),
     hangupOnStar: scope.boolean('hangupOnStar', false),
     record: parseRecordMode(scope),

@@ -4,9 +4,6 @@ import { type ElementScope, onlyChars, parseWhole } from '../attributes.js';
 
 const KEYS = '0123456789*#';
 
-/** Longest wait accepted for `timeout`, in seconds. */
-const MAX_GATHER_TIMEOUT = 3600;
-
 /**
  * `<Gather>` with its attributes read; `children` is the (still empty) array the caller fills
  * with the nested verbs, so their warnings come after the Gather's own.
@@ -33,7 +30,7 @@ export function parseGather(
     kind: 'Gather',
     action: scope.string('action'),
     method: scope.method('method'),
-    timeout: scope.integer('timeout', 5, 1, MAX_GATHER_TIMEOUT),
+    timeout: scope.integer('timeout', 5, 1),
     finishOnKey,
     numDigits,
     input: parseInput(scope),

@@ -20,7 +20,7 @@ export function parseRecord(scope: ElementScope, position: Position): RecordVerb
     kind: 'Record',
     action: scope.string('action'),
     method: scope.method('method'),
-    timeout: scope.integer('timeout', 5, 0, 3600),
+    timeout: scope.integer('timeout', 5, 0),
     finishOnKey,
     maxLength: scope.integer('maxLength', 3600, 1, 14_400),
     playBeep: scope.boolean('playBeep', true),
