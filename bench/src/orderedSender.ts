@@ -2,9 +2,9 @@
  * A faithful stand-in for the engine's per-call callback dispatcher (core's
  * `callbacks/callbackQueue.ts`, not exported): one request in flight per call, retries on
  * connection failures and 5xx after 1 s then 2 s, a per-attempt timeout, and a count of
- * what it had to give up. Like the engine, one `AbortController` serves all of a call's
- * attempts until one fires, and a timeout or the stop signal cuts the attempt short without
- * a listener per attempt. The benchmark drives the real transport through it.
+ * what it had to give up. Like the engine, controllers are reused (here: one per call, until
+ * one fires; the engine shares spares between calls), and a timeout or the stop signal cuts
+ * the attempt short without a listener per attempt. The benchmark drives the real transport through it.
  */
 import { setMaxListeners } from 'node:events';
 import type { HttpPort, HttpResponse } from '@rcml/core';
@@ -125,38 +125,46 @@ export class OrderedSender {
     }
   }
 
-  async #attempt(lane: Lane, item: Item): Promise<'done' | 'retry' | 'dropped'> {
+  /** One attempt, a promise chain as in the engine. */
+  #attempt(lane: Lane, item: Item): Promise<'done' | 'retry' | 'dropped'> {
     this.counters.attempts += 1;
-    const { signal: stop, http } = this.#options;
+    const { http } = this.#options;
     lane.controller ??= new AbortController();
     const signal = lane.controller.signal;
     const timer = setTimeout(lane.cut, this.#options.attemptTimeoutMs ?? 15_000);
-    try {
-      const response = await new Promise<HttpResponse>((resolve, reject) => {
-        lane.cutShort = reject;
-        http
-          .send({
-            method: 'POST',
-            url: item.url,
-            params: item.params,
-            kind: 'callback',
-            callSid: lane.callSid,
-            accountSid: this.#options.accountSid,
-            signal,
-          })
-          .then(resolve, reject);
-      });
-      return response.status >= 500 ? 'retry' : 'done';
-    } catch (error) {
-      if (stop.aborted) return 'dropped';
-      if (isRcmlError(error) && (error.code === 14101 || !error.retryable)) {
-        this.counters.dropped += 1;
-        return 'dropped';
-      }
-      return 'retry';
-    } finally {
-      clearTimeout(timer);
-      lane.cutShort = null;
+    return new Promise<HttpResponse>((resolve, reject) => {
+      lane.cutShort = reject;
+      http
+        .send({
+          method: 'POST',
+          url: item.url,
+          params: item.params,
+          kind: 'callback',
+          callSid: lane.callSid,
+          accountSid: this.#options.accountSid,
+          signal,
+        })
+        .then(resolve, reject);
+    }).then(
+      (response) => {
+        clearTimeout(timer);
+        lane.cutShort = null;
+        return response.status >= 500 ? 'retry' : 'done';
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        lane.cutShort = null;
+        return this.#failed(error);
+      },
+    );
+  }
+
+  #failed(error: unknown): 'retry' | 'dropped' {
+    if (this.#options.signal.aborted) return 'dropped';
+    if (isRcmlError(error) && (error.code === 14101 || !error.retryable)) {
+      this.counters.dropped += 1;
+      return 'dropped';
     }
+    return 'retry';
   }
 }

@@ -74,6 +74,38 @@ export function childController(parent: AbortSignal): { controller: AbortControl
 function noop(): void {}
 
 /**
+ * The engine's spare `AbortController`s. Creating one costs two EventTarget-like objects, and
+ * most work (a fetch, a verb, a callback attempt) ends without aborting, so a controller
+ * that was never aborted is handed out again, to any call. Operations remove their abort
+ * listeners when they settle (the port contracts ask it); reuse is bounded so that one that
+ * forgets cannot pile listeners up on one signal.
+ */
+export class ControllerPool {
+  private readonly spare: AbortController[] = [];
+  /** Times each spare controller was handed out. */
+  private readonly uses = new WeakMap<AbortController, number>();
+
+  constructor(
+    private readonly maxSpare = 256,
+    private readonly maxUses = 8,
+  ) {}
+
+  /** A controller that has not fired. */
+  take(): AbortController {
+    return this.spare.pop() ?? new AbortController();
+  }
+
+  /** The work under `controller` settled and nothing holds its signal: it may be reused. */
+  give(controller: AbortController): void {
+    if (controller.signal.aborted || this.spare.length >= this.maxSpare) return;
+    const uses = (this.uses.get(controller) ?? 0) + 1;
+    if (uses >= this.maxUses) return;
+    this.uses.set(controller, uses);
+    this.spare.push(controller);
+  }
+}
+
+/**
  * Run a port call whose outcome does not matter to the call (hanging up, cancelling): a
  * rejection or even a synchronous throw is passed to `onError` instead of escaping.
  */

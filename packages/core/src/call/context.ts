@@ -9,6 +9,7 @@ import type { EngineEvent, EngineLimits } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import type { FetchContext } from '../fetch/fetchDocument.js';
 import type { Clock, IdGenerator, Logger, MediaDriver, MessagingPort } from '../ports.js';
+import type { ControllerPool } from './abort.js';
 import type { CallData } from './callData.js';
 
 export interface CallContext {
@@ -20,6 +21,8 @@ export interface CallContext {
   readonly limits: EngineLimits;
   readonly fetch: FetchContext;
   readonly callbacks: CallbackContext;
+  /** Spare abort controllers, shared by every call's steps and callback attempts. */
+  readonly controllers: ControllerPool;
   /** Whether anyone listens to engine events (building events costs). */
   hasListeners(): boolean;
   emit(event: EngineEvent): void;

@@ -4,7 +4,6 @@
  */
 import type { ProgressReporter } from '../callbacks/progress.js';
 import type { ProgressEvent } from '../document/ast.js';
-import { callParams } from '../fetch/params.js';
 import type { CallData } from './callData.js';
 import type { CallContext } from './context.js';
 
@@ -19,13 +18,10 @@ export interface ProgressReport {
 
 /** Report `event` once; `completed` carries the call's duration. */
 export function reportProgress(ctx: CallContext, { data, reporter, event, now }: ProgressReport): void {
-  const params = reporter.report(
-    event,
-    callParams(data),
-    now,
-    event === 'completed' ? (data.duration ?? 0) : null,
-  );
-  if (params !== null && ctx.hasListeners()) {
+  const listening = ctx.hasListeners();
+  const duration = event === 'completed' ? (data.duration ?? 0) : null;
+  const params = reporter.report(event, data, now, duration, listening);
+  if (params !== null && listening) {
     ctx.emit({ type: 'progress', callSid: data.sid, event, params, at: now });
   }
 }

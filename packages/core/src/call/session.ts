@@ -53,9 +53,6 @@ export class CallSession implements CallLifecycleHooks {
   listener: MediaListener | null = null;
   /** Aborts the running step (a fetch or a verb). */
   step: AbortController | null = null;
-  /** The last step's controller when it was never aborted: the next step reuses it. */
-  private spareStep: AbortController | null = null;
-  private stepUses = 0;
   /** A live change waiting to be taken by the document loop. */
   redirect: DocumentTarget | null = null;
   /** The engine was asked to end the call (live change, shutdown). */
@@ -154,30 +151,17 @@ export class CallSession implements CallLifecycleHooks {
     reportProgress(ctx, { data, reporter: this.reporter, event, now: ctx.clock.now() });
   }
 
-  /**
-   * The controller of a new step. An AbortController costs an EventTarget; most steps end
-   * without being aborted, so the next step takes the same one (operations remove their
-   * abort listeners when they settle, as the Channel contract asks).
-   */
+  /** The controller of a new step (a spare one from the engine when there is one). */
   beginStep(): AbortController {
-    const spare = this.spareStep;
-    this.spareStep = null;
-    // Bounded reuse: a port that forgets to remove its listener cannot pile them up on one signal.
-    let step: AbortController;
-    if (spare !== null && !spare.signal.aborted && this.stepUses < 8) {
-      step = spare;
-      this.stepUses++;
-    } else {
-      step = new AbortController();
-      this.stepUses = 1;
-    }
+    const step = this.ctx.controllers.take();
     this.step = step;
     return step;
   }
 
+  /** The step settled: its controller goes back to the engine unless it fired. */
   endStep(step: AbortController): void {
     if (this.step === step) this.step = null;
-    if (!step.signal.aborted) this.spareStep = step;
+    this.ctx.controllers.give(step);
   }
 
   send(event: CallLifecycleEvent): void {

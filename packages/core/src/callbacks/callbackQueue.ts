@@ -6,7 +6,7 @@
  * causes, as the replay format requires.
  */
 
-import { ABORTED, isAborted } from '../call/abort.js';
+import { ABORTED, type ControllerPool, isAborted } from '../call/abort.js';
 import type { HttpMethod } from '../document/ast.js';
 import { type ErrorCode, isRcmlError } from '../errors.js';
 import type { Clock, HttpPort, HttpResponse, TimerId } from '../ports.js';
@@ -19,8 +19,12 @@ export interface CallbackContext {
   readonly retryDelaysMs: readonly number[];
   /** Per attempt; a timed-out attempt counts as a connection failure. */
   readonly timeoutMs: number;
+  /** Where each attempt's controller comes from (and returns to, when it did not fire). */
+  readonly controllers: ControllerPool;
   notice(callSid: string, code: ErrorCode, message: string): void;
 }
+
+type Outcome = 'done' | 'retry' | 'dropped';
 
 interface Item {
   readonly url: string;
@@ -34,12 +38,9 @@ export class CallbackQueue {
   private running = false;
   private stopped = false;
   private idleWaiters: (() => void)[] | null = null;
-  /**
-   * The signal of every attempt. Most attempts end without it firing, so one controller
-   * serves the whole queue; a timed-out attempt fires it, and the next attempt takes a new one.
-   */
-  private controller: AbortController | null = null;
-  /** Rejects the attempt in flight, so that a timeout or `abandon` stops waiting at once. */
+  /** The attempt in flight, so that a timeout or `abandon` can cut it short. */
+  private inflight: AbortController | null = null;
+  /** Rejects the attempt in flight: stops waiting at once, without a listener on its signal. */
   private cutShort: ((reason: unknown) => void) | null = null;
   /** The attempt timeout (one function per queue, not a closure per attempt). */
   private readonly onTimeout = (): void => this.cut();
@@ -125,51 +126,65 @@ export class CallbackQueue {
     }
   }
 
-  private async attempt(item: Item): Promise<'done' | 'retry' | 'dropped'> {
+  /** One attempt; a promise chain rather than an async function: every callback makes one. */
+  private attempt(item: Item): Promise<Outcome> {
     const { ctx } = this;
-    this.controller ??= new AbortController();
-    const signal = this.controller.signal;
+    const controller = ctx.controllers.take();
+    this.inflight = controller;
     const timer = ctx.clock.setTimeout(this.onTimeout, ctx.timeoutMs);
-    try {
-      const response = await new Promise<HttpResponse>((resolve, reject) => {
-        this.cutShort = reject;
-        ctx.http
-          .send({
-            method: item.method,
-            url: item.url,
-            params: item.params,
-            kind: 'callback',
-            callSid: this.callSid,
-            accountSid: this.accountSid,
-            signal,
-          })
-          .then(resolve, reject);
-      });
-      return response.status >= 500 ? 'retry' : 'done';
-    } catch (error) {
-      if (this.stopped) return 'dropped';
-      if (isAborted(error)) return 'retry';
-      if (isRcmlError(error)) {
-        if (error.code === 14101) {
-          ctx.notice(this.callSid, 14101, `callback to ${item.url} dropped: ${error.message}`);
-          return 'dropped';
-        }
-        if (!error.retryable) {
-          ctx.notice(this.callSid, 14102, `callback to ${item.url} failed: ${error.message}`);
-          return 'dropped';
-        }
+    return new Promise<HttpResponse>((resolve, reject) => {
+      this.cutShort = reject;
+      ctx.http
+        .send({
+          method: item.method,
+          url: item.url,
+          params: item.params,
+          kind: 'callback',
+          callSid: this.callSid,
+          accountSid: this.accountSid,
+          signal: controller.signal,
+        })
+        .then(resolve, reject);
+    }).then(
+      (response) => {
+        this.endAttempt(controller, timer);
+        return response.status >= 500 ? 'retry' : 'done';
+      },
+      (error: unknown) => {
+        this.endAttempt(controller, timer);
+        return this.failed(item, error);
+      },
+    );
+  }
+
+  private endAttempt(controller: AbortController, timer: TimerId): void {
+    this.ctx.clock.clearTimeout(timer);
+    this.inflight = null;
+    this.cutShort = null;
+    this.ctx.controllers.give(controller);
+  }
+
+  /** What a failed attempt means: retry it, or give it up (with a notice). */
+  private failed(item: Item, error: unknown): Outcome {
+    const { ctx } = this;
+    if (this.stopped) return 'dropped';
+    if (isAborted(error)) return 'retry';
+    if (isRcmlError(error)) {
+      if (error.code === 14101) {
+        ctx.notice(this.callSid, 14101, `callback to ${item.url} dropped: ${error.message}`);
+        return 'dropped';
       }
-      return 'retry';
-    } finally {
-      ctx.clock.clearTimeout(timer);
-      this.cutShort = null;
+      if (!error.retryable) {
+        ctx.notice(this.callSid, 14102, `callback to ${item.url} failed: ${error.message}`);
+        return 'dropped';
+      }
     }
+    return 'retry';
   }
 
   /** Abandon the attempt in flight (timeout, shutdown): its signal fires, its wait ends. */
   private cut(): void {
-    this.controller?.abort(ABORTED);
-    this.controller = null;
+    this.inflight?.abort(ABORTED);
     this.cutShort?.(ABORTED);
   }
 }

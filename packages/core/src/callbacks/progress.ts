@@ -5,6 +5,7 @@
  */
 import type { HttpMethod, ProgressEvent } from '../document/ast.js';
 import { RcmlError } from '../errors.js';
+import { type CallIdentity, callParams } from '../fetch/params.js';
 import type { CallbackQueue } from './callbackQueue.js';
 import { rfc2822 } from './timestamp.js';
 
@@ -51,24 +52,28 @@ export class ProgressReporter {
   ) {}
 
   /**
-   * Report `event` once. Returns the parameters sent (or that would have been sent), or null
-   * when the event was already reported.
+   * Report `event` once. Returns its parameters when they were sent, or built because
+   * `describe` asks for them (engine listeners); null when the event was already reported or
+   * nobody wants its parameters (then none are built).
    */
   report(
     event: ProgressEvent,
-    base: Record<string, string>,
+    call: CallIdentity,
     now: number,
     callDuration: number | null,
+    describe: boolean,
   ): Record<string, string> | null {
     const bit = 1 << EVENTS.indexOf(event);
     if ((this.reported & bit) !== 0) return null;
     this.reported |= bit;
-    const params = base;
+    const { url, method, events } = this.subscription;
+    const send = url !== null && events.has(event);
+    if (!send && !describe) return null;
+    const params = callParams(call);
     if (callDuration !== null) params.CallDuration = String(callDuration);
     params.Timestamp = rfc2822(now);
     params.CallbackSource = 'call-progress-events';
-    const { url, method, events } = this.subscription;
-    if (url !== null && events.has(event)) {
+    if (send) {
       params.SequenceNumber = String(this.sequence++);
       this.queue.enqueue(url, method, params);
     }

@@ -3,6 +3,7 @@
  * injected ports. Users embed this; see docs/embedding.md.
  */
 
+import { ControllerPool } from '../call/abort.js';
 import type { CallData } from '../call/callData.js';
 import type { CallContext } from '../call/context.js';
 import { CallSession, type CallSession as Session } from '../call/session.js';
@@ -88,6 +89,7 @@ export function createEngine(options: EngineOptions): Engine {
       return options.http.send(request);
     },
   };
+  const controllers = new ControllerPool();
   const notice = (callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error') => {
     (level === 'error' ? logger.warn : logger.info).call(logger, message, { callSid, code });
     if (listeners.size > 0) emit({ type: 'notice', callSid, code, level, message, at: clock.now() });
@@ -120,8 +122,10 @@ export function createEngine(options: EngineOptions): Engine {
       clock,
       retryDelaysMs: options.callbackRetry?.delaysMs ?? [1000, 2000],
       timeoutMs: fetchTimeoutMs,
+      controllers,
       notice: (callSid, code, message) => notice(callSid, code, message, 'error'),
     },
+    controllers,
     hasListeners: () => listeners.size > 0,
     emit,
     notice,
@@ -177,23 +181,20 @@ export function createEngine(options: EngineOptions): Engine {
     create(params, owner?: CallOwner) {
       const valid = validateCreate(params);
       admit();
-      const session = new CallSession(
-        ctx,
-        { ...valid, timeout: valid.timeout, detectVoicemail: valid.detectVoicemail },
-        {
-          sid: ids.next('CA'),
-          accountSid: owner?.accountSid ?? defaultAccount,
-          from: valid.from,
-          to: valid.to,
-          apiVersion,
-          direction: 'outbound-api',
-          parentCallSid: null,
-          callerName: null,
-          forwardedFrom: null,
-          status: 'queued',
-          now: clock.now(),
-        },
-      );
+      // `valid` is a fresh object: the call owns it as its (mutable) settings.
+      const session = new CallSession(ctx, valid, {
+        sid: ids.next('CA'),
+        accountSid: owner?.accountSid ?? defaultAccount,
+        from: valid.from,
+        to: valid.to,
+        apiVersion,
+        direction: 'outbound-api',
+        parentCallSid: null,
+        callerName: null,
+        forwardedFrom: null,
+        status: 'queued',
+        now: clock.now(),
+      });
       const record = start(session);
       session.startOutbound();
       return record;

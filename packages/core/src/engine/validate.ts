@@ -114,7 +114,20 @@ export function validateCreate(params: Params): ValidatedCreate {
       throw invalid('DetectVoicemail', `"${rawDetect}" is not yes, true, no or false`);
     }
   }
-  return { ...application, to, from, timeout, detectVoicemail };
+  // Built field by field (no spread): one object per call creation, owned by the call.
+  return {
+    url: application.url,
+    method: application.method,
+    fallbackUrl: application.fallbackUrl,
+    fallbackMethod: application.fallbackMethod,
+    statusCallback: application.statusCallback,
+    statusCallbackMethod: application.statusCallbackMethod,
+    statusCallbackEvents: application.statusCallbackEvents,
+    to,
+    from,
+    timeout,
+    detectVoicemail,
+  };
 }
 
 /** Spec 1.3: an arriving call's From/To and its number's application. */
