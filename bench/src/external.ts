@@ -3,7 +3,8 @@
  * runs them in the runner and maps their results to the shape of `results.json`.
  */
 import { runCallbackBench } from './callbacks.js';
-import { type ParseRatio, runParseBench } from './parse.js';
+import type { ParseRatio } from './parse.js';
+import { runParseBenchIsolated } from './parseChild.js';
 import type { B3Result, B4Result, RatioResult } from './results.js';
 import type { RatioSummary } from './stats.js';
 
@@ -24,7 +25,7 @@ function signed(value: number): string {
 
 /** B3: validated parse against raw fast-xml-parser (target 0.85; the invalid corpus 0.5). */
 export async function runB3(quick: boolean, log: (line: string) => void): Promise<B3Result> {
-  const r = await runParseBench({ quick });
+  const r = await runParseBenchIsolated({ quick });
   const of = (p: ParseRatio, target: number) => ratio({ ...p.ratio, rounds: p.rounds }, target);
   const result: B3Result = {
     small: of(r.small, 0.85),

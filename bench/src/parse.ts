@@ -150,8 +150,8 @@ function ratios(docs: readonly string[], rounds: number, minMs: number): ParseRa
 
 /** Run the parse benchmark; `quick` uses fewer, shorter rounds. */
 export async function runParseBench(options: { quick: boolean }): Promise<ParseBenchResult> {
-  const rounds = options.quick ? 5 : 15;
-  const minMs = options.quick ? 60 : 250;
+  const rounds = options.quick ? 7 : 15;
+  const minMs = options.quick ? 150 : 250;
   const invalid = invalidFixtures();
   return {
     small: ratios([SMALL_DOCUMENT], rounds, minMs),

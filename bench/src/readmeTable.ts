@@ -13,7 +13,7 @@ const END = '<!-- bench:end -->';
 type Row = readonly [measure: string, result: string, target: string, met: boolean | null];
 
 function ratioText(m: { ratio: number; ratioMin: number; ratioMax: number }): string {
-  return `${m.ratio.toFixed(2)} (${m.ratioMin.toFixed(2)} to ${m.ratioMax.toFixed(2)})`;
+  return `${m.ratio.toFixed(3)} (${m.ratioMin.toFixed(2)} to ${m.ratioMax.toFixed(2)})`;
 }
 
 function b1Row(label: string, m: B1Measure | undefined): Row[] {

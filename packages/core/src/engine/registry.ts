@@ -35,7 +35,7 @@ export class CallRegistry {
       this.finished.splice(0, this.finishedHead);
       this.finishedHead = 0;
     }
-    if (this.order.length > 1024 && this.order.length > this.bySid.size * 2) {
+    if (this.order.length > 64 && this.order.length > this.bySid.size * 2) {
       this.order = this.order.filter((c) => this.bySid.get(c.sid) === c);
     }
   }
