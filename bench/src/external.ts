@@ -32,10 +32,16 @@ export async function runB3(quick: boolean, log: (line: string) => void): Promis
     realistic: of(r.realistic, 0.85),
     large: of(r.large, 0.85),
     invalid: of(r.invalid, 0.5),
+    hostileMs: r.hostileMs,
   };
-  for (const [name, m] of Object.entries(result)) {
+  for (const name of ['small', 'realistic', 'large', 'invalid'] as const) {
+    const m = result[name];
     log(`  ${name}: ${m.ratio} (min ${m.ratioMin}, max ${m.ratioMax})`);
   }
+  const h = r.hostileMs;
+  log(
+    `  hostile: billion laughs ${h.billionLaughs} ms, 10 MB body ${h.tenMegabyteBody} ms, 10,000-deep ${h.deepNesting} ms`,
+  );
   return result;
 }
 

@@ -23,6 +23,40 @@ export interface ParseBenchResult {
   readonly realistic: ParseRatio;
   readonly large: ParseRatio;
   readonly invalid: ParseRatio;
+  /** Milliseconds to refuse each hostile document (median of several refusals). */
+  readonly hostileMs: HostileTimes;
+}
+
+/** How long the parser takes to refuse hostile documents (issue: "well under a second each"). */
+export interface HostileTimes {
+  readonly billionLaughs: number;
+  readonly tenMegabyteBody: number;
+  readonly deepNesting: number;
+}
+
+const BILLION_LAUGHS = `<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol">${Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`).join('')}]>
+<Response><Say>&lol9;</Say></Response>`;
+
+/** Median time (ms) of `runs` refusals of `text`; throws if the document is not refused. */
+function refusalMs(text: string, runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    const result = parseDocument(text);
+    times.push(performance.now() - start);
+    if (result.ok) throw new Error('a hostile document was accepted');
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[times.length >> 1]! * 1000) / 1000;
+}
+
+function hostileTimes(runs: number): HostileTimes {
+  return {
+    billionLaughs: refusalMs(BILLION_LAUGHS, runs),
+    tenMegabyteBody: refusalMs(`<Response>${'<Say>filler text</Say>'.repeat(500_000)}</Response>`, runs),
+    deepNesting: refusalMs(`<Response>${'<p>'.repeat(10_000)}`, runs),
+  };
 }
 
 export const SMALL_DOCUMENT = `<?xml version="1.0" encoding="UTF-8"?>
@@ -158,5 +192,6 @@ export async function runParseBench(options: { quick: boolean }): Promise<ParseB
     realistic: ratios([REALISTIC_DOCUMENT], rounds, minMs),
     large: ratios([LARGE_DOCUMENT], rounds, minMs),
     invalid: ratios(invalid.length > 0 ? invalid : ['<Response><Dial></Gather>'], rounds, minMs),
+    hostileMs: hostileTimes(options.quick ? 5 : 21),
   };
 }

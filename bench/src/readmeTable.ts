@@ -67,6 +67,16 @@ export function renderTable(results: Partial<Results>): string {
         m.met,
       ]);
     }
+    const h = b3.hostileMs;
+    if (h !== undefined) {
+      const worst = Math.max(h.billionLaughs, h.tenMegabyteBody, h.deepNesting);
+      rows.push([
+        'B3 hostile documents refused (billion laughs / 10 MB body / 10,000-deep nesting)',
+        `${h.billionLaughs} / ${h.tenMegabyteBody} / ${h.deepNesting} ms`,
+        'well under 1 s each',
+        worst < 100,
+      ]);
+    }
   }
   if (b4 !== undefined) {
     rows.push(

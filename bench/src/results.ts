@@ -45,6 +45,12 @@ export interface B3Result {
   readonly realistic: RatioResult;
   readonly large: RatioResult;
   readonly invalid: RatioResult;
+  /** Milliseconds to refuse hostile documents (billion laughs, a 10 MB body, 10,000-deep nesting). */
+  readonly hostileMs?: {
+    readonly billionLaughs: number;
+    readonly tenMegabyteBody: number;
+    readonly deepNesting: number;
+  };
 }
 
 export interface B4Result extends RatioResult {

