@@ -7,6 +7,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['@rcml/source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['test/setup/fastCheck.ts'],
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -228,8 +228,10 @@ describe('the API under fuzzing', () => {
       ),
       { numRuns: 200 },
     );
+    // Still serving, and still holding the call made before the fuzzing (well-framed requests
+    // of the test above may have created more).
     const health = await call(api.url, 'GET', `${callsPath()}.json`);
     expect(health.status).toBe(200);
-    expect(health.json().calls).toHaveLength(1);
+    expect((health.json().calls as unknown[]).length).toBeGreaterThanOrEqual(1);
   });
 });
