@@ -47,6 +47,7 @@ export const ERROR_CODES = {
   14102: 'callback delivery failed after its retries',
   14103: 'media driver operation failed',
   14104: 'messaging port failed (<Sms> reported failed)',
+  14105: 'media driver cannot record a <Dial>',
 } as const;
 
 /** A stable numeric error code. */

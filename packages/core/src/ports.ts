@@ -185,6 +185,25 @@ export interface DialSession {
   readonly legs: readonly Channel[];
   /** Connect the caller with the answered leg. */
   bridge(index: number): Promise<void>;
+  /**
+   * Record this dial (`<Dial record>`). Optional: a driver without it cannot record a dial
+   * (the engine warns with notice 14105 and the dial goes on unrecorded). The engine calls it
+   * once per dial: with `fromRinging` right after `dial` returned (record the caller from the
+   * start of the dial), otherwise right after `bridge(index)` (record the bridged call; the
+   * driver starts once its bridge is up). The engine stops it when the dial ends; aborting
+   * `signal` discards the recording. A rejection is reported as notice 14103.
+   */
+  record?(request: DialRecordRequest, signal: AbortSignal): Promise<RecordingSession>;
+}
+
+/** What the engine asks of {@link DialSession.record}. */
+export interface DialRecordRequest {
+  /** The SID the engine gave this recording (`RE…`). */
+  readonly recordingSid: string;
+  /** `record-from-ringing[-dual]`: record from the start of the dial, ringback included. */
+  readonly fromRinging: boolean;
+  /** `…-dual`: one channel per party (two-channel file) instead of a mono mix. */
+  readonly dual: boolean;
 }
 
 /**

@@ -150,6 +150,11 @@ export class SimChannel implements Channel {
         if (index >= 0 && index < legs.length) bridged.add(index);
         return Promise.resolve();
       },
+      // Like `<Record>`: the file is named after its SID and exists as soon as it stops.
+      record: (recording) => {
+        const url = this.ctx.timing.recordingBaseUrl + recording.recordingSid;
+        return Promise.resolve({ stop: () => Promise.resolve({ url }) });
+      },
     };
   }
 

@@ -237,6 +237,26 @@ describe('simulated far end', () => {
     expect(legs[1]!.events).toEqual(['ringing']);
   });
 
+  it('a dial records like <Record>: the file is recordingBaseUrl + the RecordingSid', async () => {
+    const { driver } = setup({ media: { recordingBaseUrl: 'http://files.test/r/' } });
+    const { channel } = driver.inbound({ from: 'a', to: 'b' });
+    await channel.answer(never());
+    const session = channel.dial(
+      {
+        targets: [{ type: 'number', to: '+1555', callSid: 'CA2' }],
+        timeout: 30,
+        timeLimit: 100,
+        callerId: 'a',
+        hangupOnStar: false,
+        record: 'record-from-ringing',
+      },
+      never(),
+    );
+    expect(session.record).toBeTypeOf('function');
+    const recording = await session.record!({ recordingSid: 'RE7', fromRinging: true, dual: false }, never());
+    expect(await recording.stop()).toEqual({ url: 'http://files.test/r/RE7' });
+  });
+
   it('interactive: an unscripted outbound call rings and answers after autoAnswerAfter', async () => {
     const { clock, driver, seconds } = setup({ autoAnswerAfter: 2 });
     const channel = driver.originate(OUTBOUND);

@@ -3,7 +3,7 @@
  * entry per request and per media operation, at issue time, with the fields the replay
  * format's table lists.
  */
-import type { Channel, Clock, DialRequest, HttpPort, MediaDriver } from '@rcml/core';
+import type { Channel, Clock, DialRequest, DialSession, HttpPort, MediaDriver } from '@rcml/core';
 import type { SimChannel, SimulatedDriver } from '@rcml/driver';
 import type { MediaEntry, TimelineEntry } from './timeline.js';
 
@@ -95,10 +95,13 @@ export function createTimelineRecorder(clock: Clock, origin: number): TimelineRe
           hangupOnStar: r.hangupOnStar,
         });
         const session = channel.dial(r, signal);
-        return {
+        const wrapped: DialSession = {
           legs: session.legs.map((leg) => wrapChannel(leg as unknown as SimChannel, false)),
           bridge: (index) => session.bridge(index),
         };
+        // A dial recording is not a timeline entry (the format has no op for it).
+        const record = session.record?.bind(session);
+        return record === undefined ? wrapped : { ...wrapped, record: (rr, s) => record(rr, s) };
       },
       hangup() {
         // The engine ending the call itself is an entry (an inbound call too, answered or

@@ -3,13 +3,15 @@
  * answer, cancel the rest. Each target is a child leg with its own SID (taken in document
  * order), `Direction=outbound-dial`, `ParentCallSid` and status callbacks. The dial ends when
  * a party hangs up, `timeLimit` passes, `*` with `hangupOnStar`, or nobody answers within
- * `timeout`. With `action`, `DialCallStatus`/`DialCallSid`/`DialCallDuration` are requested.
+ * `timeout`. With `action`, `DialCallStatus`/`DialCallSid`/`DialCallDuration` are requested,
+ * plus `RecordingUrl`/`RecordingSid`/`RecordingDuration` when `record` recorded (dialRecording.ts).
  */
 
 import { ABORTED, childController, fireAndForget, untilAborted } from '../call/abort.js';
 import type { DialVerb } from '../document/ast.js';
 import type { FinalStatus } from '../engine/types.js';
 import type { Channel, ChannelHandler, DialSession, TimerId } from '../ports.js';
+import { dialRecording } from './dialRecording.js';
 import { dialTarget } from './dialTargets.js';
 import { type DialLegHandle, fetchOutcome, NEXT, type VerbOutcome, type VerbScope } from './types.js';
 
@@ -85,6 +87,8 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     throw error;
   }
   for (const handle of handles) handle.initiated();
+  const recording = dialRecording(verb.record, session, scope);
+  if (recording.fromRinging) recording.start();
 
   // Stops a whisper still playing when the dial is over, however it ended.
   const whisperStop = childController(signal);
@@ -185,6 +189,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
       scope.notice(14103, `Dial: the driver could not bridge leg ${targets[i]!.callSid}`);
       endBridge();
     });
+    if (!recording.fromRinging) recording.start();
     limitTimer = scope.setTimer(() => {
       limitTimer = null;
       endBridge();
@@ -224,6 +229,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
   } catch (error) {
     // A live change or the engine ending the call: every leg still up is ended.
     for (let i = 0; i < states.length; i++) endLeg(i, i === winner ? 'completed' : 'canceled', true);
+    recording.discard();
     throw error;
   } finally {
     clearTimers();
@@ -234,6 +240,9 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     for (const leg of session.legs) leg.listen(IGNORE);
   }
 
+  // Stopped even without `action`: the file exists either way (and the driver frees it).
+  const stopping = recording.finish(endedAt, signal);
+  const recorded = stopping === null ? {} : await stopping;
   if (verb.action === null) return NEXT;
   const first = 0;
   const answered = winner !== -1;
@@ -247,5 +256,6 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     DialCallStatus: status,
     DialCallSid: targets[answered ? winner : first]!.callSid,
     DialCallDuration: String(bridgedAt < 0 ? 0 : Math.floor((endedAt - bridgedAt) / 1000)),
+    ...recorded,
   });
 }

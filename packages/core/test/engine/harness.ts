@@ -54,11 +54,18 @@ export interface World {
   modify?: ({ at: number } & Record<string, string | number>)[];
   /** Harness only: the driver's `dial` throws. */
   dialThrows?: boolean;
+  /**
+   * Harness only: the dial session's `record` (default: records like the simulated driver);
+   * `missing`: the driver has none; `reject`: starting fails; `stop-fails`: stopping fails.
+   */
+  dialRecord?: 'missing' | 'reject' | 'stop-fails';
   expect?: { timeline?: Record<string, unknown>[]; final?: { status?: string; duration?: number } };
 }
 
 export interface Run {
   timeline: Entry[];
+  /** Harness only: every `DialSession.record` call, with the simulated time it came at. */
+  dialRecordings: { at: number; recordingSid: string; fromRinging: boolean; dual: boolean }[];
   final: { status: string; duration: number } | null;
   events: EngineEvent[];
   clock: SimulatedClock;
@@ -78,6 +85,7 @@ export async function runWorld(
   const epoch = Date.parse(world.options?.epoch ?? '2026-01-01T00:00:00Z');
   const clock = createSimulatedClock(epoch);
   const timeline: Entry[] = [];
+  const dialRecordings: Run['dialRecordings'] = [];
   const t = () => (clock.now() - epoch) / 1000;
   const media = world.media ?? {};
   const served = new Map<string, number>();
@@ -226,7 +234,21 @@ export async function runWorld(
           leg.cancel = stop;
           return leg;
         });
-        return { legs, bridge: async () => {} };
+        const session: DialSession = { legs, bridge: async () => {} };
+        if (world.dialRecord === 'missing') return session;
+        return {
+          ...session,
+          record: async (rec) => {
+            dialRecordings.push({ at: t(), ...rec });
+            if (world.dialRecord === 'reject') throw new Error('cannot record');
+            return {
+              stop: async () => {
+                if (world.dialRecord === 'stop-fails') throw new Error('recording lost');
+                return { url: (media.recordingBaseUrl ?? 'http://recordings.test/') + rec.recordingSid };
+              },
+            };
+          },
+        };
       },
       async hangup() {
         op({ op: 'hangup' });
@@ -360,6 +382,7 @@ export async function runWorld(
   const record = sid === undefined ? undefined : engine.get(sid);
   return {
     timeline,
+    dialRecordings,
     final: record === undefined ? null : { status: record.status, duration: record.duration ?? 0 },
     events,
     clock,

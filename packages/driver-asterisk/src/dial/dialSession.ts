@@ -6,13 +6,17 @@
  * The engine listens to each leg, bridges the first to answer with `bridge(index)` (a mixing
  * bridge holding both channels) and hangs the others up. When either side leaves the bridge
  * the driver destroys it before the caller's next command, so the caller carries on.
+ * `record(…)` (`<Dial record>`) records the bridge or, from ringing, the caller first
+ * (`dialRecording.ts`).
  */
-import type { Channel, DialRequest, DialSession, DialTarget } from '@rcml/core';
+import type { Channel, DialRequest, DialSession, DialTarget, RecordingSession } from '@rcml/core';
 import { segment } from '../ari/query.js';
 import type { AriBridgeJson, AriChannelJson } from '../ari/types.js';
 import { AriChannel } from '../channel/ariChannel.js';
+import { deferred } from '../channel/context.js';
 import { endpointFor } from '../options.js';
 import { ConferenceLeg } from './conference.js';
+import { DialRecorder, dialRecordingName, notRecordable } from './dialRecording.js';
 
 export function startDial(parent: AriChannel, request: DialRequest, signal: AbortSignal): DialSession {
   const legs: Channel[] = request.targets.map((target) =>
@@ -26,11 +30,10 @@ export function startDial(parent: AriChannel, request: DialRequest, signal: Abor
   };
   if (signal.aborted) queueMicrotask(cancelUnbridged);
   else signal.addEventListener('abort', cancelUnbridged, { once: true });
-  if (request.record !== 'do-not-record') {
-    parent.ctx.logger.warn('Dial record is not supported by the Asterisk driver; not recording', {
-      record: request.record,
-    });
-  }
+  /** The bridge of the answered leg (null: none was made), once `bridge` has run. */
+  const bridgeMade = deferred<string | null>();
+  /** A from-ringing recording, set synchronously by `record` so that `bridge` finds it. */
+  let ringing: Promise<DialRecorder | null> | null = null;
 
   return {
     legs,
@@ -38,8 +41,44 @@ export function startDial(parent: AriChannel, request: DialRequest, signal: Abor
       const leg = legs[index];
       if (leg === undefined) return;
       bridged.add(index);
-      if (leg instanceof ConferenceLeg) return;
-      await bridgeLegs(parent, leg as AriChannel, request.hangupOnStar);
+      if (leg instanceof ConferenceLeg) {
+        bridgeMade.resolve(null);
+        return;
+      }
+      // A channel in a bridge cannot be recorded: its part stops before it joins.
+      const recorder = ringing === null ? null : await ringing;
+      await recorder?.pause().catch(() => undefined);
+      let bridgeId: string | null = null;
+      try {
+        bridgeId = await bridgeLegs(parent, leg as AriChannel, request.hangupOnStar);
+      } finally {
+        bridgeMade.resolve(bridgeId);
+      }
+      if (recorder !== null && bridgeId !== null) await recorder.add(`/bridges/${segment(bridgeId)}`);
+    },
+    record(recording, recordSignal): Promise<RecordingSession> {
+      const recorder = new DialRecorder(parent.ctx, dialRecordingName(recording.recordingSid));
+      const start = async (): Promise<RecordingSession> => {
+        if (recording.fromRinging) {
+          const parentId = await parent.ready();
+          if (parentId === null) throw notRecordable('the caller has hung up');
+          await recorder.add(`/channels/${segment(parentId)}`);
+        } else {
+          const bridgeId = await bridgeMade.promise;
+          if (bridgeId === null) throw notRecordable('the answered leg was not bridged');
+          await recorder.add(`/bridges/${segment(bridgeId)}`);
+        }
+        return recorder.session();
+      };
+      const started = start();
+      if (recording.fromRinging)
+        ringing = started.then(
+          () => recorder,
+          () => null,
+        );
+      if (recordSignal.aborted) recorder.discard();
+      else recordSignal.addEventListener('abort', () => recorder.discard(), { once: true });
+      return started;
     },
   };
 }
@@ -102,11 +141,11 @@ function createLeg(parent: AriChannel, target: DialTarget, request: DialRequest)
  * `hangupOnStar` needs the caller's keys while bridged: `dtmf_events` keeps Asterisk from
  * bridging the media natively (where DTMF would bypass it and raise no events).
  */
-async function bridgeLegs(parent: AriChannel, leg: AriChannel, keys: boolean): Promise<void> {
+async function bridgeLegs(parent: AriChannel, leg: AriChannel, keys: boolean): Promise<string | null> {
   const { ctx } = parent;
   const parentId = await parent.ready();
   const legId = leg.ariChannelId;
-  if (parentId === null || legId === null || leg.gone) return;
+  if (parentId === null || legId === null || leg.gone) return null;
   const response = await ctx.rest.request('POST', '/bridges', {
     query: { type: keys ? 'mixing,dtmf_events' : 'mixing' },
   });
@@ -139,4 +178,5 @@ async function bridgeLegs(parent: AriChannel, leg: AriChannel, keys: boolean): P
   await ctx.rest.request('POST', `/bridges/${segment(bridgeId)}/addChannel`, {
     query: { channel: `${parentId},${legId}` },
   });
+  return bridgeId;
 }

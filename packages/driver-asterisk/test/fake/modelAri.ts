@@ -278,6 +278,8 @@ export class ModelAri {
     }
     if (method === 'POST' && action === 'play')
       return reply(201, { id: q.get('playbackId'), state: 'queued' });
+    if (method === 'POST' && action === 'record')
+      return reply(201, s.recordBridge(bridge, q.get('name') ?? randomUUID()));
     return reply(404, { message: 'Resource not found' });
   }
 }

@@ -41,6 +41,8 @@ export class ModelState {
   readonly channels = new Map<string, ModelChannel>();
   readonly bridges = new Map<string, { id: string; name: string; channels: string[] }>();
   readonly stored = new Map<string, number>();
+  /** Live recordings of bridges, by recording name. */
+  readonly bridgeRecordings = new Map<string, { bridge: string; startedAt: number }>();
   private readonly playbacks = new Map<string, Playback>();
   private seq = 0;
   private readonly epoch = 1795870000;
@@ -413,6 +415,10 @@ export class ModelState {
   }
 
   stopRecording(name: string, state: 'done' | 'canceled'): boolean {
+    if (this.bridgeRecordings.has(name)) {
+      this.finishBridgeRecording(name, state);
+      return true;
+    }
     for (const c of this.channels.values()) {
       if (c.recording?.name === name) {
         this.finishRecording(c, state);
@@ -474,7 +480,29 @@ export class ModelState {
     this.chan('ChannelLeftBridge', c, { bridge: this.bridgeJson(b as never) });
   }
 
+  /** `POST /bridges/{id}/record`: the bridge's mix, until stopped or the bridge goes. */
+  recordBridge(b: { id: string }, name: string): Record<string, unknown> {
+    const recording = { name, format: 'wav', state: 'queued', target_uri: `bridge:${b.id}` };
+    this.bridgeRecordings.set(name, { bridge: b.id, startedAt: this.clock.now() });
+    this.event('RecordingStarted', { recording: { ...recording, state: 'recording' } });
+    return recording;
+  }
+
+  private finishBridgeRecording(name: string, state: 'done' | 'canceled'): void {
+    const rec = this.bridgeRecordings.get(name);
+    if (rec === undefined) return;
+    this.bridgeRecordings.delete(name);
+    const duration = Math.floor((this.clock.now() - rec.startedAt) / 1000);
+    if (state === 'done') this.stored.set(name, duration);
+    this.event('RecordingFinished', {
+      recording: { name, format: 'wav', state, target_uri: `bridge:${rec.bridge}`, duration },
+    });
+  }
+
   destroyBridge(b: { id: string; name: string; channels: string[] }): void {
+    for (const [name, rec] of [...this.bridgeRecordings]) {
+      if (rec.bridge === b.id) this.finishBridgeRecording(name, 'done');
+    }
     for (const id of [...b.channels]) {
       const c = this.channels.get(id);
       if (c !== undefined) this.leaveBridge(c);
