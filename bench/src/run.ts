@@ -32,7 +32,10 @@ function parseArgs(argv: readonly string[]): Args {
   let only: Set<Measure> | null = null;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--quick') quick = true;
+    if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`${USAGE}\n${HELP}`);
+      process.exit(0);
+    } else if (arg === '--quick') quick = true;
     else if (arg === '--json') json = true;
     else if (arg === '--readme') readme = true;
     else if (arg === '--only' || arg.startsWith('--only=')) {
@@ -49,8 +52,18 @@ function parseArgs(argv: readonly string[]): Args {
   return { quick, json, readme, only: measureNothing ? new Set() : (only ?? new Set(MEASURES)) };
 }
 
+const USAGE = 'usage: pnpm bench [--quick] [--json] [--only b1,b2,b3,b4] [--readme]';
+const HELP = `
+  --quick     shorter and fewer rounds (about a minute and a half), B2 with 3,000 calls
+  --json      write bench/results.json (with --only: replace just those sections)
+  --only L    measure only these (b1 throughput, b2 memory, b3 parsing, b4 callbacks)
+  --readme    regenerate the README table from bench/results.json (alone: no measuring)
+
+Every figure is a ratio to a baseline measured in the same run; see docs/benchmarks.md.
+`;
+
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: pnpm bench [--quick] [--json] [--only b1,b2,b3,b4] [--readme]\n`);
+  process.stderr.write(`${problem}\n${USAGE}\n`);
   process.exit(2);
 }
 
