@@ -2,9 +2,11 @@
  * A faithful stand-in for the engine's per-call callback dispatcher (core's
  * `callbacks/callbackQueue.ts`, not exported): one request in flight per call, retries on
  * connection failures and 5xx after 1 s then 2 s, a per-attempt timeout, and a count of
- * what it had to give up. Like the engine, controllers are reused (here: one per call, until
- * one fires; the engine shares spares between calls), and a timeout or the stop signal cuts
- * the attempt short without a listener per attempt. The benchmark drives the real transport through it.
+ * what it had to give up. Like the engine, each attempt takes a controller from spares shared
+ * between calls (the engine's `ControllerPool`, same limits), a timeout or the stop signal cuts
+ * the attempt short without a listener per attempt, and stopping is one listener for all calls
+ * (the engine abandons every call's queue at shutdown). The benchmark drives the real
+ * transport through it.
  */
 import { setMaxListeners } from 'node:events';
 import type { HttpPort, HttpResponse } from '@rcml/core';
@@ -19,7 +21,7 @@ interface Lane {
   readonly callSid: string;
   readonly items: Item[];
   readonly waiters: Array<() => void>;
-  /** The call's controller, replaced once it has aborted. */
+  /** The controller of the attempt in flight (from the shared spares, as in the engine). */
   controller: AbortController | null;
   /** Rejects the attempt in flight (timeout, stop). */
   cutShort: ((reason: unknown) => void) | null;
@@ -55,9 +57,17 @@ export class OrderedSender {
 
   constructor(options: OrderedSenderOptions) {
     this.#options = options;
-    // One listener per call in flight on the round's stop signal is expected, not a leak.
-    setMaxListeners(0, options.signal);
     this.#delays = options.retryDelaysMs ?? [1000, 2000];
+    // One listener per call waiting for a retry on the round's stop signal is expected, not a leak.
+    setMaxListeners(0, options.signal);
+    // Like the engine abandoning every call's queue at shutdown: one listener for all calls.
+    options.signal.addEventListener(
+      'abort',
+      () => {
+        for (const lane of this.#lanes.values()) lane.cut();
+      },
+      { once: true },
+    );
   }
 
   /** Queue one callback of `callSid`; it is sent when the call's previous one is done. */
@@ -75,7 +85,6 @@ export class OrderedSender {
       cutShort: null,
       cut: () => {
         fresh.controller?.abort();
-        fresh.controller = null;
         fresh.cutShort?.(new Error('aborted'));
       },
     };
@@ -91,13 +100,10 @@ export class OrderedSender {
   }
 
   async #pump(lane: Lane): Promise<void> {
-    const { signal: stop } = this.#options;
-    stop.addEventListener('abort', lane.cut, { once: true });
     for (let item = lane.items[0]; item !== undefined; item = lane.items[0]) {
       await this.#deliver(lane, item);
       lane.items.shift();
     }
-    stop.removeEventListener('abort', lane.cut);
     this.#lanes.delete(lane.callSid);
     for (const wake of lane.waiters) wake();
   }
@@ -129,8 +135,9 @@ export class OrderedSender {
   #attempt(lane: Lane, item: Item): Promise<'done' | 'retry' | 'dropped'> {
     this.counters.attempts += 1;
     const { http } = this.#options;
-    lane.controller ??= new AbortController();
-    const signal = lane.controller.signal;
+    const controller = this.#take();
+    lane.controller = controller;
+    const signal = controller.signal;
     const timer = setTimeout(lane.cut, this.#options.attemptTimeoutMs ?? 15_000);
     return new Promise<HttpResponse>((resolve, reject) => {
       lane.cutShort = reject;
@@ -148,15 +155,37 @@ export class OrderedSender {
     }).then(
       (response) => {
         clearTimeout(timer);
-        lane.cutShort = null;
+        this.#endAttempt(lane, controller);
         return response.status >= 500 ? 'retry' : 'done';
       },
       (error: unknown) => {
         clearTimeout(timer);
-        lane.cutShort = null;
+        this.#endAttempt(lane, controller);
         return this.#failed(error);
       },
     );
+  }
+
+  #endAttempt(lane: Lane, controller: AbortController): void {
+    lane.controller = null;
+    lane.cutShort = null;
+    this.#give(controller);
+  }
+
+  // The engine's `ControllerPool` (core `call/abort.ts`, not exported), same limits.
+  readonly #spare: AbortController[] = [];
+  readonly #uses = new WeakMap<AbortController, number>();
+
+  #take(): AbortController {
+    return this.#spare.pop() ?? new AbortController();
+  }
+
+  #give(controller: AbortController): void {
+    if (controller.signal.aborted || this.#spare.length >= 256) return;
+    const uses = (this.#uses.get(controller) ?? 0) + 1;
+    if (uses >= 8) return;
+    this.#uses.set(controller, uses);
+    this.#spare.push(controller);
   }
 
   #failed(error: unknown): 'retry' | 'dropped' {
