@@ -13,29 +13,23 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type Clock,
-  createEngine,
-  createSequentialIds,
-  createSimulatedClock,
-  type EngineEvent,
-  type HttpPort,
-  type InboundParams,
-} from '../packages/core/src/index.js';
-import { createSimulatedDriver, LIVE_CHANGE_PRIORITY } from '../packages/driver/src/index.js';
+import { type Clock, createEngine, type EngineEvent, type HttpPort } from '@rcml/core';
+import { LIVE_CHANGE_PRIORITY } from '@rcml/driver';
 import {
   type AppResponse,
   checkInvariants,
-  createTimelineRecorder,
+  createScenarioWorld,
   isFinalStatus,
   loadScenarios,
   matchScenario,
   type RunResult,
   runScenario,
   type Scenario,
-} from '../packages/replay/src/index.js';
-import { createHttpTransport, type HttpTransport, validateSignature } from '../packages/webhook/src/index.js';
+  scenarioEngineOptions,
+  startScenarioCall,
+} from '@rcml/replay';
+import { createHttpTransport, type HttpTransport, validateSignature } from '@rcml/webhook';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'replay');
 const TOKEN = 'e2e-auth-token';
@@ -159,17 +153,9 @@ function realHttpReason(scenario: Scenario): string | null {
 /** Runs one scenario like `runScenario`, with HTTP going through the real transport. */
 async function runOverHttp(scenario: Scenario, transport: HttpTransport, app: Application) {
   const port = app.port;
-  const origin = Date.parse(scenario.options?.epoch ?? '2026-01-01T00:00:00Z');
-  const clock = createSimulatedClock(origin);
+  const world = createScenarioWorld(scenario);
+  const { origin, clock, recorder, driver } = world;
   app.use(scenario.app, clock);
-  const recorder = createTimelineRecorder(clock, origin);
-  const driver = createSimulatedDriver({
-    clock,
-    origin,
-    ...(scenario.media === undefined ? {} : { media: scenario.media }),
-    ...(scenario.party === undefined ? {} : { party: scenario.party }),
-    ...(scenario.dialed === undefined ? {} : { dialed: scenario.dialed }),
-  });
   const inFlight = new Set<Promise<unknown>>();
   let lastActivity = origin;
   // Every application URL goes to the real server: same host name (the transport's lookup
@@ -190,25 +176,15 @@ async function runOverHttp(scenario: Scenario, transport: HttpTransport, app: Ap
       return sent;
     },
   };
-  const o = scenario.options ?? {};
   const engine = createEngine({
     driver: recorder.wrapDriver(driver),
     http: recorder.wrapHttp(real),
     clock,
-    ids: createSequentialIds(),
-    ...(o.accountSid === undefined ? {} : { accountSid: o.accountSid }),
-    ...(o.apiVersion === undefined ? {} : { apiVersion: o.apiVersion }),
-    fetchTimeoutMs: (o.fetchTimeout ?? 15) * 1000,
+    ...scenarioEngineOptions(scenario),
   });
   const events: EngineEvent[] = [];
   engine.subscribe((event) => events.push(event));
-  let callSid: string;
-  if (scenario.call !== undefined) callSid = engine.create(scenario.call).sid;
-  else {
-    const inbound = scenario.inbound as unknown as InboundParams;
-    const arriving = driver.inbound({ from: inbound.From, to: inbound.To });
-    callSid = engine.inbound(inbound, recorder.wrapChannel(arriving.channel, true)).sid;
-  }
+  const callSid = startScenarioCall(engine, world, scenario);
   for (const { at, ...params } of scenario.modify ?? []) {
     const strings = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)]));
     clock.schedule(

@@ -9,11 +9,17 @@ export { type Difference, entryMismatch, firstDifference, type MatchResult, matc
 export { actualExpect, formatFailure, formatResultLine, formatSummary, withActualExpect } from './print.js';
 export { createTimelineRecorder, type TimelineRecorder } from './recorder.js';
 export {
-  DEFAULT_EPOCH,
   type RunOptions,
   type RunResult,
   runScenario,
 } from './runScenario.js';
 export type * from './scenario.js';
+export {
+  createScenarioWorld,
+  DEFAULT_EPOCH,
+  type ScenarioWorld,
+  scenarioEngineOptions,
+  startScenarioCall,
+} from './setup.js';
 export type * from './timeline.js';
 export { validateScenario } from './validate.js';

@@ -3,21 +3,12 @@
  * application, advanced timer by timer with promises settling in between, bounded so that a
  * broken engine cannot hang the caller.
  */
-import {
-  createEngine,
-  createSequentialIds,
-  createSimulatedClock,
-  type Engine,
-  type EngineEvent,
-  type EngineOptions,
-  type InboundParams,
-  isRcmlError,
-} from '@rcml/core';
-import { createSimulatedDriver, LIVE_CHANGE_PRIORITY } from '@rcml/driver';
+import { createEngine, type Engine, type EngineEvent, type EngineOptions, isRcmlError } from '@rcml/core';
+import { LIVE_CHANGE_PRIORITY } from '@rcml/driver';
 import { createSimulatedApp } from './app.js';
 import { checkInvariants, isFinalStatus, type Leftovers } from './invariants.js';
-import { createTimelineRecorder } from './recorder.js';
 import type { Scenario } from './scenario.js';
+import { createScenarioWorld, scenarioEngineOptions, startScenarioCall } from './setup.js';
 import type { CallOutcome } from './timeline.js';
 
 /** How the runner is set up; everything optional. */
@@ -49,8 +40,6 @@ export interface RunResult {
   readonly modifyErrors: readonly { readonly at: number; readonly code: number; readonly message: string }[];
 }
 
-/** The instant t = 0 maps to when a scenario gives no `options.epoch`. */
-export const DEFAULT_EPOCH = '2026-01-01T00:00:00Z';
 /** After the call ended, keep firing timers due this soon after the last activity (callback retries). */
 const GRACE_MS = 60_000;
 /** Default bound on simulated time: 30 days (see `RunOptions.maxSeconds`). */
@@ -60,27 +49,15 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** Run a (validated) scenario and report what the engine did. */
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
-  const origin = Date.parse(scenario.options?.epoch ?? DEFAULT_EPOCH);
-  const clock = createSimulatedClock(origin);
-  const recorder = createTimelineRecorder(clock, origin);
+  const world = createScenarioWorld(scenario);
+  const { origin, clock, recorder, driver } = world;
   const app = createSimulatedApp(scenario.app, clock);
-  const driver = createSimulatedDriver({
-    clock,
-    origin,
-    ...(scenario.media === undefined ? {} : { media: scenario.media }),
-    ...(scenario.party === undefined ? {} : { party: scenario.party }),
-    ...(scenario.dialed === undefined ? {} : { dialed: scenario.dialed }),
-  });
-  const o = scenario.options ?? {};
   const engine = (options.createEngine ?? createEngine)({
     ...options.engineOptions,
     driver: recorder.wrapDriver(driver),
     http: recorder.wrapHttp(app),
     clock,
-    ids: createSequentialIds(),
-    ...(o.accountSid === undefined ? {} : { accountSid: o.accountSid }),
-    ...(o.apiVersion === undefined ? {} : { apiVersion: o.apiVersion }),
-    fetchTimeoutMs: (o.fetchTimeout ?? 15) * 1000,
+    ...scenarioEngineOptions(scenario),
   });
   const events: EngineEvent[] = [];
   engine.subscribe((event) => events.push(event));
@@ -88,12 +65,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   let callSid: string | null = null;
   let createError: RunResult['createError'];
   try {
-    if (scenario.call !== undefined) callSid = engine.create(scenario.call).sid;
-    else {
-      const inbound = scenario.inbound as unknown as InboundParams;
-      const arriving = driver.inbound({ from: inbound.From, to: inbound.To });
-      callSid = engine.inbound(inbound, recorder.wrapChannel(arriving.channel, true)).sid;
-    }
+    callSid = startScenarioCall(engine, world, scenario);
   } catch (error) {
     createError = isRcmlError(error)
       ? {

@@ -1,0 +1,65 @@
+/**
+ * The pieces every run of a scenario shares, whatever carries its HTTP: the simulated clock
+ * from the scenario's epoch, the timeline recorder, the scripted simulated driver, the engine
+ * options the scenario sets, and starting its call (outbound through the Calls API, or an
+ * inbound call handed over). `runScenario` uses them with the simulated application; a test
+ * can use them with a real HTTP transport.
+ */
+import {
+  createSequentialIds,
+  createSimulatedClock,
+  type Engine,
+  type EngineOptions,
+  type InboundParams,
+  type SimulatedClock,
+} from '@rcml/core';
+import { createSimulatedDriver, type SimulatedDriver } from '@rcml/driver';
+import { createTimelineRecorder, type TimelineRecorder } from './recorder.js';
+import type { Scenario } from './scenario.js';
+
+/** The instant t = 0 maps to when a scenario gives no `options.epoch`. */
+export const DEFAULT_EPOCH = '2026-01-01T00:00:00Z';
+
+/** A scenario's simulated world before the engine exists. */
+export interface ScenarioWorld {
+  /** Epoch ms of t = 0. */
+  readonly origin: number;
+  readonly clock: SimulatedClock;
+  readonly recorder: TimelineRecorder;
+  readonly driver: SimulatedDriver;
+}
+
+/** Clock, recorder and scripted driver for a scenario. */
+export function createScenarioWorld(scenario: Scenario): ScenarioWorld {
+  const origin = Date.parse(scenario.options?.epoch ?? DEFAULT_EPOCH);
+  const clock = createSimulatedClock(origin);
+  const driver = createSimulatedDriver({
+    clock,
+    origin,
+    ...(scenario.media === undefined ? {} : { media: scenario.media }),
+    ...(scenario.party === undefined ? {} : { party: scenario.party }),
+    ...(scenario.dialed === undefined ? {} : { dialed: scenario.dialed }),
+  });
+  return { origin, clock, recorder: createTimelineRecorder(clock, origin), driver };
+}
+
+/** The engine options a scenario decides: deterministic SIDs and its `options`. */
+export function scenarioEngineOptions(
+  scenario: Scenario,
+): Pick<EngineOptions, 'ids' | 'accountSid' | 'apiVersion' | 'fetchTimeoutMs'> {
+  const o = scenario.options ?? {};
+  return {
+    ids: createSequentialIds(),
+    ...(o.accountSid === undefined ? {} : { accountSid: o.accountSid }),
+    ...(o.apiVersion === undefined ? {} : { apiVersion: o.apiVersion }),
+    fetchTimeoutMs: (o.fetchTimeout ?? 15) * 1000,
+  };
+}
+
+/** Start the scenario's call and return its SID; throws what `engine.create` throws. */
+export function startScenarioCall(engine: Engine, world: ScenarioWorld, scenario: Scenario): string {
+  if (scenario.call !== undefined) return engine.create(scenario.call).sid;
+  const inbound = scenario.inbound as unknown as InboundParams;
+  const arriving = world.driver.inbound({ from: inbound.From, to: inbound.To });
+  return engine.inbound(inbound, world.recorder.wrapChannel(arriving.channel, true)).sid;
+}
