@@ -1,10 +1,10 @@
 /**
  * B3 and B4 are written beside their packages' work (`parse.ts`, `callbacks.ts`); this module
- * runs them in the runner and maps their results to the shape of `results.json`.
+ * runs each in a process of its own (`isolated.ts`) and maps their results to the shape of
+ * `results.json`.
  */
-import { runCallbackBench } from './callbacks.js';
+import { runIsolated } from './isolated.js';
 import type { ParseRatio } from './parse.js';
-import { runParseBenchIsolated } from './parseChild.js';
 import type { B3Result, B4Result, RatioResult } from './results.js';
 import type { RatioSummary } from './stats.js';
 
@@ -25,7 +25,7 @@ function signed(value: number): string {
 
 /** B3: validated parse against raw fast-xml-parser (target 0.85; the invalid corpus 0.5). */
 export async function runB3(quick: boolean, log: (line: string) => void): Promise<B3Result> {
-  const r = await runParseBenchIsolated({ quick });
+  const r = await runIsolated('b3', { quick });
   const of = (p: ParseRatio, target: number) => ratio({ ...p.ratio, rounds: p.rounds }, target);
   const result: B3Result = {
     small: of(r.small, 0.85),
@@ -47,7 +47,7 @@ export async function runB3(quick: boolean, log: (line: string) => void): Promis
 
 /** B4: callback delivery against raw undici (target 0.8), ordering and losses under faults. */
 export async function runB4(quick: boolean, log: (line: string) => void): Promise<B4Result> {
-  const r = await runCallbackBench({ quick });
+  const r = await runIsolated('b4', { quick });
   const result: B4Result = {
     ...ratio({ ...r.ratio, rounds: r.rounds }, 0.8),
     orderingViolations: r.orderingViolations,
