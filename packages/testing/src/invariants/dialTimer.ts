@@ -7,7 +7,7 @@
  */
 import type { Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
-import { createdRun, EPSILON, endedBefore, MAIN_CALL_SID, modifiedWithin, round } from './view.js';
+import { EPSILON, endedBefore, judgeCreatedRun, MAIN_CALL_SID, modifiedWithin, round } from './view.js';
 
 const NAME = 'dial-timer';
 const ENDING = new Set(['answer', 'busy', 'fail', 'hangup']);
@@ -36,38 +36,34 @@ function disturbed(
 }
 
 function check(observation: RunObservation): Violation[] {
-  const { scenario } = observation;
-  const run = createdRun(observation);
-  if (run === null) return [];
-  const out: Violation[] = [];
-  const timeline = run.outcome.timeline;
-  timeline.forEach((entry, index) => {
-    if (entry.kind !== 'media' || entry.op !== 'dial' || typeof entry.timeout !== 'number') return;
-    const targets = Array.isArray(entry.targets) ? (entry.targets as { type?: string; to?: string }[]) : [];
-    if (targets.length === 0 || targets.some((t) => t.type === 'conference')) return;
-    const deadline = entry.at + entry.timeout;
-    if (
-      disturbed(
-        scenario,
-        run,
-        targets.map((t) => String(t.to)),
-        entry.at,
-        deadline,
+  return judgeCreatedRun(observation, NAME, (run, scenario, v) => {
+    const timeline = run.outcome.timeline;
+    timeline.forEach((entry, index) => {
+      if (entry.kind !== 'media' || entry.op !== 'dial' || typeof entry.timeout !== 'number') return;
+      const targets = Array.isArray(entry.targets) ? (entry.targets as { type?: string; to?: string }[]) : [];
+      if (targets.length === 0 || targets.some((t) => t.type === 'conference')) return;
+      const deadline = entry.at + entry.timeout;
+      if (
+        disturbed(
+          scenario,
+          run,
+          targets.map((t) => String(t.to)),
+          entry.at,
+          deadline,
+        )
       )
-    )
-      return;
-    const next = timeline
-      .slice(index + 1)
-      .find((e) => e.kind === 'media' || (e.kind === 'fetch' && e.params.CallSid === MAIN_CALL_SID));
-    const when = next === undefined ? 'nothing followed' : `the next step came at t=${round(next.at)}`;
-    if (next === undefined || Math.abs(next.at - deadline) > EPSILON) {
-      out.push({
-        invariant: NAME,
-        message: `dial at t=${round(entry.at)} was not answered; its timeout should have ended it at t=${round(deadline)} but ${when}`,
-      });
-    }
+        return;
+      const next = timeline
+        .slice(index + 1)
+        .find((e) => e.kind === 'media' || (e.kind === 'fetch' && e.params.CallSid === MAIN_CALL_SID));
+      const when = next === undefined ? 'nothing followed' : `the next step came at t=${round(next.at)}`;
+      if (next === undefined || Math.abs(next.at - deadline) > EPSILON) {
+        v(
+          `dial at t=${round(entry.at)} was not answered; its timeout should have ended it at t=${round(deadline)} but ${when}`,
+        );
+      }
+    });
   });
-  return out;
 }
 
 /** A Dial nobody answers ends exactly at its timeout. */

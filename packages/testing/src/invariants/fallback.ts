@@ -8,9 +8,9 @@ import type { Invariant, ObservedRun, RunObservation, Violation } from '../types
 import { answersOf, type HopOutcome, hopOutcome } from './appModel.js';
 import {
   callParams,
-  createdRun,
   EPSILON,
   finalStatusEvent,
+  judgeCreatedRun,
   MAIN_CALL_SID,
   modifiedWithin,
   round,
@@ -137,44 +137,40 @@ function abandoned(scenario: Scenario, run: ObservedRun, chain: Chain, failedAt:
 }
 
 function check(observation: RunObservation): Violation[] {
-  const { scenario } = observation;
-  const run = createdRun(observation);
-  if (run === null) return [];
-  const out: Violation[] = [];
-  const v = (message: string) => out.push({ invariant: NAME, message });
-  const chains = fetchChains(scenario, run).filter((c) => c.first.params.CallSid === MAIN_CALL_SID);
-  chains.forEach((chain, i) => {
-    const outcome = chain.outcome;
-    if (outcome.kind === 'redirect') return;
-    if (outcome.kind !== 'failed' || chain.first.params.CallStatus === 'completed') return;
-    if (abandoned(scenario, run, chain, outcome.at)) return;
-    const next = chains[i + 1];
-    const what = `${chain.kind === 'url' ? 'Url' : chain.kind} fetch ${chain.first.url} (t=${round(chain.first.at)}) failed: ${outcome.reason}`;
-    if (chain.fallback === null) {
-      if (next?.kind === 'fallback')
-        v(`${what}; it has no fallback, yet ${next.first.url} was requested with ErrorCode`);
-      else if (next !== undefined && next.first.params.CallStatus !== 'completed') {
+  return judgeCreatedRun(observation, NAME, (run, scenario, v) => {
+    const chains = fetchChains(scenario, run).filter((c) => c.first.params.CallSid === MAIN_CALL_SID);
+    chains.forEach((chain, i) => {
+      const outcome = chain.outcome;
+      if (outcome.kind === 'redirect') return;
+      if (outcome.kind !== 'failed' || chain.first.params.CallStatus === 'completed') return;
+      if (abandoned(scenario, run, chain, outcome.at)) return;
+      const next = chains[i + 1];
+      const what = `${chain.kind === 'url' ? 'Url' : chain.kind} fetch ${chain.first.url} (t=${round(chain.first.at)}) failed: ${outcome.reason}`;
+      if (chain.fallback === null) {
+        if (next?.kind === 'fallback')
+          v(`${what}; it has no fallback, yet ${next.first.url} was requested with ErrorCode`);
+        else if (next !== undefined && next.first.params.CallStatus !== 'completed') {
+          v(
+            `${what}; the call should have ended, yet ${next.first.url} was requested at t=${round(next.first.at)}`,
+          );
+        }
+        return;
+      }
+      if (next === undefined || next.kind !== 'fallback') {
+        v(`${what}; FallbackUrl ${chain.fallback.url} was not requested`);
+        return;
+      }
+      if (!sameUrl(next.first.url, chain.fallback.url) || next.first.method !== chain.fallback.method) {
         v(
-          `${what}; the call should have ended, yet ${next.first.url} was requested at t=${round(next.first.at)}`,
+          `${what}; the fallback went to ${next.first.method} ${next.first.url}, not ${chain.fallback.method} ${chain.fallback.url}`,
         );
       }
-      return;
-    }
-    if (next === undefined || next.kind !== 'fallback') {
-      v(`${what}; FallbackUrl ${chain.fallback.url} was not requested`);
-      return;
-    }
-    if (!sameUrl(next.first.url, chain.fallback.url) || next.first.method !== chain.fallback.method) {
-      v(
-        `${what}; the fallback went to ${next.first.method} ${next.first.url}, not ${chain.fallback.method} ${chain.fallback.url}`,
-      );
-    }
-    if (!sameUrl(next.first.params.ErrorUrl, chain.first.url)) {
-      v(`${what}; the fallback request has ErrorUrl=${next.first.params.ErrorUrl}`);
-    }
-    if (chains[i + 2]?.kind === 'fallback') v(`${what}; the fallback was requested more than once`);
+      if (!sameUrl(next.first.params.ErrorUrl, chain.first.url)) {
+        v(`${what}; the fallback request has ErrorUrl=${next.first.params.ErrorUrl}`);
+      }
+      if (chains[i + 2]?.kind === 'fallback') v(`${what}; the fallback was requested more than once`);
+    });
   });
-  return out;
 }
 
 /** Failed `Url` → exactly one fallback request; failed action/Redirect/fallback → none. */

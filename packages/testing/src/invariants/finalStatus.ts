@@ -9,10 +9,10 @@ import type { Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import {
   answeredAt,
-  createdRun,
   EPSILON,
   finalStatusEvent,
   isInbound,
+  judgeCreatedRun,
   MAIN_CALL_SID,
   round,
 } from './view.js';
@@ -68,28 +68,25 @@ function checkInboundReject(run: ObservedRun, status: string, v: (m: string) => 
 }
 
 function check(observation: RunObservation): Violation[] {
-  const { scenario } = observation;
-  const run = createdRun(observation);
-  if (run === null || run.outcome.final === null) return [];
-  const out: Violation[] = [];
-  const v = (message: string) => out.push({ invariant: NAME, message });
-  const answer = answeredAt(run, MAIN_CALL_SID);
-  const end = finalStatusEvent(run, MAIN_CALL_SID)?.event;
-  const { status, duration } = run.outcome.final;
-  if (answer !== null && status !== 'completed')
-    v(`the call was answered at t=${round(answer)} but ended ${status}`);
-  if (answer === null && !isInbound(scenario)) checkOutboundUnanswered(scenario, run, v);
-  if (answer === null && isInbound(scenario)) checkInboundReject(run, status, v);
-  if (answer === null && duration !== 0) v(`the call was never answered but has duration ${duration}`);
-  if (answer !== null && end !== undefined) {
-    const expected = Math.floor(end.at - answer + EPSILON);
-    if (duration !== expected) {
-      v(
-        `duration ${duration}, but the call was answered from t=${round(answer)} to t=${round(end.at)} (${expected} whole seconds)`,
-      );
+  return judgeCreatedRun(observation, NAME, (run, scenario, v) => {
+    if (run.outcome.final === null) return;
+    const answer = answeredAt(run, MAIN_CALL_SID);
+    const end = finalStatusEvent(run, MAIN_CALL_SID)?.event;
+    const { status, duration } = run.outcome.final;
+    if (answer !== null && status !== 'completed')
+      v(`the call was answered at t=${round(answer)} but ended ${status}`);
+    if (answer === null && !isInbound(scenario)) checkOutboundUnanswered(scenario, run, v);
+    if (answer === null && isInbound(scenario)) checkInboundReject(run, status, v);
+    if (answer === null && duration !== 0) v(`the call was never answered but has duration ${duration}`);
+    if (answer !== null && end !== undefined) {
+      const expected = Math.floor(end.at - answer + EPSILON);
+      if (duration !== expected) {
+        v(
+          `duration ${duration}, but the call was answered from t=${round(answer)} to t=${round(end.at)} (${expected} whole seconds)`,
+        );
+      }
     }
-  }
-  return out;
+  });
 }
 
 /** The final state and duration fit what happened on the call. */

@@ -9,9 +9,9 @@
 import type { MediaEntry, Scenario, TimelineEntry } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import {
-  createdRun,
   EPSILON,
   endedBefore,
+  judgeCreatedRun,
   keyPressTimes,
   MAIN_CALL_SID,
   modifiedWithin,
@@ -57,35 +57,30 @@ function disturbed(scenario: Scenario, run: ObservedRun, from: number, to: numbe
 }
 
 function check(observation: RunObservation): Violation[] {
-  const { scenario } = observation;
-  const run = createdRun(observation);
-  if (run === null) return [];
-  const out: Violation[] = [];
-  const timeline = run.outcome.timeline;
-  timeline.forEach((entry, index) => {
-    if (entry.kind !== 'media' || entry.op !== 'gather' || typeof entry.timeout !== 'number') return;
-    const prompts = promptsEnd(scenario, timeline, index);
-    if (prompts === null) return;
-    const deadline = prompts + entry.timeout;
-    if (disturbed(scenario, run, entry.at, deadline)) return;
-    const next = timeline.slice(index + 1).find((e) => {
-      if (e.kind === 'callback') return false;
-      if (e.kind === 'fetch') return e.params.CallSid === MAIN_CALL_SID;
-      return !(PROMPTS.has(e.op) && e.at < prompts + EPSILON);
+  return judgeCreatedRun(observation, NAME, (run, scenario, v) => {
+    const timeline = run.outcome.timeline;
+    timeline.forEach((entry, index) => {
+      if (entry.kind !== 'media' || entry.op !== 'gather' || typeof entry.timeout !== 'number') return;
+      const prompts = promptsEnd(scenario, timeline, index);
+      if (prompts === null) return;
+      const deadline = prompts + entry.timeout;
+      if (disturbed(scenario, run, entry.at, deadline)) return;
+      const next = timeline.slice(index + 1).find((e) => {
+        if (e.kind === 'callback') return false;
+        if (e.kind === 'fetch') return e.params.CallSid === MAIN_CALL_SID;
+        return !(PROMPTS.has(e.op) && e.at < prompts + EPSILON);
+      });
+      if (next === undefined || next.at > deadline + EPSILON) {
+        v(
+          `gather at t=${round(entry.at)} heard no key; its timeout should have ended it at t=${round(deadline)} but ${next === undefined ? 'nothing followed' : `the next step came at t=${round(next.at)}`}`,
+        );
+      } else if (next.at < deadline - EPSILON) {
+        v(
+          `gather at t=${round(entry.at)} heard no key but ended at t=${round(next.at)}, before its timeout at t=${round(deadline)}`,
+        );
+      }
     });
-    if (next === undefined || next.at > deadline + EPSILON) {
-      out.push({
-        invariant: NAME,
-        message: `gather at t=${round(entry.at)} heard no key; its timeout should have ended it at t=${round(deadline)} but ${next === undefined ? 'nothing followed' : `the next step came at t=${round(next.at)}`}`,
-      });
-    } else if (next.at < deadline - EPSILON) {
-      out.push({
-        invariant: NAME,
-        message: `gather at t=${round(entry.at)} heard no key but ended at t=${round(next.at)}, before its timeout at t=${round(deadline)}`,
-      });
-    }
   });
-  return out;
 }
 
 /** A Gather without input ends exactly at its timeout after the prompts. */

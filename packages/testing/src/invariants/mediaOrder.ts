@@ -9,11 +9,11 @@
 import type { Invariant, RunObservation, Violation } from '../types.js';
 import {
   answeredAt,
-  createdRun,
   describeEntry,
   EPSILON,
   isFinalStatus,
   isInbound,
+  judgeCreatedRun,
   MAIN_CALL_SID,
   round,
 } from './view.js';
@@ -34,59 +34,57 @@ function endCaused(params: Readonly<Record<string, string>>): boolean {
 }
 
 function check(observation: RunObservation): Violation[] {
-  const { scenario } = observation;
-  const run = createdRun(observation);
-  if (run === null) return [];
-  const out: Violation[] = [];
-  const v = (message: string) => out.push({ invariant: NAME, message });
-  const timeline = run.outcome.timeline;
-  const inbound = isInbound(scenario);
+  return judgeCreatedRun(observation, NAME, (run, scenario, v) => {
+    const timeline = run.outcome.timeline;
+    const inbound = isInbound(scenario);
 
-  if (inbound) {
-    let answered = false;
-    for (const entry of timeline) {
-      if (entry.kind !== 'media') continue;
-      if (entry.op === 'answer') {
-        if (answered) v(`${describeEntry(entry)}: the call was already answered`);
-        answered = true;
-      } else if (!answered && !BEFORE_ANSWER.has(entry.op)) {
-        v(`${describeEntry(entry)} before the inbound call was answered`);
+    if (inbound) {
+      let answered = false;
+      for (const entry of timeline) {
+        if (entry.kind !== 'media') continue;
+        if (entry.op === 'answer') {
+          if (answered) v(`${describeEntry(entry)}: the call was already answered`);
+          answered = true;
+        } else if (!answered && !BEFORE_ANSWER.has(entry.op)) {
+          v(`${describeEntry(entry)} before the inbound call was answered`);
+        }
+      }
+    } else {
+      const answer = answeredAt(run, MAIN_CALL_SID);
+      for (const entry of timeline) {
+        if (entry.kind !== 'media') continue;
+        if (entry.op === 'answer') v(`${describeEntry(entry)}: the engine answered an outbound call`);
+        else if (answer === null) v(`${describeEntry(entry)} on an outbound call that was never answered`);
+        else if (entry.at < answer - EPSILON)
+          v(`${describeEntry(entry)} before the far end answered at t=${round(answer)}`);
       }
     }
-  } else {
-    const answer = answeredAt(run, MAIN_CALL_SID);
-    for (const entry of timeline) {
-      if (entry.kind !== 'media') continue;
-      if (entry.op === 'answer') v(`${describeEntry(entry)}: the engine answered an outbound call`);
-      else if (answer === null) v(`${describeEntry(entry)} on an outbound call that was never answered`);
-      else if (entry.at < answer - EPSILON)
-        v(`${describeEntry(entry)} before the far end answered at t=${round(answer)}`);
-    }
-  }
 
-  const endIndex = timeline.findIndex((e) => e.kind === 'media' && (e.op === 'hangup' || e.op === 'reject'));
-  const end = timeline[endIndex];
-  if (end !== undefined) {
-    for (const entry of timeline.slice(endIndex + 1)) {
-      const runs =
-        entry.kind === 'media' || (entry.kind === 'fetch' && entry.params.CallSid === MAIN_CALL_SID);
-      const allowed = entry.kind === 'fetch' && isFinalStatus(entry.params.CallStatus ?? '');
-      if (runs && !allowed) v(`${describeEntry(entry)} after the engine's ${describeEntry(end)}`);
-    }
-  }
-
-  const farEndHangup = (scenario.party ?? []).find((a) => a.do === 'hangup')?.at;
-  if (farEndHangup !== undefined) {
-    for (const entry of timeline) {
-      const late = entry.at > farEndHangup + EPSILON;
-      const runs =
-        entry.kind === 'fetch' && entry.params.CallSid === MAIN_CALL_SID && !endCaused(entry.params);
-      if (late && (entry.kind === 'media' || runs)) {
-        v(`${describeEntry(entry)} after the far end hung up at t=${round(farEndHangup)}`);
+    const endIndex = timeline.findIndex(
+      (e) => e.kind === 'media' && (e.op === 'hangup' || e.op === 'reject'),
+    );
+    const end = timeline[endIndex];
+    if (end !== undefined) {
+      for (const entry of timeline.slice(endIndex + 1)) {
+        const runs =
+          entry.kind === 'media' || (entry.kind === 'fetch' && entry.params.CallSid === MAIN_CALL_SID);
+        const allowed = entry.kind === 'fetch' && isFinalStatus(entry.params.CallStatus ?? '');
+        if (runs && !allowed) v(`${describeEntry(entry)} after the engine's ${describeEntry(end)}`);
       }
     }
-  }
-  return out;
+
+    const farEndHangup = (scenario.party ?? []).find((a) => a.do === 'hangup')?.at;
+    if (farEndHangup !== undefined) {
+      for (const entry of timeline) {
+        const late = entry.at > farEndHangup + EPSILON;
+        const runs =
+          entry.kind === 'fetch' && entry.params.CallSid === MAIN_CALL_SID && !endCaused(entry.params);
+        if (late && (entry.kind === 'media' || runs)) {
+          v(`${describeEntry(entry)} after the far end hung up at t=${round(farEndHangup)}`);
+        }
+      }
+    }
+  });
 }
 
 /** Inbound: only pause/reject/hangup before answer; outbound: no answer op; nothing after a hang-up. */

@@ -12,10 +12,10 @@ import type { MediaEntry, Scenario, TimelineEntry } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import { promptSeconds } from './gatherTimer.js';
 import {
-  createdRun,
   describeEntry,
   EPSILON,
   endedBefore,
+  judgeCreatedRun,
   keyPressTimes,
   MAIN_CALL_SID,
   modifiedWithin,
@@ -53,35 +53,32 @@ function disturbed(scenario: Scenario, run: ObservedRun, from: number, to: numbe
 }
 
 function check(observation: RunObservation): Violation[] {
-  const { scenario } = observation;
-  const run = createdRun(observation);
-  if (run === null) return [];
-  const out: Violation[] = [];
-  const timeline = run.outcome.timeline;
-  const firstDial = timeline.findIndex((e) => e.kind === 'media' && e.op === 'dial');
-  const judged = firstDial === -1 ? timeline : timeline.slice(0, firstDial);
-  judged.forEach((entry, index) => {
-    if (entry.kind !== 'media' || !TIMED.has(entry.op)) return;
-    const length = seconds(scenario, entry);
-    if (length === null) return;
-    const end = entry.at + length;
-    if (disturbed(scenario, run, entry.at, end)) return;
-    const next = timeline
-      .slice(index + 1)
-      .find((e) => e.kind === 'media' || (e.kind === 'fetch' && e.params.CallSid === MAIN_CALL_SID));
-    const what = `${describeEntry(entry)} lasts ${round(length)} s (until t=${round(end)})`;
-    const prompt = isGatherPrompt(timeline, index);
-    if (next === undefined) {
-      // After a Gather's last prompt its own timer runs; gather-timer judges that.
-      if (prompt) return;
-      out.push({ invariant: NAME, message: `${what} but nothing followed while the call was still up` });
-    } else if (next.at < end - EPSILON) {
-      out.push({ invariant: NAME, message: `${what} but the next step came early, at t=${round(next.at)}` });
-    } else if (next.at > end + EPSILON && !prompt) {
-      out.push({ invariant: NAME, message: `${what} but the next step came late, at t=${round(next.at)}` });
-    }
+  return judgeCreatedRun(observation, NAME, (run, scenario, v) => {
+    const timeline = run.outcome.timeline;
+    const firstDial = timeline.findIndex((e) => e.kind === 'media' && e.op === 'dial');
+    const judged = firstDial === -1 ? timeline : timeline.slice(0, firstDial);
+    judged.forEach((entry, index) => {
+      if (entry.kind !== 'media' || !TIMED.has(entry.op)) return;
+      const length = seconds(scenario, entry);
+      if (length === null) return;
+      const end = entry.at + length;
+      if (disturbed(scenario, run, entry.at, end)) return;
+      const next = timeline
+        .slice(index + 1)
+        .find((e) => e.kind === 'media' || (e.kind === 'fetch' && e.params.CallSid === MAIN_CALL_SID));
+      const what = `${describeEntry(entry)} lasts ${round(length)} s (until t=${round(end)})`;
+      const prompt = isGatherPrompt(timeline, index);
+      if (next === undefined) {
+        // After a Gather's last prompt its own timer runs; gather-timer judges that.
+        if (prompt) return;
+        v(`${what} but nothing followed while the call was still up`);
+      } else if (next.at < end - EPSILON) {
+        v(`${what} but the next step came early, at t=${round(next.at)}`);
+      } else if (next.at > end + EPSILON && !prompt) {
+        v(`${what} but the next step came late, at t=${round(next.at)}`);
+      }
+    });
   });
-  return out;
 }
 
 /** Say, Play, Pause and digits last what the media timings say, ending neither early nor never. */

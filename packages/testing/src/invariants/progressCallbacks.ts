@@ -11,12 +11,12 @@ import type { Invariant, ObservedRun, RunObservation, Violation } from '../types
 import {
   answeredAt,
   callParams,
-  createdRun,
   EPSILON,
   eventOfStatus,
   eventRank,
   finalStatusEvent,
   isInbound,
+  judgeCreatedRun,
   MAIN_CALL_SID,
   round,
   statusEvents,
@@ -146,20 +146,16 @@ function checkMainCall(scenario: Scenario, run: ObservedRun, deliveries: Deliver
 }
 
 function check(observation: RunObservation): Violation[] {
-  const { scenario } = observation;
-  const run = createdRun(observation);
-  if (run === null) return [];
-  const out: Violation[] = [];
-  const v = (message: string) => out.push({ invariant: NAME, message });
-  const sids = new Set<string>([MAIN_CALL_SID]);
-  for (const entry of run.outcome.timeline) {
-    if (entry.kind === 'callback' && entry.params.CallSid !== undefined) sids.add(entry.params.CallSid);
-  }
-  for (const sid of [...sids].sort()) {
-    const deliveries = checkSequence(run, sid, v);
-    if (sid === MAIN_CALL_SID) checkMainCall(scenario, run, deliveries, v);
-  }
-  return out;
+  return judgeCreatedRun(observation, NAME, (run, scenario, v) => {
+    const sids = new Set<string>([MAIN_CALL_SID]);
+    for (const entry of run.outcome.timeline) {
+      if (entry.kind === 'callback' && entry.params.CallSid !== undefined) sids.add(entry.params.CallSid);
+    }
+    for (const sid of [...sids].sort()) {
+      const deliveries = checkSequence(run, sid, v);
+      if (sid === MAIN_CALL_SID) checkMainCall(scenario, run, deliveries, v);
+    }
+  });
 }
 
 /** Progress callbacks are subscribed, unique, ordered, gap-free and end with `completed`. */

@@ -10,7 +10,7 @@
 import { DEFAULT_EPOCH, type Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import { fetchChains } from './fallback.js';
-import { callParams, createdRun, describeEntry, EPSILON, isFinalStatus, MAIN_CALL_SID } from './view.js';
+import { callParams, describeEntry, EPSILON, isFinalStatus, judgeCreatedRun, MAIN_CALL_SID } from './view.js';
 
 const NAME = 'request-parameters';
 const REQUIRED = ['CallSid', 'AccountSid', 'From', 'To', 'CallStatus', 'ApiVersion', 'Direction'];
@@ -74,77 +74,77 @@ function detectionOf(scenario: Scenario): { answeredBy: string; detector: string
 }
 
 function check(observation: RunObservation): Violation[] {
-  const { scenario } = observation;
-  const run = createdRun(observation);
-  if (run === null) return [];
-  const out: Violation[] = [];
-  const v = (message: string) => out.push({ invariant: NAME, message });
-  const starts = new Set<unknown>(fetchChains(scenario, run).map((chain) => chain.first));
-  const statusAtRequest = statusesAtFetches(run);
-  const detection = detectionOf(scenario);
-  const account = scenario.options?.accountSid ?? 'AC00000000000000000000000000000000';
-  const firstFetch = fetchChains(scenario, run).find((c) => c.kind === 'url')?.first;
-  const ownQuery = queryOf(callParams(scenario).Url);
-  const eventTimes = new Map<string, number>();
-  for (const event of run.events) {
-    if (event.type === 'progress')
-      eventTimes.set(`${event.callSid} ${event.params.SequenceNumber}`, event.at);
-  }
-  const origin = Date.parse(scenario.options?.epoch ?? DEFAULT_EPOCH);
+  return judgeCreatedRun(observation, NAME, (run, scenario, v) => {
+    const starts = new Set<unknown>(fetchChains(scenario, run).map((chain) => chain.first));
+    const statusAtRequest = statusesAtFetches(run);
+    const detection = detectionOf(scenario);
+    const account = scenario.options?.accountSid ?? 'AC00000000000000000000000000000000';
+    const firstFetch = fetchChains(scenario, run).find((c) => c.kind === 'url')?.first;
+    const ownQuery = queryOf(callParams(scenario).Url);
+    const eventTimes = new Map<string, number>();
+    for (const event of run.events) {
+      if (event.type === 'progress')
+        eventTimes.set(`${event.callSid} ${event.params.SequenceNumber}`, event.at);
+    }
+    const origin = Date.parse(scenario.options?.epoch ?? DEFAULT_EPOCH);
 
-  for (const entry of run.outcome.timeline) {
-    if (entry.kind === 'media') continue;
-    const { params } = entry;
-    for (const [key, value] of Object.entries(params)) {
-      if (value === 'null' || value === 'undefined')
-        v(`${describeEntry(entry)}: ${key} is the text "${value}"`);
-    }
-    const isProgress = entry.kind === 'callback' && params.CallbackSource === 'call-progress-events';
-    const isDocument = entry.kind === 'fetch' && starts.has(entry);
-    if (!isProgress && !isDocument) continue;
-    const missing = REQUIRED.filter((key) => params[key] === undefined);
-    if (params.AccountSid !== undefined && params.AccountSid !== account) {
-      v(`${describeEntry(entry)}: AccountSid=${params.AccountSid}, the call's account is ${account}`);
-    }
-    if (missing.length > 0) v(`${describeEntry(entry)}: missing ${missing.join(', ')}`);
-    if (isProgress) {
-      // The Timestamp is when the event happened; delivery may come later (one callback in
-      // flight per call, retries), so compare with the engine's progress event.
-      const happened = eventTimes.get(`${params.CallSid} ${params.SequenceNumber}`);
-      if (happened === undefined) continue;
-      const expected = rfc2822(origin + happened * 1000 + EPSILON);
-      if (params.Timestamp !== expected)
-        v(`${describeEntry(entry)}: Timestamp=${params.Timestamp}, expected ${expected}`);
-      continue;
-    }
-    if (params.CallSid !== MAIN_CALL_SID) continue;
-    if (entry === firstFetch && entry.method === 'GET') {
-      // GET keeps the query the Url already has (spec 2).
-      for (const [key, value] of ownQuery) {
-        if (params[key] !== value)
-          v(`${describeEntry(entry)}: the Url's own query ${key}=${value} was not kept`);
+    for (const entry of run.outcome.timeline) {
+      if (entry.kind === 'media') continue;
+      const { params } = entry;
+      for (const [key, value] of Object.entries(params)) {
+        if (value === 'null' || value === 'undefined')
+          v(`${describeEntry(entry)}: ${key} is the text "${value}"`);
       }
+      const isProgress = entry.kind === 'callback' && params.CallbackSource === 'call-progress-events';
+      const isDocument = entry.kind === 'fetch' && starts.has(entry);
+      if (!isProgress && !isDocument) continue;
+      const missing = REQUIRED.filter((key) => params[key] === undefined);
+      if (params.AccountSid !== undefined && params.AccountSid !== account) {
+        v(`${describeEntry(entry)}: AccountSid=${params.AccountSid}, the call's account is ${account}`);
+      }
+      if (missing.length > 0) v(`${describeEntry(entry)}: missing ${missing.join(', ')}`);
+      if (isProgress) {
+        // The Timestamp is when the event happened; delivery may come later (one callback in
+        // flight per call, retries), so compare with the engine's progress event.
+        const happened = eventTimes.get(`${params.CallSid} ${params.SequenceNumber}`);
+        if (happened === undefined) continue;
+        const expected = rfc2822(origin + happened * 1000 + EPSILON);
+        if (params.Timestamp !== expected)
+          v(`${describeEntry(entry)}: Timestamp=${params.Timestamp}, expected ${expected}`);
+        continue;
+      }
+      if (params.CallSid !== MAIN_CALL_SID) continue;
+      if (entry === firstFetch && entry.method === 'GET') {
+        // GET keeps the query the Url already has (spec 2).
+        for (const [key, value] of ownQuery) {
+          if (params[key] !== value)
+            v(`${describeEntry(entry)}: the Url's own query ${key}=${value} was not kept`);
+        }
+      }
+      if (
+        detection !== null &&
+        params.CallStatus !== 'ringing' &&
+        params.AnsweredBy !== detection.answeredBy
+      ) {
+        v(
+          `${describeEntry(entry)}: AnsweredBy=${params.AnsweredBy}, voicemail detection found ${detection.answeredBy}`,
+        );
+      } else if (
+        detection !== null &&
+        params.CallStatus !== 'ringing' &&
+        params.VoicemailDetector !== detection.detector
+      ) {
+        v(
+          `${describeEntry(entry)}: VoicemailDetector=${params.VoicemailDetector}, expected ${detection.detector}`,
+        );
+      }
+      const now = statusAtRequest.get(entry);
+      const sent = params.CallStatus;
+      if (now === undefined || sent === undefined) continue;
+      const fits = sent === now || (isFinalStatus(now) && isFinalStatus(sent));
+      if (!fits) v(`${describeEntry(entry)}: CallStatus=${sent} while the call was ${now}`);
     }
-    if (detection !== null && params.CallStatus !== 'ringing' && params.AnsweredBy !== detection.answeredBy) {
-      v(
-        `${describeEntry(entry)}: AnsweredBy=${params.AnsweredBy}, voicemail detection found ${detection.answeredBy}`,
-      );
-    } else if (
-      detection !== null &&
-      params.CallStatus !== 'ringing' &&
-      params.VoicemailDetector !== detection.detector
-    ) {
-      v(
-        `${describeEntry(entry)}: VoicemailDetector=${params.VoicemailDetector}, expected ${detection.detector}`,
-      );
-    }
-    const now = statusAtRequest.get(entry);
-    const sent = params.CallStatus;
-    if (now === undefined || sent === undefined) continue;
-    const fits = sent === now || (isFinalStatus(now) && isFinalStatus(sent));
-    if (!fits) v(`${describeEntry(entry)}: CallStatus=${sent} while the call was ${now}`);
-  }
-  return out;
+  });
 }
 
 /** Every request carries the parameters the spec lists, with the call's current status. */

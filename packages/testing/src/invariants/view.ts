@@ -4,7 +4,7 @@
  */
 import type { EngineEvent, ProgressEvent } from '@rcml/core';
 import { DEFAULT_EPOCH, type Scenario, type TimelineEntry } from '@rcml/replay';
-import type { ObservedRun, RunObservation } from '../types.js';
+import type { ObservedRun, RunObservation, Violation } from '../types.js';
 
 /** The SID of the call a replay scenario creates (replay format: deterministic SIDs). */
 export const MAIN_CALL_SID = 'CA00000000000000000000000000000001';
@@ -47,6 +47,24 @@ export function runInSeconds(observation: RunObservation): ObservedRun | null {
 export function createdRun(observation: RunObservation): ObservedRun | null {
   const run = runInSeconds(observation);
   return run === null || run.createError !== undefined ? null : run;
+}
+
+/**
+ * Nothing to judge when no call was created (see `createdRun`); otherwise `judge` reports
+ * each violation it finds, returned in report order under `invariant`.
+ */
+export function judgeCreatedRun(
+  observation: RunObservation,
+  invariant: string,
+  judge: (run: ObservedRun, scenario: Scenario, report: (message: string) => void) => void,
+): Violation[] {
+  const run = createdRun(observation);
+  if (run === null) return [];
+  const out: Violation[] = [];
+  judge(run, observation.scenario, (message) => {
+    out.push({ invariant, message });
+  });
+  return out;
 }
 
 /** The instants the party presses keys: each digit of a `dtmf` action, `gap` seconds apart. */
