@@ -339,31 +339,32 @@ describe('hangupOnStar', () => {
 });
 
 describe('conferences', () => {
+  const conference = (room: string, callSid: string, startConferenceOnEnter = true) => ({
+    targets: [
+      {
+        type: 'conference' as const,
+        to: room,
+        callSid,
+        conference: {
+          muted: false,
+          beep: 'false' as const,
+          startConferenceOnEnter,
+          endConferenceOnExit: false,
+          maxParticipants: 250,
+        },
+      },
+    ],
+    timeout: 30,
+    timeLimit: 14400,
+    callerId: '',
+    hangupOnStar: false,
+    record: 'do-not-record' as const,
+  });
+
   it('callers naming the same room meet in one named bridge; the last one out removes it', async () => {
     const s = await start();
     const a = await answeredInbound(s, '+15550001000');
     const b = await answeredInbound(s, '+15550002000');
-    const conference = (room: string, callSid: string) => ({
-      targets: [
-        {
-          type: 'conference' as const,
-          to: room,
-          callSid,
-          conference: {
-            muted: false,
-            beep: 'false' as const,
-            startConferenceOnEnter: true,
-            endConferenceOnExit: false,
-            maxParticipants: 250,
-          },
-        },
-      ],
-      timeout: 30,
-      timeLimit: 14400,
-      callerId: '',
-      hangupOnStar: false,
-      record: 'do-not-record' as const,
-    });
     const sa = a.call.channel.dial(conference('team', 'CAa'), open());
     const la = recorder();
     sa.legs[0]!.listen(la);
@@ -379,6 +380,52 @@ describe('conferences', () => {
     await sb.legs[0]!.hangup();
     await settle(s.fake);
     expect(s.fake.state.bridges.has('rcml-conf-team')).toBe(false);
+  });
+
+  it('startConferenceOnEnter="false": music on hold outside the bridge until a starting member joins', async () => {
+    const s = await start();
+    const waiter = await answeredInbound(s, '+15550001000');
+    const host = await answeredInbound(s, '+15550002000');
+    const late = await answeredInbound(s, '+15550003000');
+    const sw = waiter.call.channel.dial(conference('board', 'CAw', false), open());
+    const lw = recorder();
+    sw.legs[0]!.listen(lw);
+    await settle(s.fake);
+    // In the room (answered) but not in the bridge: hearing music, hearing nobody.
+    expect(lw.events).toEqual(['answered']);
+    expect(waiter.model.moh).toBe(true);
+    expect(s.fake.state.bridges.get('rcml-conf-board')?.channels).toEqual([]);
+
+    host.call.channel.dial(conference('board', 'CAh'), open()).legs[0]!.listen(recorder());
+    await settle(s.fake);
+    expect(waiter.model.moh).toBe(false);
+    expect(s.fake.state.bridges.get('rcml-conf-board')?.channels).toEqual([host.model.id, waiter.model.id]);
+
+    // Once started, the room stays started: a later non-starting member goes straight in.
+    late.call.channel.dial(conference('board', 'CAl', false), open()).legs[0]!.listen(recorder());
+    await settle(s.fake);
+    expect(late.model.moh).toBe(false);
+    expect(s.fake.state.bridges.get('rcml-conf-board')?.channels).toEqual([
+      host.model.id,
+      waiter.model.id,
+      late.model.id,
+    ]);
+  });
+
+  it('a waiting member who leaves has the music stopped, and is never removed from a bridge it was not in', async () => {
+    const s = await start();
+    const waiter = await answeredInbound(s, '+15550001000');
+    const sw = waiter.call.channel.dial(conference('board', 'CAw', false), open());
+    sw.legs[0]!.listen(recorder());
+    await settle(s.fake);
+    await sw.legs[0]!.hangup();
+    await settle(s.fake);
+    expect(waiter.model.moh).toBe(false);
+    expect(requests(s).filter((r) => r.includes('/bridges/rcml-conf-board'))).toEqual([
+      'REQ POST /ari/bridges/rcml-conf-board?type=mixing&name=board',
+      'REQ DELETE /ari/bridges/rcml-conf-board',
+    ]);
+    expect(s.fake.state.bridges.has('rcml-conf-board')).toBe(false);
   });
 });
 

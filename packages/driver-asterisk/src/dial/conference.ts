@@ -1,9 +1,11 @@
 /**
  * `<Dial><Conference>`: a named mixing bridge per room (`POST /bridges/{id}` creates it or
  * returns the existing one). The caller's conference "leg" reports `answered` as soon as the
- * caller has joined; hanging the leg up takes the caller out of the room. The last one out
- * destroys the bridge; a member with `endConferenceOnExit` ends the room for everyone.
- * `startConferenceOnEnter="false"` is not modelled: the room starts at once.
+ * caller is in the room. A room starts when a member with `startConferenceOnEnter` (the
+ * default) joins; until then members who joined with `startConferenceOnEnter="false"` wait
+ * outside the bridge hearing music on hold, and they are moved into the bridge when it starts.
+ * Hanging the leg up takes the caller out of the room. The last one out destroys the bridge; a
+ * member with `endConferenceOnExit` ends the room for everyone, waiting members included.
  */
 import type {
   Channel,
@@ -17,21 +19,41 @@ import { RcmlError } from '@rcml/core';
 import { segment } from '../ari/query.js';
 import type { AriChannel } from '../channel/ariChannel.js';
 
+interface Room {
+  readonly members: Set<ConferenceLeg>;
+  /** A member with `startConferenceOnEnter` has joined since the room was last empty. */
+  started: boolean;
+  /** Joins and leaves of the room, one at a time (each is several ARI requests). */
+  turn: Promise<void>;
+}
+
 /** The rooms of one driver. */
 export class ConferenceRooms {
-  private readonly rooms = new Map<string, Set<ConferenceLeg>>();
+  private readonly rooms = new Map<string, Room>();
 
-  members(room: string): Set<ConferenceLeg> {
-    let set = this.rooms.get(room);
-    if (set === undefined) {
-      set = new Set();
-      this.rooms.set(room, set);
+  room(name: string): Room {
+    let room = this.rooms.get(name);
+    if (room === undefined) {
+      room = { members: new Set(), started: false, turn: Promise.resolve() };
+      this.rooms.set(name, room);
     }
-    return set;
+    return room;
   }
 
-  forget(room: string): void {
-    if (this.rooms.get(room)?.size === 0) this.rooms.delete(room);
+  members(name: string): Set<ConferenceLeg> {
+    return this.room(name).members;
+  }
+
+  /** Run `work` after the room's earlier joins and leaves have finished. */
+  inTurn(name: string, work: () => Promise<void>): Promise<void> {
+    const room = this.room(name);
+    const done = room.turn.then(work);
+    room.turn = done.catch(() => undefined);
+    return done;
+  }
+
+  forget(name: string): void {
+    if (this.rooms.get(name)?.members.size === 0) this.rooms.delete(name);
   }
 }
 
@@ -44,6 +66,8 @@ export class ConferenceLeg implements Channel {
   readonly id: string;
   private handler: ChannelHandler | null = null;
   private joined = false;
+  /** In the mixing bridge (a member waiting for the room to start is not). */
+  private inBridge = false;
   private left = false;
   private readonly room: string;
   private readonly bridgeId: string;
@@ -72,12 +96,22 @@ export class ConferenceLeg implements Channel {
   }
 
   private async join(): Promise<void> {
-    const { ctx } = this.parent;
     const parentId = await this.parent.ready();
     if (parentId === null) return;
-    const members = ctx.conferences.members(this.room);
+    await this.parent.ctx.conferences.inTurn(this.room, () => this.enter(parentId));
+  }
+
+  /** Join the room (in the room's turn): into the bridge, or waiting outside it. */
+  private async enter(parentId: string): Promise<void> {
+    const { ctx } = this.parent;
+    if (this.left) return;
+    const room = ctx.conferences.room(this.room);
     const options = this.target.conference;
-    if (options !== undefined && options.maxParticipants > 0 && members.size >= options.maxParticipants) {
+    if (
+      options !== undefined &&
+      options.maxParticipants > 0 &&
+      room.members.size >= options.maxParticipants
+    ) {
       this.call((h) => h.failed('conference-full'));
       return;
     }
@@ -86,11 +120,40 @@ export class ConferenceLeg implements Channel {
     if (options?.muted === true) {
       await this.parent.ari('POST', this.parent.path('/mute'), { direction: 'in' });
     }
-    await ctx.rest.request('POST', `${bridge}/addChannel`, { query: { channel: parentId } });
-    members.add(this);
+    const starts = options?.startConferenceOnEnter !== false;
+    if (starts || room.started) {
+      await ctx.rest.request('POST', `${bridge}/addChannel`, { query: { channel: parentId } });
+      this.inBridge = true;
+    } else {
+      await this.parent.ari('POST', this.parent.path('/moh'));
+    }
+    room.members.add(this);
     this.joined = true;
+    if (starts && !room.started) {
+      room.started = true;
+      for (const member of room.members) {
+        if (member.inBridge) continue;
+        await member.admit().catch((error: unknown) => {
+          ctx.logger.warn('Conference: moving a waiting member into the room failed', {
+            room: this.room,
+            error: (error as Error).message,
+          });
+        });
+      }
+    }
     if (options?.beep === 'true' || options?.beep === 'onEnter') this.beep();
     this.call((h) => h.answered());
+  }
+
+  /** The room started: stop the music and move this waiting member into the bridge. */
+  private async admit(): Promise<void> {
+    const parentId = this.parent.ariChannelId;
+    if (this.left || parentId === null || this.parent.gone) return;
+    await this.parent.ari('DELETE', this.parent.path('/moh')).catch(() => undefined);
+    await this.parent.ctx.rest.request('POST', `/bridges/${segment(this.bridgeId)}/addChannel`, {
+      query: { channel: parentId },
+    });
+    this.inBridge = true;
   }
 
   private beep(): void {
@@ -102,19 +165,27 @@ export class ConferenceLeg implements Channel {
       .catch(() => undefined);
   }
 
-  /** Take the caller out; `removeChannel` only when the caller is still there. */
+  /** Take the caller out (in the room's turn); only what applies to a channel still there. */
   private async leave(remove: boolean): Promise<void> {
     if (this.left) return;
     this.left = true;
+    await this.parent.ctx.conferences.inTurn(this.room, () => this.exit(remove));
+  }
+
+  private async exit(remove: boolean): Promise<void> {
     const { ctx } = this.parent;
     const members = ctx.conferences.members(this.room);
     members.delete(this);
     const bridge = `/bridges/${segment(this.bridgeId)}`;
     const parentId = this.parent.ariChannelId;
     if (remove && this.joined && parentId !== null && !this.parent.gone) {
-      await ctx.rest
-        .request('POST', `${bridge}/removeChannel`, { query: { channel: parentId } })
-        .catch(() => undefined);
+      if (this.inBridge) {
+        await ctx.rest
+          .request('POST', `${bridge}/removeChannel`, { query: { channel: parentId } })
+          .catch(() => undefined);
+      } else {
+        await this.parent.ari('DELETE', this.parent.path('/moh')).catch(() => undefined);
+      }
       if (this.target.conference?.muted === true) {
         await this.parent
           .ari('DELETE', this.parent.path('/mute'), { direction: 'in' })
@@ -128,8 +199,9 @@ export class ConferenceLeg implements Channel {
       for (const other of [...members]) other.ended();
     }
     if (members.size === 0) {
-      ctx.conferences.forget(this.room);
+      // Forgotten only once the bridge is gone: a join queued meanwhile waits for that.
       await ctx.rest.request('DELETE', bridge).catch(() => undefined);
+      ctx.conferences.forget(this.room);
     }
   }
 

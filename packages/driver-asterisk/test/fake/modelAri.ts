@@ -244,6 +244,14 @@ export class ModelAri {
       case 'POST mute':
       case 'DELETE mute':
         return reply(204);
+      case 'POST moh':
+        if (!needStasis()) return;
+        channel.moh = true;
+        return reply(204);
+      case 'DELETE moh':
+        if (!needStasis()) return;
+        channel.moh = false;
+        return reply(204);
       default:
         return reply(404, { message: 'Resource not found' });
     }

@@ -24,6 +24,8 @@ export interface ModelChannel {
   inStasis: boolean;
   destroyed: boolean;
   talkDetect: boolean;
+  /** Music on hold playing to the channel (`POST`/`DELETE /channels/{id}/moh`). */
+  moh: boolean;
   dialing: boolean;
   answered: boolean;
   /** The other half of a Local pair. */
@@ -120,6 +122,7 @@ export class ModelState {
       inStasis: false,
       destroyed: false,
       talkDetect: false,
+      moh: false,
       dialing: false,
       answered: false,
       peer: null,
