@@ -3,15 +3,16 @@
  * application in a separate process on 127.0.0.1:
  *
  * 1. Throughput ratio: the same callback bodies at the same concurrency, delivered through
- *    `@rcml/webhook`'s transport behind a per-call ordered sender (the engine's dispatcher
- *    semantics), against raw undici `Pool.request`s; rounds alternate, one ratio per pair.
+ *    `@rcml/webhook`'s transport behind the engine's own per-call dispatcher
+ *    (`@rcml/core/callbacks`), against raw undici `Pool.request`s; after unmeasured warm-up
+ *    pairs, rounds alternate, one ratio per pair.
  * 2. Faults: 1% of requests answered 500 and 1% answered after two seconds; the receiver
  *    counts SequenceNumber ordering violations and the benchmark counts lost callbacks.
  * 3. Isolation: two sending engines (processes) run side by side with the same traffic, one
- *    of them with a destination that answers after two seconds (alternating); the pooled p99
- *    lag (issue → arrival) of their other destinations is compared. Running both at once makes
- *    whatever else the machine does hit both alike; interleaved rounds with nothing slow give
- *    the noise floor of the figure.
+ *    of them with a destination that answers after two seconds (alternating); per round, the
+ *    p99 lag (issue → arrival) of their other destinations is compared, and the median of the
+ *    per-round changes is the figure. Running both at once makes whatever else the machine
+ *    does hit both alike; interleaved rounds with nothing slow give the noise floor.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
