@@ -6,7 +6,12 @@
  * measures is what the engine does.
  */
 import { type ErrorCode, systemClock } from '@rcml/core';
-import { type CallbackContext, CallbackQueue, ControllerPool } from '@rcml/core/callbacks';
+import {
+  type CallbackContext,
+  CallbackQueue,
+  ControllerPool,
+  DEFAULT_RETRY_DELAYS_MS,
+} from '@rcml/core/callbacks';
 
 /** What could not be delivered, counted from the dispatcher's notices. */
 export interface SenderCounters {
@@ -32,11 +37,11 @@ export class OrderedSender {
 
   constructor(options: OrderedSenderOptions) {
     this.#accountSid = options.accountSid;
-    // The engine's defaults (spec section 5): retries after 1 s and 2 s, 15 s per attempt.
     this.#context = {
       http: options.http,
       clock: systemClock,
-      retryDelaysMs: [1000, 2000],
+      retryDelaysMs: DEFAULT_RETRY_DELAYS_MS,
+      // The engine's default per attempt (its fetchTimeoutMs).
       timeoutMs: 15_000,
       controllers: new ControllerPool(),
       notice: (_callSid: string, code: ErrorCode) => {

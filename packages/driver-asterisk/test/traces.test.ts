@@ -65,6 +65,17 @@ function dialTo(to: string, timeout = 10): DialRequest {
   };
 }
 
+/** Replay a dial trace: the inbound call answered, one leg dialled and listened to. */
+async function dialFromAnsweredCall(trace: string, to: string, timeout?: number) {
+  const { fake, t } = await replay(trace);
+  const { call, rec } = await inbound(t);
+  await call.channel.answer(open());
+  const session = call.channel.dial(dialTo(to, timeout), open());
+  const leg = recorder();
+  session.legs[0]!.listen(leg);
+  return { fake, call, rec, session, leg };
+}
+
 const RECORD = { trim: 'trim-silence' as const, recordingSid: 'RE00000000000000000000000000000001' };
 
 describe('recorded ARI traces', () => {
@@ -200,12 +211,7 @@ describe('recorded ARI traces', () => {
   }
 
   it('dial-answer-bridge: the answered leg is bridged; the bridge goes before the caller hangs up', async () => {
-    const { fake, t } = await replay('dial-answer-bridge');
-    const { call, rec } = await inbound(t);
-    await call.channel.answer(open());
-    const session = call.channel.dial(dialTo('s@callee'), open());
-    const leg = recorder();
-    session.legs[0]!.listen(leg);
+    const { fake, call, rec, session, leg } = await dialFromAnsweredCall('dial-answer-bridge', 's@callee');
     await until(() => leg.events.includes('answered'), 'the answer');
     await session.bridge(0);
     await until(() => leg.events.includes('hangup'), 'the callee hanging up');
@@ -216,12 +222,7 @@ describe('recorded ARI traces', () => {
   });
 
   it('dial-busy: busy is reported once and the driver hangs the busy leg up', async () => {
-    const { fake, t } = await replay('dial-busy');
-    const { call } = await inbound(t);
-    await call.channel.answer(open());
-    const session = call.channel.dial(dialTo('s@callee-busy'), open());
-    const leg = recorder();
-    session.legs[0]!.listen(leg);
+    const { fake, call, leg } = await dialFromAnsweredCall('dial-busy', 's@callee-busy');
     await until(() => leg.events.includes('busy'), 'busy');
     await fake.passed((s) => s.dir === 'event' && s.event.type === 'ChannelDestroyed');
     await call.channel.hangup();
@@ -230,12 +231,7 @@ describe('recorded ARI traces', () => {
   });
 
   it('dial-busy-hangup: busy, then the far end ends the leg with cause 17: still one busy', async () => {
-    const { fake, t } = await replay('dial-busy-hangup');
-    const { call } = await inbound(t);
-    await call.channel.answer(open());
-    const session = call.channel.dial(dialTo('s@callee-busy-hangup'), open());
-    const leg = recorder();
-    session.legs[0]!.listen(leg);
+    const { fake, call, leg } = await dialFromAnsweredCall('dial-busy-hangup', 's@callee-busy-hangup');
     await until(() => leg.events.includes('busy'), 'busy');
     await fake.passed((s) => s.dir === 'event' && s.event.type === 'ChannelDestroyed');
     await call.channel.hangup();
@@ -246,12 +242,7 @@ describe('recorded ARI traces', () => {
   });
 
   it('dial-no-answer-timeout: cause 19 without a NOANSWER event is a no-answer', async () => {
-    const { fake, t } = await replay('dial-no-answer-timeout');
-    const { call } = await inbound(t);
-    await call.channel.answer(open());
-    const session = call.channel.dial(dialTo('s@callee-noanswer', 2), open());
-    const leg = recorder();
-    session.legs[0]!.listen(leg);
+    const { fake, call, leg } = await dialFromAnsweredCall('dial-no-answer-timeout', 's@callee-noanswer', 2);
     await until(() => leg.events.length === 2, 'the end of the attempt');
     await call.channel.hangup();
     await finished(fake);
@@ -259,12 +250,7 @@ describe('recorded ARI traces', () => {
   });
 
   it('dial-failed: a leg destroyed before any Dial status failed', async () => {
-    const { fake, t } = await replay('dial-failed');
-    const { call } = await inbound(t);
-    await call.channel.answer(open());
-    const session = call.channel.dial(dialTo('nosuch@callee'), open());
-    const leg = recorder();
-    session.legs[0]!.listen(leg);
+    const { fake, call, leg } = await dialFromAnsweredCall('dial-failed', 'nosuch@callee');
     await until(() => leg.events.length === 1, 'the failure');
     await call.channel.hangup();
     await finished(fake);

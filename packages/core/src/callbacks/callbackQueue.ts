@@ -28,6 +28,9 @@ export interface CallbackContext {
   notice(callSid: string, code: ErrorCode, message: string): void;
 }
 
+/** The engine's default delays before each retry (spec section 5): 1 s, then 2 s. */
+export const DEFAULT_RETRY_DELAYS_MS: readonly number[] = Object.freeze([1000, 2000]);
+
 type Outcome = 'done' | 'retry' | 'dropped';
 
 interface Item {

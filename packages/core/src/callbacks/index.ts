@@ -5,4 +5,4 @@
  * call by itself.
  */
 export { ControllerPool } from '../call/abort.js';
-export { type CallbackContext, CallbackQueue } from './callbackQueue.js';
+export { type CallbackContext, CallbackQueue, DEFAULT_RETRY_DELAYS_MS } from './callbackQueue.js';

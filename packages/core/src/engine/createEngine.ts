@@ -7,7 +7,7 @@ import { ControllerPool } from '../call/abort.js';
 import type { CallData } from '../call/callData.js';
 import type { CallContext } from '../call/context.js';
 import { CallSession, type CallSession as Session } from '../call/session.js';
-import type { CallbackQueue } from '../callbacks/callbackQueue.js';
+import { type CallbackQueue, DEFAULT_RETRY_DELAYS_MS } from '../callbacks/callbackQueue.js';
 import { parseProgressEvents } from '../callbacks/progress.js';
 import { systemClock } from '../clock/systemClock.js';
 import { type ErrorCode, RcmlError } from '../errors.js';
@@ -120,7 +120,7 @@ export function createEngine(options: EngineOptions): Engine {
     callbacks: {
       http,
       clock,
-      retryDelaysMs: options.callbackRetry?.delaysMs ?? [1000, 2000],
+      retryDelaysMs: options.callbackRetry?.delaysMs ?? DEFAULT_RETRY_DELAYS_MS,
       timeoutMs: fetchTimeoutMs,
       controllers,
       notice: (callSid, code, message) => notice(callSid, code, message, 'error'),
