@@ -1,18 +1,14 @@
 /**
- * Every replay scenario of the repository (`fixtures/replay/`) and of the shared spec
- * (`../shared/spec/examples/`, beside the clone in CI) runs through the replay runner: one
- * test per scenario, failing with the first differing entry and the actual timeline.
+ * Every replay scenario of the repository (`fixtures/replay/`, with the spec's worked examples in
+ * `fixtures/replay/spec-examples/`) runs through the replay runner: one test per scenario,
+ * failing with the first differing entry and the actual timeline.
  */
-import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { formatFailure, loadScenarios, matchScenario, runScenario } from '@rcml/replay';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..');
-const folders = [join(root, 'fixtures/replay'), join(root, '../shared/spec/examples')].filter((f) =>
-  existsSync(f),
-);
-const loaded = await loadScenarios(folders);
+const loaded = await loadScenarios([join(root, 'fixtures/replay')]);
 
 describe('replay scenarios', () => {
   it('finds scenarios to run', () => {

@@ -1,5 +1,5 @@
 /**
- * @rcml/replay: run replay scenarios (`shared/spec/replay-format.md`) on the engine with the
+ * @rcml/replay: run replay scenarios (`docs/replay-format.md`) on the engine with the
  * simulated driver, clock and application, and compare the timelines.
  */
 export { createSimulatedApp, type SimulatedApp, withoutQuery } from './app.js';

@@ -1,5 +1,5 @@
 /**
- * A replay scenario, exactly as `shared/spec/replay-format.md` (v1) defines the JSON file.
+ * A replay scenario, exactly as `docs/replay-format.md` (v1) defines the JSON file.
  * `validateScenario` (validate.ts) turns unknown JSON into this type or a clear error.
  */
 

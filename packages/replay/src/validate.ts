@@ -1,7 +1,7 @@
 /**
  * `validateScenario`: unknown JSON in, a `Scenario` out, or an `RcmlError` (20001) whose
  * message names the file and the offending field path. Every field of the replay format
- * (`shared/spec/replay-format.md`, v1) is checked: type, allowed values, time order.
+ * (`docs/replay-format.md`, v1) is checked: type, allowed values, time order.
  */
 import { type Checker, createChecker, isCommentKey, type Json } from './check.js';
 import type { Scenario } from './scenario.js';

@@ -4,7 +4,7 @@ import { isRcmlError } from '@rcml/core';
 import { parseScenario, validateScenario } from '@rcml/replay';
 import { describe, expect, it } from 'vitest';
 
-const EXAMPLES = join(import.meta.dirname, '../../../../shared/spec/examples');
+const EXAMPLES = join(import.meta.dirname, '../../../fixtures/replay/spec-examples');
 const base = {
   name: 'x',
   inbound: { From: '+1', To: '+2', Url: 'http://app.test/voice' },

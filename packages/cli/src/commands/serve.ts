@@ -150,7 +150,7 @@ export const command: Command = {
         `  Calls       ${calls}\n` +
         `  Driver      ${asterisk === undefined ? 'simulated' : 'asterisk'}\n` +
         `Try: curl -u ${server.accountSid}:${server.authToken} ${calls} ` +
-        '-d To=+15550001111 -d From=+15550002222 -d Url=http://127.0.0.1:3000/voice\n' +
+        '--data-urlencode To=+15550001111 --data-urlencode From=+15550002222 -d Url=http://127.0.0.1:3000/voice\n' +
         '  (the example app answers that Url: node examples/dist/main.js 3000)\n' +
         'Stop with Ctrl-C (calls and callbacks are drained first).\n',
     );

@@ -1,4 +1,4 @@
-/** Where the shared test inputs live, from this file: the repository root and `../shared`. */
+/** Where the test inputs live, from this file: the repository's fixtures and `../shared` beside the clone. */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,15 +10,11 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', 
 export const FIXTURES = join(REPO_ROOT, 'fixtures', 'documents');
 
 /**
- * The shared folder beside the clone (`../shared`, as in CI). Throws a clear error when it is
- * missing, so a test that needs it fails instead of skipping silently.
+ * The third-party twiml-snippets corpus, `../shared/corpus/twiml-snippets` beside the clone (as
+ * in CI), or `undefined` when it is absent: it may not be redistributed with this repository,
+ * so a plain clone runs without it.
  */
-export function sharedDir(): string {
-  const dir = resolve(REPO_ROOT, '..', 'shared');
-  if (!existsSync(dir)) {
-    throw new Error(
-      `the shared folder is missing: expected ${dir} (CI checks out shared/ beside the clone as ../shared)`,
-    );
-  }
-  return dir;
+export function snippetCorpus(): string | undefined {
+  const dir = resolve(REPO_ROOT, '..', 'shared', 'corpus', 'twiml-snippets');
+  return existsSync(join(dir, 'MANIFEST.tsv')) ? dir : undefined;
 }

@@ -1,7 +1,7 @@
 /**
  * A fake Asterisk: an ARI server on 127.0.0.1 that simulates channels, playbacks, recordings
  * and bridges on a simulated clock, with the request shapes, response bodies, event sequences
- * and quirks of the recorded traces (see `../shared/ari-traces/README.md`):
+ * and quirks of the recorded traces (see `fixtures/ari-traces/README.md`):
  * - events before responses: `StasisStart` of a created leg, `PlaybackStarted` and
  *   `RecordingStarted` are sent before the HTTP answer;
  * - hang-up order: `ChannelHangupRequest` (soft 32 for a DELETE), `StasisEnd`,

@@ -1,5 +1,5 @@
 /**
- * The recorded ARI traces (Asterisk 22.10.1) in `../shared/ari-traces` beside the repository.
+ * The recorded ARI traces (Asterisk 22.10.1) in `fixtures/ari-traces` of the repository.
  * Tests fail with a clear message when the directory is missing.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -52,8 +52,8 @@ function repoRoot(): string {
   return dir;
 }
 
-/** `../shared/ari-traces` relative to the repository root. */
-export const TRACES_DIR = join(repoRoot(), '..', 'shared', 'ari-traces');
+/** `fixtures/ari-traces` of the repository. */
+export const TRACES_DIR = join(repoRoot(), 'fixtures', 'ari-traces');
 
 export function traceNames(): string[] {
   assertTraces();
@@ -73,7 +73,7 @@ export function loadTrace(name: string): Trace {
 function assertTraces(): void {
   if (!existsSync(TRACES_DIR)) {
     throw new Error(
-      `The recorded ARI traces are missing: expected ${TRACES_DIR} (the "shared/ari-traces" directory beside the repository clone).`,
+      `The recorded ARI traces are missing: expected ${TRACES_DIR} (the "fixtures/ari-traces" directory of the repository).`,
     );
   }
 }
