@@ -21,7 +21,6 @@ export const ERROR_CODES = {
   11205: 'HTTP connection failure (refused, reset, timeout)',
   11210: 'HTTP bad host name',
   11215: 'too many HTTP redirects',
-  11220: 'request refused by the server-side request forgery guard',
   11750: 'response body too large',
   // Documents (spec section 3)
   12100: 'document parse failure (not well-formed)',

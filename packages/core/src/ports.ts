@@ -56,8 +56,8 @@ export interface HttpResponse {
 
 /**
  * The HTTP transport. `send` resolves with any HTTP answer and rejects with an `RcmlError`
- * for transport failures: 11205 (refused, reset, timeout), 11210 (bad host name), 11750 (body
- * over the cap), 11220 (refused by the SSRF guard).
+ * for transport failures: 11205 (refused, reset, timeout), 11210 (bad host name, or a host
+ * refused by the SSRF guard), 11750 (body over the cap).
  */
 export interface HttpPort {
   send(request: HttpRequest): Promise<HttpResponse>;

@@ -60,7 +60,8 @@ export function classifyError(error: unknown, url: string, signal: AbortSignal):
   const code = codeOf(error);
   const detail = error instanceof Error ? error.message : String(error);
   if (code === SSRF_REFUSED) {
-    return new RcmlError(11220, detail, { cause: error });
+    // The host is one the engine will not reach: a bad host name (spec 7), never retried.
+    return new RcmlError(11210, `${url}: ${detail}`, { retryable: false, cause: error });
   }
   if (code !== undefined && DNS_CODES.has(code)) {
     return new RcmlError(11210, `bad host name in ${url} (${code})`, {

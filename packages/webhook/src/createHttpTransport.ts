@@ -3,7 +3,6 @@
  * times the whole fetch and retries callbacks, so its timeline shows every hop and attempt).
  */
 
-import { isIP } from 'node:net';
 import type { HttpPort, HttpRequest, HttpResponse } from '@rcml/core';
 import { RcmlError } from '@rcml/core';
 import { Agent, type Dispatcher } from 'undici';
@@ -13,7 +12,7 @@ import { classifyError } from './classify.js';
 import { type HttpTransportOptions, type ResolvedOptions, resolveOptions } from './options.js';
 import { abandon, declaredLength, discard, readBody, tooLarge } from './readBody.js';
 import { computeSignature } from './signature.js';
-import { createGuardedLookup, createSsrfPolicy, type SsrfPolicy, ssrfError } from './ssrf.js';
+import { createGuardedConnector, createSsrfPolicy, type SsrfPolicy, ssrfError } from './ssrf.js';
 import { buildTarget, type RequestTarget } from './target.js';
 
 /** The transport: the engine's `HttpPort` plus shutdown. */
@@ -43,14 +42,19 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
   const ownAgents: Agent[] = [];
   const makeAgent = (connections: number): Dispatcher => {
     if (options.dispatcher !== undefined) return options.dispatcher;
-    const base = options.lookup;
-    const lookup = policy === null ? base : createGuardedLookup(policy, base);
+    const lookup = options.lookup;
+    const timeout = config.connectTimeoutMs;
     const agent = new Agent({
       connections,
       keepAliveTimeout: config.keepAliveTimeoutMs,
       headersTimeout: config.headersTimeoutMs,
       bodyTimeout: config.bodyTimeoutMs,
-      connect: { timeout: config.connectTimeoutMs, ...(lookup === undefined ? {} : { lookup }) },
+      // With the guard, every connection is checked: address literals before connecting,
+      // names at lookup (whatever URL or redirect hop led to them).
+      connect:
+        policy === null
+          ? { timeout, ...(lookup === undefined ? {} : { lookup }) }
+          : createGuardedConnector(policy, { timeout, ...(lookup === undefined ? {} : { lookup }) }),
     });
     ownAgents.push(agent);
     return agent;
@@ -153,14 +157,18 @@ export function createHttpTransport(options: HttpTransportOptions = {}): HttpTra
 }
 
 /**
- * A URL naming an IP address never goes through DNS: judge the address itself. (The URL
- * parser already turned numeric forms such as `http://2130706433/` into dotted quads.)
+ * A URL naming an IP address never goes through DNS: judge the address itself, before the
+ * request is queued. (The URL parser already turned numeric forms such as
+ * `http://2130706433/` into dotted quads.) The connector checks again when it connects.
+ * Refused: 11210 (spec 7's bad host name; docs/decisions.md), not retryable.
  */
 function checkLiteral(policy: SsrfPolicy, target: RequestTarget): void {
-  if (isIP(target.hostname) === 0 || policy.isHostAllowed(target.hostname)) return;
-  const reason = policy.refusal(target.hostname);
+  const reason = policy.hostRefusal(target.hostname);
   if (reason !== null) {
-    throw new RcmlError(11220, ssrfError(target.hostname, reason).message, { field: 'url' });
+    throw new RcmlError(11210, ssrfError(target.hostname, reason).message, {
+      field: 'url',
+      retryable: false,
+    });
   }
 }
 

@@ -8,4 +8,14 @@ export type { DrainResult } from './callbackQueue.js';
 export { createHttpTransport, type HttpTransport } from './createHttpTransport.js';
 export type { HttpTransportOptions } from './options.js';
 export { computeSignature, DEFAULT_SIGNATURE_HEADER, validateSignature } from './signature.js';
-export type { LookupFunction, SsrfGuardOptions } from './ssrf.js';
+export {
+  createGuardedConnector,
+  createGuardedLookup,
+  createSsrfPolicy,
+  embeddedIPv4,
+  type GuardedConnectOptions,
+  type LookupFunction,
+  type SsrfGuardOptions,
+  type SsrfPolicy,
+} from './ssrf.js';
+export { createUrlGuard, type UrlGuard, type UrlGuardOptions } from './urlGuard.js';

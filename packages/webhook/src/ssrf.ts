@@ -3,10 +3,12 @@
  * chosen by applications, so an engine on a cloud host could be asked to fetch its own
  * metadata service or an internal admin page. With the guard on, every address a host name
  * resolves to is checked at connect time (inside the DNS lookup the connector uses, so a name
- * that resolves to an internal address is refused, not just internal-looking names).
+ * that resolves to an internal address is refused, not just internal-looking names), and a
+ * URL naming an address (in any spelling the URL parser accepts) is checked before connecting.
  */
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction as NetLookupFunction } from 'node:net';
+import { buildConnector } from 'undici';
 
 /** The DNS lookup shape `net.connect` accepts. */
 export type LookupFunction = (
@@ -27,22 +29,28 @@ export interface SsrfGuardOptions {
 /** The error code the connector sees when the guard refuses an address. */
 export const SSRF_REFUSED = 'ERR_RCML_SSRF_REFUSED';
 
-/** Ranges refused by default: loopback, private, link-local, metadata, unspecified. */
-const BLOCKED_V4: ReadonlyArray<readonly [string, number]> = [
-  ['0.0.0.0', 8], // "this network", includes the unspecified address
-  ['127.0.0.0', 8], // loopback
-  ['10.0.0.0', 8], // RFC 1918
-  ['172.16.0.0', 12], // RFC 1918
-  ['192.168.0.0', 16], // RFC 1918
-  ['100.64.0.0', 10], // carrier-grade NAT (RFC 6598), internal to providers
-  ['169.254.0.0', 16], // link-local, includes 169.254.169.254 (cloud metadata)
+/** Ranges refused, by what they are (the name goes into the refusal's reason). */
+const BLOCKED: ReadonlyArray<readonly [string, number, string]> = [
+  ['127.0.0.0', 8, 'loopback'],
+  ['0.0.0.0', 8, 'unspecified ("this network")'],
+  ['10.0.0.0', 8, 'private (RFC 1918)'],
+  ['172.16.0.0', 12, 'private (RFC 1918)'],
+  ['192.168.0.0', 16, 'private (RFC 1918)'],
+  ['169.254.0.0', 16, 'link-local'],
+  ['100.64.0.0', 10, 'shared (carrier-grade NAT)'],
+  ['192.0.0.0', 24, 'reserved (IETF protocol assignments)'],
+  ['198.18.0.0', 15, 'reserved (benchmarking)'],
+  ['224.0.0.0', 4, 'multicast'],
+  ['240.0.0.0', 4, 'reserved (includes broadcast)'],
+  ['::1', 128, 'loopback'],
+  ['::', 128, 'unspecified'],
+  ['fc00::', 7, 'private (unique local)'],
+  ['fe80::', 10, 'link-local'],
+  ['ff00::', 8, 'multicast'],
 ];
-const BLOCKED_V6: ReadonlyArray<readonly [string, number]> = [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
-  ['fc00::', 7], // unique local, includes fd00:ec2::254 (cloud metadata)
-  ['fe80::', 10], // link-local
-];
+
+/** Cloud metadata services, named in the reason because they are the usual target. */
+const METADATA = new Set(['169.254.169.254', 'fd00:ec2::254', '169.254.170.2']);
 
 /** Decides whether a host or address may be reached. */
 export interface SsrfPolicy {
@@ -50,49 +58,131 @@ export interface SsrfPolicy {
   isHostAllowed(hostname: string): boolean;
   /** Why `address` is refused, or null when it may be reached. */
   refusal(address: string): string | null;
+  /**
+   * Why a URL's host (as the URL parser gives it, brackets removed) is refused without any
+   * DNS lookup: an address that is refused, or a `localhost` name. Null when it may be
+   * reached or when only DNS can tell.
+   */
+  hostRefusal(hostname: string): string | null;
+}
+
+/** Lower-cased, without IPv6 brackets or the trailing dot of a fully qualified name. */
+function normalHost(hostname: string): string {
+  return hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
+}
+
+/** The eight 16-bit groups of an IPv6 address (valid per `isIP`), or null. */
+function groupsOf(address: string): number[] | null {
+  let text = address.toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head = '', tail] = text.split('::');
+  const left = head === '' ? [] : head.split(':');
+  const right = tail === undefined || tail === '' ? [] : tail.split(':');
+  const missing = 8 - left.length - right.length;
+  if (tail === undefined ? missing !== 0 : missing < 0) return null;
+  return [...left, ...Array<string>(missing).fill('0'), ...right].map((g) => Number.parseInt(g, 16));
+}
+
+function v4(high: number, low: number): string {
+  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+}
+
+/**
+ * The IPv4 address an IPv6 address reaches or carries: IPv4-mapped (`::ffff:a.b.c.d`, in any
+ * spelling), IPv4-translated (`::ffff:0:a.b.c.d`), IPv4-compatible (`::a.b.c.d`, deprecated),
+ * NAT64 (`64:ff9b::a.b.c.d`) and 6to4 (`2002:AABB:CCDD::`). Null for other addresses.
+ */
+export function embeddedIPv4(address: string): string | null {
+  const g = groupsOf(address);
+  if (g === null) return null;
+  const zeros = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zeros(0, 5) && g[5] === 0xffff) return v4(g[6]!, g[7]!);
+  if (zeros(0, 4) && g[4] === 0xffff && g[5] === 0) return v4(g[6]!, g[7]!);
+  if (zeros(0, 6) && (g[6] !== 0 || g[7]! > 1)) return v4(g[6]!, g[7]!);
+  if (g[0] === 0x64 && g[1] === 0xff9b && zeros(2, 6)) return v4(g[6]!, g[7]!);
+  if (g[0] === 0x2002) return v4(g[1]!, g[2]!);
+  return null;
 }
 
 /** Builds the policy from the allow list. Throws on a malformed allow entry. */
 export function createSsrfPolicy(options: SsrfGuardOptions = {}): SsrfPolicy {
-  const blocked = new BlockList();
-  for (const [net, prefix] of BLOCKED_V4) blocked.addSubnet(net, prefix, 'ipv4');
-  for (const [net, prefix] of BLOCKED_V6) blocked.addSubnet(net, prefix, 'ipv6');
+  const classes = new Map<string, BlockList>();
+  for (const [net, prefix, kind] of BLOCKED) {
+    let list = classes.get(kind);
+    if (list === undefined) {
+      list = new BlockList();
+      classes.set(kind, list);
+    }
+    list.addSubnet(net, prefix, isIP(net) === 4 ? 'ipv4' : 'ipv6');
+  }
   const allowedNets = new BlockList();
   const allowedHosts = new Set<string>();
-  for (const entry of options.allow ?? []) {
+  for (const raw of options.allow ?? []) {
+    const entry = raw.trim();
     const [address, prefix] = entry.split('/');
     const family = isIP(address ?? '');
     if (family === 0) {
-      allowedHosts.add(entry.toLowerCase());
+      if (prefix !== undefined || !/^[a-z0-9.-]+\.?$/i.test(entry)) {
+        throw new TypeError(`ssrfGuard.allow: "${raw}" is neither a host name, an address nor a CIDR range`);
+      }
+      allowedHosts.add(normalHost(entry));
     } else if (prefix === undefined) {
       allowedNets.addAddress(address!, family === 4 ? 'ipv4' : 'ipv6');
     } else {
       const bits = Number(prefix);
-      if (!Number.isInteger(bits) || bits < 0 || bits > (family === 4 ? 32 : 128)) {
-        throw new TypeError(`ssrfGuard.allow: "${entry}" has an invalid prefix length`);
+      if (!/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128)) {
+        throw new TypeError(`ssrfGuard.allow: "${raw}" has an invalid prefix length`);
       }
       allowedNets.addSubnet(address!, bits, family === 4 ? 'ipv4' : 'ipv6');
     }
   }
-  const check = (address: string, family: 'ipv4' | 'ipv6'): boolean =>
-    blocked.check(address, family) && !allowedNets.check(address, family);
+  const kindOf = (address: string, family: 'ipv4' | 'ipv6'): string | null => {
+    for (const [kind, list] of classes) if (list.check(address, family)) return kind;
+    return null;
+  };
+  const refusal = (address: string): string | null => {
+    const family = isIP(address);
+    if (family === 0) return `${address} is not an IP address`;
+    const type = family === 4 ? 'ipv4' : 'ipv6';
+    if (allowedNets.check(address, type)) return null;
+    let kind = kindOf(address, type);
+    // An IPv6 form that reaches (or carries) an IPv4 host is judged as that host.
+    const inner = family === 6 ? embeddedIPv4(address) : null;
+    if (kind === null && inner !== null) {
+      if (allowedNets.check(inner, 'ipv4')) return null;
+      kind = kindOf(inner, 'ipv4');
+    }
+    if (kind === null) return null;
+    const metadata = METADATA.has(address) || (inner !== null && METADATA.has(inner));
+    const shown = inner !== null && inner !== address ? `${address} (${inner})` : address;
+    return `${shown} is a ${kind} address${metadata ? ' (cloud metadata service)' : ''}`;
+  };
+  const isHostAllowed = (hostname: string) => allowedHosts.has(normalHost(hostname));
   return {
-    isHostAllowed: (hostname) => allowedHosts.has(hostname.toLowerCase()),
-    refusal(address) {
-      const family = isIP(address);
-      if (family === 4) return check(address, 'ipv4') ? `${address} is an internal address` : null;
-      if (family !== 6) return `${address} is not an IP address`;
-      // An IPv4-mapped IPv6 address reaches the IPv4 host: judge it as that host.
-      const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-      if (mapped) return check(mapped[1]!, 'ipv4') ? `${address} is an internal address` : null;
-      return check(address, 'ipv6') ? `${address} is an internal address` : null;
+    isHostAllowed,
+    refusal,
+    hostRefusal(hostname) {
+      const host = normalHost(hostname);
+      if (isHostAllowed(host)) return null;
+      if (isIP(host) !== 0) return refusal(host);
+      // RFC 6761: `localhost` and its subdomains are loopback whatever DNS says.
+      if (host === 'localhost' || host.endsWith('.localhost')) return `${host} is a loopback name`;
+      return null;
     },
   };
 }
 
-/** An error the connector passes on unchanged; the transport classifies it as 11220. */
+/** An error the connector passes on unchanged; the transport classifies it as 11210. */
 export function ssrfError(hostname: string, reason: string): NodeJS.ErrnoException {
-  const error: NodeJS.ErrnoException = new Error(`refused to connect to ${hostname}: ${reason}`);
+  const what = reason.startsWith(`${hostname} `) ? reason : `${hostname}: ${reason}`;
+  const error: NodeJS.ErrnoException = new Error(`refused by the SSRF guard: ${what}`);
   error.code = SSRF_REFUSED;
   return error;
 }
@@ -109,6 +199,11 @@ export function createGuardedLookup(
   return (hostname, options, callback) => {
     if (policy.isHostAllowed(hostname)) {
       base(hostname, options, callback);
+      return;
+    }
+    const named = policy.hostRefusal(hostname);
+    if (named !== null) {
+      callback(ssrfError(hostname, named), '');
       return;
     }
     base(hostname, { ...options, all: true }, (err, addresses) => {
@@ -129,5 +224,38 @@ export function createGuardedLookup(
         callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '');
       else callback(null, list[0].address, list[0].family);
     });
+  };
+}
+
+/** Connection options of {@link createGuardedConnector}. */
+export interface GuardedConnectOptions {
+  /** Connect timeout, ms. */
+  readonly timeout?: number;
+  /** The DNS lookup to guard (default `dns.lookup`). */
+  readonly lookup?: LookupFunction;
+}
+
+/**
+ * An undici connector (`new Agent({ connect })`) that checks every connection it opens: a host
+ * that is an address is judged before connecting (`net.connect` does no lookup for it), a
+ * name through the guarded lookup. Every request through such an agent is covered, whoever
+ * makes it and however many redirects it follows.
+ */
+export function createGuardedConnector(
+  policy: SsrfPolicy,
+  options: GuardedConnectOptions = {},
+): buildConnector.connector {
+  const connect = buildConnector({
+    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    // Node's own `LookupFunction` type differs only in optional-property details.
+    lookup: createGuardedLookup(policy, options.lookup) as unknown as NetLookupFunction,
+  });
+  return (target, callback) => {
+    const reason = policy.hostRefusal(target.hostname);
+    if (reason !== null) {
+      callback(ssrfError(normalHost(target.hostname), reason), null);
+      return;
+    }
+    connect(target, callback);
   };
 }

@@ -47,7 +47,7 @@ describe('the SSRF policy', () => {
     '::ffff:127.0.0.1',
     '::ffff:169.254.169.254',
   ])('refuses %s', (address) => {
-    expect(policy.refusal(address)).toContain('internal');
+    expect(policy.refusal(address)).toMatch(/ is a .* address/);
   });
 
   it.each(['8.8.8.8', '172.32.0.1', '192.169.0.1', '2001:4860:4860::8888', '::ffff:8.8.8.8'])(
@@ -78,7 +78,7 @@ describe('the transport with the guard', () => {
     expect((await transport.send(req(`${server.origin}/doc`))).status).toBe(200);
   });
 
-  it('refuses an internal IP address in the URL (11220) without connecting', async () => {
+  it('refuses an internal IP address in the URL (11210) without connecting', async () => {
     server = await startServer();
     transport = createHttpTransport({ ssrfGuard: true });
     for (const url of [
@@ -86,10 +86,10 @@ describe('the transport with the guard', () => {
       'http://169.254.169.254/latest/meta-data/',
       'http://[::1]:80/',
     ]) {
-      await expect(transport.send(req(url))).rejects.toMatchObject({ code: 11220, retryable: false });
+      await expect(transport.send(req(url))).rejects.toMatchObject({ code: 11210, retryable: false });
     }
     await expect(transport.send(req(`${server.origin}/cb`, { kind: 'callback' }))).rejects.toMatchObject({
-      code: 11220,
+      code: 11210,
     });
     expect(server.seen).toHaveLength(0);
   });
@@ -100,7 +100,7 @@ describe('the transport with the guard', () => {
     const error = await transport
       .send(req(`http://innocent.test:${server.port}/doc`))
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 11220, message: expect.stringContaining('innocent.test') });
+    expect(error).toMatchObject({ code: 11210, message: expect.stringContaining('innocent.test') });
     expect(server.seen).toHaveLength(0);
   });
 
@@ -108,7 +108,7 @@ describe('the transport with the guard', () => {
     server = await startServer();
     transport = createHttpTransport({ ssrfGuard: true });
     await expect(transport.send(req(`http://localhost:${server.port}/doc`))).rejects.toMatchObject({
-      code: 11220,
+      code: 11210,
       message: expect.stringContaining('localhost'),
     });
     expect(server.seen).toHaveLength(0);
@@ -118,7 +118,7 @@ describe('the transport with the guard', () => {
     server = await startServer();
     transport = createHttpTransport({ ssrfGuard: true, lookup: resolveTo('8.8.8.8', '10.0.0.1') });
     await expect(transport.send(req(`http://mixed.test:${server.port}/doc`))).rejects.toMatchObject({
-      code: 11220,
+      code: 11210,
     });
   });
 
@@ -139,7 +139,7 @@ describe('the transport with the guard', () => {
     transport = createHttpTransport({ ssrfGuard: { allow: ['app.test'] }, lookup: resolveTo('127.0.0.1') });
     expect((await transport.send(req(`http://app.test:${server.port}/b`))).status).toBe(200);
     await expect(transport.send(req(`http://other.test:${server.port}/c`))).rejects.toMatchObject({
-      code: 11220,
+      code: 11210,
     });
   });
 });
