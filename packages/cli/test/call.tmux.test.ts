@@ -107,7 +107,10 @@ describe.skipIf(!hasTmux)(title, () => {
     const recording = await waitFor(s, /● Recording/);
     expect(recording).toMatch(/Keys pressed: 1/);
     expect(recording).toMatch(/Digits=1/);
+    // s opens a phrase; Enter alone talks for two seconds without words.
     press(s, 's');
+    await waitFor(s, /You say: ▌/);
+    press(s, 'Enter');
     await waitFor(s, /speaks for 2 s/);
     press(s, '#');
     const done = await waitFor(s, /Call ended: completed/);

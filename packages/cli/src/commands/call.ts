@@ -1,27 +1,86 @@
 import { numberOption, parseOptions, UsageError } from '../args.js';
 import type { Command } from '../io.js';
-import { runPhone } from '../phone/runPhone.js';
+import { RESERVED_PARAMS, runPhone } from '../phone/runPhone.js';
 
 const HELP = `usage: rcml call <url> [options]
 
 An interactive terminal phone: calls the application at <url> (as an inbound call on the
 simulated driver, real clock). What it says appears as it is spoken; <Play> shows a
-progress bar. Keys: 0-9 * # A-D send DTMF, s speaks for 2 s (for <Record>), h hangs up.
+progress bar. Keys: 0-9 * # A-D send DTMF; s starts a phrase: type words and press Enter
+to say them (speech <Gather>), or Enter alone to talk for 2 s (for <Record>); h hangs up.
+Piped input (not a terminal) is paced: each key or phrase waits until the app listens (a
+<Gather> after its prompts, a <Record>); when the input is used up, the next time the app
+listens the caller hangs up.
 
   --method GET|POST         how to fetch <url> (default POST)
   --from NUMBER             your number (default +15550001000)
   --to NUMBER               the number you dial (default +15550002000)
+  --account-sid AC...       AccountSid of every request (default $TWILIO_ACCOUNT_SID, else
+                            AC followed by 32 zeros)
+  --auth-token TOKEN        sign every request with X-Twilio-Signature using this token
+                            (default $TWILIO_AUTH_TOKEN; unsigned when neither is set)
+  --param NAME=VALUE        an extra request parameter of the call, e.g. FromState=CA
+                            (repeatable; sent on every request of the call)
+  --fallback-url URL        fetched when <url> fails or its answer cannot be run
+  --fallback-method GET|POST   (default POST)
+  --status-callback URL     call-progress events go here
+  --status-callback-method GET|POST   (default POST)
+  --status-callback-event EVENTS   of initiated ringing answered completed, comma- or
+                            space-separated (default completed)
   --say-char-seconds S      speaking time per character (default 0.05)
   --play-seconds S          length of every <Play> (default 2)
   --answer-after S          a <Dial>led party answers after S seconds (default 2)
   --hangup-after S          ... and hangs up after S seconds (default 10)
 `;
 
+const EVENTS = new Set(['initiated', 'ringing', 'answered', 'completed']);
+
+function httpUrl(flag: string, value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new UsageError(`${flag}: "${value}" is not an absolute URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UsageError(`${flag}: "${value}" must be an http or https URL`);
+  }
+  return value;
+}
+
+function httpMethod(flag: string, value: string | undefined): 'GET' | 'POST' | undefined {
+  if (value === undefined) return undefined;
+  const method = value.toUpperCase();
+  if (method !== 'GET' && method !== 'POST')
+    throw new UsageError(`${flag} must be GET or POST, got "${value}"`);
+  return method;
+}
+
+/** `--param NAME=VALUE` occurrences as one record; names checked. */
+function requestParams(raw: readonly string[]): Record<string, string> {
+  const params: Record<string, string> = {};
+  for (const item of raw) {
+    const eq = item.indexOf('=');
+    const name = eq < 0 ? item : item.slice(0, eq);
+    if (eq < 0 || !/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) {
+      throw new UsageError(`--param must be NAME=VALUE with a name of letters, digits and _, got "${item}"`);
+    }
+    if (RESERVED_PARAMS.has(name)) {
+      throw new UsageError(
+        `--param ${name}: the engine sets ${name} itself (use --from, --to or --account-sid)`,
+      );
+    }
+    params[name] = item.slice(eq + 1);
+  }
+  return params;
+}
+
 /** `rcml call <url>`: exits 0 when the call ended. */
 export const command: Command = {
   summary: 'an interactive terminal phone: place a call to an application',
   async run(args, io) {
     let parsed: Parameters<typeof runPhone>[0] | undefined;
+    const env = io.env ?? process.env;
     try {
       const { values, positionals } = parseOptions(
         args,
@@ -29,6 +88,14 @@ export const command: Command = {
           method: { type: 'string' },
           from: { type: 'string' },
           to: { type: 'string' },
+          'account-sid': { type: 'string' },
+          'auth-token': { type: 'string' },
+          param: { type: 'string', multiple: true },
+          'fallback-url': { type: 'string' },
+          'fallback-method': { type: 'string' },
+          'status-callback': { type: 'string' },
+          'status-callback-method': { type: 'string' },
+          'status-callback-event': { type: 'string' },
           'say-char-seconds': { type: 'string' },
           'play-seconds': { type: 'string' },
           'answer-after': { type: 'string' },
@@ -53,29 +120,53 @@ export const command: Command = {
       if (parsedUrl.protocol !== 'http:' && parsedUrl.protocol !== 'https:') {
         throw new UsageError(`"${url}" must be an http or https URL`);
       }
-      const method = (typeof values.method === 'string' ? values.method : 'POST').toUpperCase();
-      if (method !== 'GET' && method !== 'POST')
-        throw new UsageError(`--method must be GET or POST, got "${method}"`);
-      const text = (name: string, fallback: string) =>
-        typeof values[name] === 'string' ? (values[name] as string) : fallback;
+      const method = httpMethod('--method', typeof values.method === 'string' ? values.method : 'POST');
+      const text = (name: string) =>
+        typeof values[name] === 'string' ? (values[name] as string) : undefined;
       const num = (name: string, fallback: number, min: number, max: number) =>
-        numberOption(
-          name,
-          typeof values[name] === 'string' ? (values[name] as string) : undefined,
-          fallback,
-          min,
-          max,
+        numberOption(name, text(name), fallback, min, max);
+      const accountSid = text('account-sid') ?? (env.TWILIO_ACCOUNT_SID || undefined);
+      if (accountSid !== undefined && !/^AC[0-9A-Za-z]{1,64}$/.test(accountSid)) {
+        throw new UsageError(
+          `--account-sid (or TWILIO_ACCOUNT_SID) must be AC followed by letters or digits, got "${accountSid}"`,
         );
+      }
+      const authToken = text('auth-token') ?? (env.TWILIO_AUTH_TOKEN || undefined);
+      if (authToken === '') throw new UsageError('--auth-token must not be empty');
+      const events = text('status-callback-event');
+      if (events !== undefined) {
+        const bad = events.split(/[\s,]+/).find((e) => e !== '' && !EVENTS.has(e));
+        if (bad !== undefined) {
+          throw new UsageError(
+            `--status-callback-event: "${bad}" is not one of initiated, ringing, answered, completed`,
+          );
+        }
+      }
+      const fallbackUrl = text('fallback-url');
+      const statusCallback = text('status-callback');
+      const fallbackMethod = httpMethod('--fallback-method', text('fallback-method'));
+      const statusCallbackMethod = httpMethod('--status-callback-method', text('status-callback-method'));
+      const paramList = values.param as unknown as string[] | undefined;
       parsed = {
         url,
-        method,
-        from: text('from', '+15550001000'),
-        to: text('to', '+15550002000'),
+        method: method ?? 'POST',
+        from: text('from') ?? '+15550001000',
+        to: text('to') ?? '+15550002000',
+        ...(accountSid === undefined ? {} : { accountSid }),
+        ...(authToken === undefined ? {} : { authToken }),
+        params: requestParams(paramList ?? []),
+        ...(fallbackUrl === undefined ? {} : { fallbackUrl: httpUrl('--fallback-url', fallbackUrl) }),
+        ...(fallbackMethod === undefined ? {} : { fallbackMethod }),
+        ...(statusCallback === undefined
+          ? {}
+          : { statusCallback: httpUrl('--status-callback', statusCallback) }),
+        ...(statusCallbackMethod === undefined ? {} : { statusCallbackMethod }),
+        ...(events === undefined ? {} : { statusCallbackEvent: events }),
         sayCharSeconds: num('say-char-seconds', 0.05, 0, 1),
         playSeconds: num('play-seconds', 2, 0, 600),
         legAnswerAfter: num('answer-after', 2, 0, 600),
         legHangupAfter: num('hangup-after', 10, 0, 14400),
-        terminal: { input: process.stdin, output: process.stdout },
+        terminal: { input: io.stdin ?? process.stdin, output: io.stdout },
       };
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;

@@ -3,6 +3,7 @@
  * now (with when it started and how long it lasts, so the screen can animate it), the keys
  * pressed, and the side log. Fed by the media observer and the call log.
  */
+import { ERROR_CODES, isErrorCode } from '@rcml/core';
 import type { ObservedOperation } from '../timeline/observe.js';
 
 /** The media running now. */
@@ -31,6 +32,37 @@ export interface PhoneState {
   answeredAt: number | null;
   endedAt: number | null;
   ended: string | undefined;
+  /** The error the engine last reported for the call's document (cleared by its next fetch). */
+  refusal: Refusal | undefined;
+  /** Whether the refusal has been told (once per call). */
+  refusalShown: boolean;
+  /** Told when the phone says why the engine ended the call (the log shows it too). */
+  onRefusalShown: ((text: string) => void) | undefined;
+  /** The phrase being typed after `s`, shown until Enter. */
+  typing: string | undefined;
+}
+
+/** An error notice of the call: why the engine did not run the app's answer. */
+export interface Refusal {
+  readonly code: number;
+  readonly message: string;
+}
+
+/** Connection-level failures: the app was not reached at all. */
+const UNREACHED = new Set([11205, 11210, 11220]);
+
+/**
+ * The phone's words for a refusal: `the engine refused the app's answer: 12300 invalid
+ * Content-Type: Content-Type "application/json" is not RCML ...` (the URL the message starts
+ * with is left out: the log has it).
+ */
+export function describeRefusal(refusal: Refusal): string {
+  const meaning = isErrorCode(refusal.code) ? ERROR_CODES[refusal.code] : 'error';
+  const detail = refusal.message.replace(/^https?:\/\/\S+: /, '');
+  const what = UNREACHED.has(refusal.code)
+    ? 'the engine could not reach the app'
+    : "the engine refused the app's answer";
+  return `${what}: ${refusal.code} ${meaning}: ${detail}`;
 }
 
 export interface PhoneTiming {
@@ -52,6 +84,10 @@ export function createPhoneState(): PhoneState {
     answeredAt: null,
     endedAt: null,
     ended: undefined,
+    refusal: undefined,
+    refusalShown: false,
+    onRefusalShown: undefined,
+    typing: undefined,
   };
 }
 
@@ -118,11 +154,16 @@ export function applyOperation(state: PhoneState, op: ObservedOperation, timing:
     case 'gather': {
       const numDigits = d.numDigits === null ? 'any number of' : String(d.numDigits);
       const finishKey = d.finishOnKey === '' ? '' : `, end with ${String(d.finishOnKey)}`;
-      state.mode = `Listening for ${numDigits} key(s)${finishKey}`;
+      const input = String(d.input ?? 'dtmf');
+      const speech = input.includes('speech');
+      const keys = input.includes('dtmf');
+      state.mode = keys
+        ? `Listening for ${numDigits} key(s)${finishKey}${speech ? ', or speech (s, words, Enter)' : ''}`
+        : 'Listening for speech: press s, say your words, Enter';
       return;
     }
     case 'record':
-      state.mode = `● Recording: press s to speak, ${String(d.finishOnKey) || 'hang up'} to stop`;
+      state.mode = `● Recording: press s and Enter to speak, ${String(d.finishOnKey) || 'hang up'} to stop`;
       return;
     case 'dial': {
       const targets = ((d.targets as { to: string }[] | undefined) ?? []).map((t) => t.to).join(', ');
@@ -132,7 +173,13 @@ export function applyOperation(state: PhoneState, op: ObservedOperation, timing:
     }
     case 'hangup':
       state.mode = undefined;
-      state.transcript.push('(the app hangs up)');
+      if (state.refusal !== undefined && !state.refusalShown) {
+        // The engine ends the call because the app's answer could not be run, not the app.
+        state.refusalShown = true;
+        const text = describeRefusal(state.refusal);
+        state.transcript.push(`(${text})`);
+        state.onRefusalShown?.(text);
+      } else state.transcript.push('(the app hangs up)');
       return;
     case 'reject':
       state.transcript.push(`(the app rejects the call: ${String(d.reason)})`);

@@ -6,7 +6,7 @@
  */
 import { type PhoneState, spokenSoFar } from './phoneState.js';
 
-const HELP = '0-9 * # A-D: keys   s: speak 2 s   h: hang up';
+const HELP = '0-9 * # A-D: keys   s: speak (words, Enter; Enter alone: 2 s)   h: hang up';
 
 /** Wrap text to lines of at most `width` columns. */
 export function wrap(text: string, width: number): string[] {
@@ -64,6 +64,8 @@ function phoneLines(state: PhoneState, now: number, width: number, height: numbe
   else if (a?.kind === 'digits') current.push(`(tones ${a.digits})`);
   else if (a?.kind === 'dial') current.push(`Connecting to ${a.targets}…`);
   if (state.mode !== undefined) current.push(state.mode);
+  if (state.typing !== undefined)
+    current.push(...wrap(`You say: ${state.typing}▌ (Enter speaks, Esc cancels)`, width));
   const footer = ['', `Keys pressed: ${state.keys.join(' ') || '-'}`, HELP];
   const room = Math.max(0, height - current.length - footer.length - 1);
   const past = state.transcript.flatMap((line) => wrap(line, width)).slice(-room);

@@ -1,14 +1,17 @@
 /**
  * The terminal phone: an inbound call from "you" to an application, on the simulated driver
  * and the real clock. What the application says appears as it is spoken, keys typed are
- * DTMF, `s` talks for two seconds (for `<Record>`), `h` hangs up; a side log shows requests
- * and events. Works in a real terminal (raw-mode stdin) and in tmux.
+ * DTMF, `s` speaks a phrase (or, with Enter alone, talks for two seconds, for `<Record>`),
+ * `h` hangs up; a side log shows requests and events. Works in a real terminal (raw-mode
+ * stdin), in tmux, and piped: piped input is paced, each action waiting until the app listens.
  */
-import { type CallStatus, isFinalStatus } from '@rcml/core';
+import { type CallStatus, type HttpRequest, isFinalStatus } from '@rcml/core';
 import type { SimulatedFarEnd } from '@rcml/driver';
 import { createRuntime } from '../runtime/createRuntime.js';
 import { formatLine } from '../timeline/format.js';
-import { applyOperation, createPhoneState } from './phoneState.js';
+import type { ObservedOperation } from '../timeline/observe.js';
+import { type CallerAction, createInputReader, phraseSeconds } from './input.js';
+import { applyOperation, createPhoneState, describeRefusal } from './phoneState.js';
 import { renderFrame } from './render.js';
 
 /** The terminal: raw keys in, frames out. */
@@ -18,11 +21,30 @@ export interface Terminal {
   readonly output: { write(text: string): unknown; columns?: number; rows?: number; isTTY?: boolean };
 }
 
-export interface PhoneOptions {
+/** The application's settings for the number you call (spec 1.3), beyond `Url`/`Method`. */
+export interface PhoneAppSettings {
+  readonly fallbackUrl?: string;
+  readonly fallbackMethod?: 'GET' | 'POST';
+  readonly statusCallback?: string;
+  readonly statusCallbackMethod?: 'GET' | 'POST';
+  /** Space- or comma-separated events (`initiated ringing answered completed`). */
+  readonly statusCallbackEvent?: string;
+}
+
+export interface PhoneOptions extends PhoneAppSettings {
   readonly url: string;
   readonly method: 'GET' | 'POST';
   readonly from: string;
   readonly to: string;
+  /** The account the call belongs to (`AccountSid` on every request). */
+  readonly accountSid?: string;
+  /** Signs every request (`X-Twilio-Signature`) with this token. */
+  readonly authToken?: string;
+  /**
+   * Extra parameters of the call (`--param`), e.g. `FromState`: handed to the engine with the
+   * call and added to every request of the call that does not already carry them.
+   */
+  readonly params?: Readonly<Record<string, string>>;
   /** Seconds per spoken character (default 0.05, about a speaking pace). */
   readonly sayCharSeconds: number;
   /** Seconds one `<Play>` lasts. */
@@ -35,6 +57,22 @@ export interface PhoneOptions {
 
 const SPEAK_SECONDS = 2;
 const FRAME_MS = 50;
+/** Piped input: how long the caller waits, once the app listens, before the next action. */
+const REACTION_MS = 150;
+
+/** Caller-supplied names the engine sets itself; `--param` may not replace them. */
+export const RESERVED_PARAMS = new Set([
+  'CallSid',
+  'AccountSid',
+  'From',
+  'To',
+  'Caller',
+  'Called',
+  'CallStatus',
+  'ApiVersion',
+  'Direction',
+  'ParentCallSid',
+]);
 
 /** Run one call; resolves with its final status when it has ended. */
 export async function runPhone(options: PhoneOptions): Promise<string> {
@@ -48,14 +86,31 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
     }, ms);
     timers.add(t);
   };
+  const extra = options.params ?? {};
+  let mainSid: string | undefined;
+  let mainChannel: string | undefined;
+  const listening = createListening();
   const runtime = createRuntime({
     media: { sayCharSeconds: options.sayCharSeconds, defaultPlaySeconds: options.playSeconds },
-    onOperation: (op) =>
+    ...(options.accountSid === undefined ? {} : { accountSid: options.accountSid }),
+    ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
+    ...(Object.keys(extra).length === 0
+      ? {}
+      : {
+          requestParams: (request: HttpRequest) => {
+            // The first request of the run is the call's first fetch: it names the call.
+            mainSid ??= request.callSid;
+            return request.callSid === mainSid ? extra : undefined;
+          },
+        }),
+    onOperation: (op) => {
       applyOperation(state, op, {
         charMs: options.sayCharSeconds * 1000,
         playMs: options.playSeconds * 1000,
         now: () => Date.now(),
-      }),
+      });
+      if (op.channelId === mainChannel) listening.onOperation(op);
+    },
     onCall: (call) => {
       if (call.kind !== 'leg') return;
       later(() => void call.farEnd.ring(), 0);
@@ -65,22 +120,38 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   });
   const { engine, log, clock } = runtime;
   const t0 = clock.now();
-  let mainSid: string | undefined;
   let resolveEnd: (status: string) => void = () => {};
   const ended = new Promise<string>((resolve) => {
     resolveEnd = resolve;
   });
+  const say = (text: string) => log.add({ kind: 'phone', at: clock.now(), text });
+  engine.subscribe((event) => {
+    if (event.type === 'verb' && event.callSid === mainSid) listening.onVerb(event.verb, event.phase);
+  });
   log.listen((entry) => {
     const line = formatLine(entry, { t0 });
     if (line !== undefined) state.log.push(line.trimStart());
-    if (entry.kind === 'request' && entry.requestKind === 'fetch') state.mode = undefined;
+    if (entry.kind === 'request' && entry.requestKind === 'fetch') {
+      state.mode = undefined;
+      if (entry.callSid === mainSid) state.refusal = undefined;
+    }
     if (entry.kind === 'key') state.keys.push(entry.digit);
+    if (entry.kind === 'notice' && entry.level === 'error' && entry.callSid === mainSid) {
+      state.refusal = { code: entry.code, message: entry.message };
+    }
     if (entry.kind === 'status') {
       mainSid ??= entry.callSid;
       if (entry.callSid !== mainSid) return;
       state.status = entry.status;
       if (entry.status === 'in-progress') state.answeredAt = entry.at;
       if (isFinalStatus(entry.status as CallStatus)) {
+        // A call the engine ended without a hang-up of its own (never answered) still says why.
+        if (state.refusal !== undefined && !state.refusalShown) {
+          state.refusalShown = true;
+          const text = describeRefusal(state.refusal);
+          state.transcript.push(`(${text})`);
+          say(text);
+        }
         state.endedAt = entry.at;
         state.ended = `ended: ${entry.status}`;
         state.activity = undefined;
@@ -89,29 +160,88 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
       }
     }
   });
+  state.onRefusalShown = (text) => say(text);
 
   const simulated = runtime.simulated;
   if (simulated === undefined) throw new Error('the terminal phone needs the simulated driver');
   const call = simulated.inbound({ from: options.from, to: options.to });
+  mainChannel = call.channel.id;
   const farEnd: SimulatedFarEnd = call.farEnd;
 
-  const onKey = (data: Buffer | string) => {
-    for (const ch of data.toString()) {
-      if (/^[0-9*#A-D]$/.test(ch)) void farEnd.dtmf(ch);
-      else if (/^[a-d]$/.test(ch)) void farEnd.dtmf(ch.toUpperCase());
-      else if (ch === 's') {
-        log.add({ kind: 'party', at: clock.now(), text: `speaks for ${SPEAK_SECONDS} s` });
-        void farEnd.speak(SPEAK_SECONDS);
-      } else if (ch === 'h' || ch === 'q' || ch === '\u0003' || ch === '\u0004') {
-        if (state.ended === undefined) {
-          log.add({ kind: 'party', at: clock.now(), text: 'hangs up' });
-          void farEnd.hangup();
-        }
+  const perform = (action: CallerAction): number => {
+    if (state.ended !== undefined) return 0;
+    switch (action.kind) {
+      case 'dtmf':
+        void farEnd.dtmf(action.digit);
+        return 0;
+      case 'speak': {
+        const seconds = action.text === '' ? SPEAK_SECONDS : phraseSeconds(action.text);
+        log.add({
+          kind: 'party',
+          at: clock.now(),
+          text: action.text === '' ? `speaks for ${seconds} s` : `says “${action.text}” (${seconds} s)`,
+        });
+        void speak(farEnd, seconds, action.text);
+        return seconds * 1000;
       }
+      case 'hangup':
+        log.add({ kind: 'party', at: clock.now(), text: 'hangs up' });
+        void farEnd.hangup();
+        return 0;
     }
+  };
+
+  const reader = createInputReader();
+  const paced = terminal.input.isTTY !== true;
+  const queue: CallerAction[] = [];
+  let inputEnded = false;
+  let busyUntil = 0;
+  let scheduled = false;
+  /** Piped input: the next action once the app listens (and the caller's last speech ended). */
+  const pump = () => {
+    if (scheduled || state.ended !== undefined) return;
+    if (!listening.now()) return;
+    scheduled = true;
+    later(
+      () => {
+        scheduled = false;
+        if (state.ended !== undefined || !listening.now()) return;
+        if (Date.now() < busyUntil) {
+          later(pump, busyUntil - Date.now());
+          return;
+        }
+        const next = queue.shift();
+        if (next === undefined) {
+          if (inputEnded) {
+            log.add({ kind: 'party', at: clock.now(), text: 'hangs up (no more input)' });
+            void farEnd.hangup();
+          }
+          return;
+        }
+        busyUntil = Date.now() + perform(next);
+        pump();
+      },
+      Math.max(REACTION_MS, busyUntil - Date.now()),
+    );
+  };
+  listening.onChange = pump;
+  const onKey = (data: Buffer | string) => {
+    const actions = reader.feed(data.toString());
+    state.typing = reader.typing;
+    if (!paced) {
+      for (const action of actions) perform(action);
+      return;
+    }
+    queue.push(...actions);
+    pump();
+  };
+  const onEnd = () => {
+    inputEnded = true;
+    pump();
   };
   terminal.input.setRawMode?.(true);
   terminal.input.on('data', onKey);
+  terminal.input.on('end', onEnd);
   terminal.input.resume();
 
   const screen = terminal.output.isTTY === true;
@@ -135,10 +265,28 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   const ticker = setInterval(draw, FRAME_MS);
 
   try {
-    engine.inbound(
-      { From: options.from, To: options.to, Url: options.url, Method: options.method },
+    const record = engine.inbound(
+      {
+        ...geographic(extra),
+        From: options.from,
+        To: options.to,
+        Url: options.url,
+        Method: options.method,
+        ...(extra.CallerName === undefined ? {} : { CallerName: extra.CallerName }),
+        ...(extra.ForwardedFrom === undefined ? {} : { ForwardedFrom: extra.ForwardedFrom }),
+        ...(options.fallbackUrl === undefined ? {} : { FallbackUrl: options.fallbackUrl }),
+        ...(options.fallbackMethod === undefined ? {} : { FallbackMethod: options.fallbackMethod }),
+        ...(options.statusCallback === undefined ? {} : { StatusCallback: options.statusCallback }),
+        ...(options.statusCallbackMethod === undefined
+          ? {}
+          : { StatusCallbackMethod: options.statusCallbackMethod }),
+        ...(options.statusCallbackEvent === undefined
+          ? {}
+          : { StatusCallbackEvent: options.statusCallbackEvent }),
+      },
       runtime.observe(call.channel),
     );
+    mainSid ??= record.sid;
     const status = await ended;
     await runtime.close({ deadlineMs: 3000 });
     draw();
@@ -147,9 +295,66 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
     clearInterval(ticker);
     for (const t of timers) clearTimeout(t);
     terminal.input.off('data', onKey);
+    terminal.input.off('end', onEnd);
     terminal.input.setRawMode?.(false);
     terminal.input.pause();
     if (screen) terminal.output.write('\u001b[?25h\n');
     await runtime.close({ deadlineMs: 0 }).catch(() => undefined);
   }
+}
+
+/** TwiML's geographic parameters (spec 9.1): handed to the engine with the call. */
+const GEOGRAPHIC = /^(From|To|Caller|Called)(City|State|Zip|Country)$/;
+
+function geographic(params: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(params).filter(([name]) => GEOGRAPHIC.test(name)));
+}
+
+/** Speak on the far end: with words when the driver's far end takes them (a recogniser hears them). */
+function speak(farEnd: SimulatedFarEnd, seconds: number, text: string): Promise<void> {
+  const withWords = farEnd.speak as (seconds: number, text?: string) => Promise<void>;
+  return text === '' ? farEnd.speak(seconds) : withWords.call(farEnd, seconds, text);
+}
+
+/**
+ * Whether the app is listening to the caller: a `<Gather>` whose prompts have finished, or a
+ * `<Record>` that has started recording, is running on the call. The engine's verb events say
+ * when a verb starts and ends; the channel's operations say when prompts play.
+ */
+function createListening(): {
+  onVerb(verb: string, phase: 'start' | 'end'): void;
+  onOperation(op: ObservedOperation): void;
+  now(): boolean;
+  onChange: () => void;
+} {
+  let verb: 'Gather' | 'Record' | undefined;
+  let started = false;
+  let prompts = 0;
+  const self = {
+    onChange: () => {},
+    now: () => verb !== undefined && started && prompts === 0,
+    onVerb(name: string, phase: 'start' | 'end') {
+      if (name !== 'Gather' && name !== 'Record') return;
+      verb = phase === 'start' ? name : undefined;
+      started = false;
+      prompts = 0;
+      self.onChange();
+    },
+    onOperation(op: ObservedOperation) {
+      if (verb === undefined) return;
+      if (op.op === 'gather' || op.op === 'record') {
+        started = true;
+        self.onChange();
+      } else if (verb === 'Gather' && (op.op === 'say' || op.op === 'play' || op.op === 'pause')) {
+        const current = verb;
+        prompts++;
+        void op.settled.then(() => {
+          if (verb !== current) return;
+          prompts = Math.max(0, prompts - 1);
+          self.onChange();
+        });
+      }
+    },
+  };
+  return self;
 }

@@ -8,6 +8,8 @@ import {
   createEngine,
   type Engine,
   type EngineLimits,
+  type HttpPort,
+  type HttpRequest,
   type MediaDriver,
   systemClock,
 } from '@rcml/core';
@@ -39,6 +41,11 @@ export interface RuntimeOptions {
   readonly fetchTimeoutMs?: number;
   readonly callbackRetryMs?: readonly number[];
   readonly limits?: Partial<EngineLimits>;
+  /**
+   * Extra parameters for a request (e.g. the terminal phone's `--param`): added to it where
+   * the engine did not set the name itself, before the request is logged and signed.
+   */
+  readonly requestParams?: (request: HttpRequest) => Readonly<Record<string, string>> | undefined;
   /** Told of every leg the driver makes (to reach its far end). */
   readonly onCall?: (call: SimulatedCall) => void;
   /** Told of every media operation (after the log). */
@@ -89,7 +96,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   };
   const engine = createEngine({
     driver: observeDriver(driver, clock, report),
-    http: observeHttp(transport, clock, log.onRequest),
+    http: withRequestParams(observeHttp(transport, clock, log.onRequest), options.requestParams),
     clock,
     ...(options.accountSid === undefined ? {} : { accountSid: options.accountSid }),
     ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
@@ -124,6 +131,21 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       await transport.close();
     }
   }
+}
+
+/** Add the extra parameters a request is given (names it already has are kept as they are). */
+function withRequestParams(http: HttpPort, extra: RuntimeOptions['requestParams']): HttpPort {
+  if (extra === undefined) return http;
+  return {
+    send(request) {
+      const more = extra(request);
+      if (more === undefined) return http.send(request);
+      const params: Record<string, string> = { ...request.params };
+      for (const [name, value] of Object.entries(more))
+        if (!Object.hasOwn(params, name)) params[name] = value;
+      return http.send({ ...request, params });
+    },
+  };
 }
 
 /** Resolve when no call is active any more, or after `ms`. */

@@ -30,6 +30,8 @@ export type LogEntry =
       readonly status: number | null;
       readonly contentType: string | null;
       readonly error?: string;
+      /** A failed answer's body (not 2xx or 3xx), as one short line: why the app said no. */
+      readonly body?: string;
     }
   | {
       readonly kind: 'media';
@@ -55,7 +57,9 @@ export type LogEntry =
       readonly message: string;
     }
   /** Something the far end did (answer, speak, hang up), said by the script or the user. */
-  | { readonly kind: 'party'; readonly at: number; readonly text: string };
+  | { readonly kind: 'party'; readonly at: number; readonly text: string }
+  /** What the terminal phone tells its user (e.g. why the engine ended the call). */
+  | { readonly kind: 'phone'; readonly at: number; readonly text: string };
 
 export interface CallLog {
   readonly entries: readonly LogEntry[];
@@ -100,6 +104,39 @@ function fromEngine(event: EngineEvent): LogEntry | undefined {
   }
 }
 
+/** The longest body line a response entry keeps. */
+export const BODY_SNIPPET_CHARS = 120;
+
+/**
+ * The first line of a failed answer's text (HTML tags dropped, spaces collapsed), cut to
+ * {@link BODY_SNIPPET_CHARS}; empty when there is no text.
+ */
+export function bodySnippet(body: string): string {
+  const text = /^\s*</.test(body)
+    ? body
+        .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+        .replace(/<[^>]*>/g, '\n')
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&')
+    : body;
+  const line = text
+    .split(/\r?\n/)
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .find((l) => l !== '');
+  if (line === undefined) return '';
+  const chars = [...line];
+  return chars.length <= BODY_SNIPPET_CHARS ? line : `${chars.slice(0, BODY_SNIPPET_CHARS - 1).join('')}…`;
+}
+
+function failedBody(status: number, body: string): { body?: string } {
+  if (status >= 200 && status < 400) return {};
+  const snippet = bodySnippet(body);
+  return snippet === '' ? {} : { body: snippet };
+}
+
 /** Create an empty log on a clock. */
 export function createCallLog(clock: Clock): CallLog {
   const entries: LogEntry[] = [];
@@ -135,6 +172,7 @@ export function createCallLog(clock: Clock): CallLog {
                 ...base,
                 status: result.response.status,
                 contentType: result.response.contentType,
+                ...failedBody(result.response.status, result.response.body),
               }
             : {
                 kind: 'response',

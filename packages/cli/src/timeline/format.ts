@@ -110,7 +110,7 @@ function describe(
         : {
             label: String(entry.status),
             tone: entry.status < 300 ? 'dim' : 'yellow',
-            text: `${entry.method} ${shortUrl(entry.url)}${entry.contentType === null ? '' : `  (${entry.contentType})`}`,
+            text: `${entry.method} ${shortUrl(entry.url)}${entry.contentType === null ? '' : `  (${entry.contentType})`}${entry.body === undefined ? '' : `  body: ${entry.body}`}`,
           };
     case 'media':
       return { label: entry.op, tone: 'green', text: describeOperation(entry.op, entry.detail) };
@@ -129,6 +129,8 @@ function describe(
       };
     case 'party':
       return { label: 'caller', tone: 'magenta', text: entry.text };
+    case 'phone':
+      return { label: 'phone', tone: 'red', text: entry.text };
   }
 }
 
@@ -144,7 +146,7 @@ export interface LineStyle {
 }
 
 function callOf(entry: LogEntry): string {
-  if (entry.kind === 'media' || entry.kind === 'party') return '';
+  if (entry.kind === 'media' || entry.kind === 'party' || entry.kind === 'phone') return '';
   return entry.callSid === null ? '' : entry.callSid.slice(-6);
 }
 

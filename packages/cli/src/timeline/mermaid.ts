@@ -55,6 +55,7 @@ export function toMermaid(entries: readonly LogEntry[], options: DiagramOptions 
         lines.push(`  C->>E: ${text(`key ${entry.digit}`)}`);
         break;
       case 'party':
+      case 'phone':
         lines.push(`  Note over C: ${text(entry.text)}`);
         break;
       case 'notice':

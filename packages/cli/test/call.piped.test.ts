@@ -1,0 +1,223 @@
+/**
+ * `rcml call` in piped mode, in-process: stdin is a stream the test writes to, stdout is
+ * collected. The applications are Express apps written the way TwiML apps are, behind
+ * `twilio.webhook()` where signing matters.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import express from 'express';
+import twilio from 'twilio';
+import { afterEach, describe, expect, it } from 'vitest';
+import { main } from '../src/main.js';
+
+const ACCOUNT = `AC${'7'.repeat(32)}`;
+const TOKEN = 'piped-test-token';
+const { VoiceResponse } = twilio.twiml;
+
+interface Seen {
+  readonly path: string;
+  readonly params: Record<string, string>;
+}
+
+let server: Server | undefined;
+afterEach(async () => {
+  await new Promise<void>((resolve) => {
+    server?.closeAllConnections();
+    if (server) server.close(() => resolve());
+    else resolve();
+  });
+  server = undefined;
+});
+
+/** A menu app: /voice gathers one key, /menu says what was pressed and hangs up. */
+async function startMenuApp(options: { protect?: boolean; voice?: express.RequestHandler } = {}) {
+  const seen: Seen[] = [];
+  const app = express();
+  app.use(express.urlencoded({ extended: false }));
+  app.use((req, _res, next) => {
+    seen.push({ path: req.path, params: { ...(req.body as Record<string, string>) } });
+    next();
+  });
+  const guard: express.RequestHandler[] =
+    options.protect === true ? [twilio.webhook(TOKEN, { protocol: 'http' })] : [];
+  app.post(
+    '/voice',
+    ...guard,
+    options.voice ??
+      ((_req, res) => {
+        const twiml = new VoiceResponse();
+        twiml.gather({ numDigits: 1, action: '/menu' }).say('Press 1 for sales.');
+        res.type('text/xml').send(twiml.toString());
+      }),
+  );
+  app.post('/menu', ...guard, (req, res) => {
+    const twiml = new VoiceResponse();
+    twiml.say(`You pressed ${String(req.body.Digits)}.`);
+    twiml.hangup();
+    res.type('text/xml').send(twiml.toString());
+  });
+  app.post('/fallback', ...guard, (req, res) => {
+    const twiml = new VoiceResponse();
+    twiml.say(`Fallback after ${String(req.body.ErrorCode)}.`);
+    res.type('text/xml').send(twiml.toString());
+  });
+  app.post('/status', (_req, res) => {
+    res.status(204).end();
+  });
+  server = createServer(app);
+  await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+/** Run `rcml call` with piped input; resolves with its exit status and output. */
+async function call(args: string[], input: string, env: Record<string, string> = {}) {
+  const stdin = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: { write: (t: string) => (stdout += t), isTTY: false },
+    stderr: { write: (t: string) => (stderr += t) },
+    cwd: '.',
+    stdin,
+    env,
+  };
+  const running = main(['call', ...args, '--say-char-seconds', '0.001'], io);
+  stdin.end(input);
+  const status = await running;
+  return { status, stdout, stderr };
+}
+
+describe('rcml call, piped', () => {
+  it('signs every request so that an app behind twilio.webhook() accepts it', async () => {
+    const app = await startMenuApp({ protect: true });
+    const run = await call(
+      [
+        `${app.url}/voice`,
+        '--account-sid',
+        ACCOUNT,
+        '--auth-token',
+        TOKEN,
+        '--status-callback',
+        `${app.url}/status`,
+      ],
+      '1',
+    );
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Call ended: completed');
+    expect(run.stdout).not.toMatch(/\b403\b/);
+    expect(app.seen.map((s) => s.path)).toEqual(['/voice', '/menu', '/status']);
+    expect(app.seen.every((s) => s.params.AccountSid === ACCOUNT)).toBe(true);
+    expect(app.seen[1]?.params.Digits).toBe('1');
+    expect(app.seen[2]?.params.CallStatus).toBe('completed');
+  });
+
+  it('takes the account and token from TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN', async () => {
+    const app = await startMenuApp({ protect: true });
+    const run = await call([`${app.url}/voice`], '1', {
+      TWILIO_ACCOUNT_SID: ACCOUNT,
+      TWILIO_AUTH_TOKEN: TOKEN,
+    });
+    expect(run.stdout).toContain('Call ended: completed');
+    expect(app.seen.map((s) => s.path)).toEqual(['/voice', '/menu']);
+    expect(app.seen[0]?.params.AccountSid).toBe(ACCOUNT);
+  });
+
+  it('without the token, shows the 403 body and says the engine refused the answer', async () => {
+    const app = await startMenuApp({ protect: true });
+    const run = await call([`${app.url}/voice`], '');
+    expect(run.stdout).toMatch(/400\s+POST \/voice .*body: No signature header error/);
+    expect(run.stdout).toMatch(
+      /phone\s+the engine refused the app's answer: 11200 HTTP retrieval failure \(non-2xx status\): HTTP 400/,
+    );
+    expect(run.stdout).not.toContain('the app hangs up');
+    expect(run.stdout).toContain('Call ended: failed');
+    const wrong = await call([`${app.url}/voice`, '--auth-token', 'another-token'], '');
+    expect(wrong.stdout).toMatch(/403\s+POST \/voice .*body: Twilio Request Validation Failed\./);
+    expect(wrong.stdout).toContain('Call ended: failed');
+  });
+
+  it('sends --param values on every request of the call', async () => {
+    const app = await startMenuApp();
+    const run = await call(
+      [
+        `${app.url}/voice`,
+        '--param',
+        'FromState=CA',
+        '--param',
+        'CustomThing=a=b',
+        '--status-callback',
+        `${app.url}/status`,
+        '--status-callback-event',
+        'answered completed',
+      ],
+      '1',
+    );
+    expect(run.stdout).toContain('Call ended: completed');
+    expect(app.seen.map((s) => s.path)).toEqual(['/voice', '/status', '/menu', '/status']);
+    for (const s of app.seen) {
+      expect(s.params.FromState).toBe('CA');
+      expect(s.params.CustomThing).toBe('a=b');
+    }
+  });
+
+  it('refuses --param names the engine sets itself, and malformed ones', async () => {
+    const refused = await call(['http://127.0.0.1:1/voice', '--param', 'CallSid=CA1'], '');
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toContain('--param CallSid: the engine sets CallSid itself');
+    const malformed = await call(['http://127.0.0.1:1/voice', '--param', 'FromState'], '');
+    expect(malformed.status).toBe(2);
+    expect(malformed.stderr).toContain('--param must be NAME=VALUE');
+    const badEvent = await call(['http://127.0.0.1:1/voice', '--status-callback-event', 'done'], '');
+    expect(badEvent.status).toBe(2);
+    expect(badEvent.stderr).toContain('"done" is not one of initiated');
+    const badUrl = await call(['http://127.0.0.1:1/voice', '--fallback-url', '/relative'], '');
+    expect(badUrl.status).toBe(2);
+    expect(badUrl.stderr).toContain('--fallback-url: "/relative" is not an absolute URL');
+  });
+
+  it('says why when the engine refuses the answer (12300), instead of "the app hangs up"', async () => {
+    const app = await startMenuApp({
+      voice: (_req, res) => {
+        res.json({ say: 'hello' });
+      },
+    });
+    const run = await call([`${app.url}/voice`], '');
+    expect(run.stdout).toMatch(/phone\s+the engine refused the app's answer: 12300 invalid Content-Type: /);
+    expect(run.stdout).toContain('application/json');
+    expect(run.stdout).not.toContain('the app hangs up');
+  });
+
+  it('uses --fallback-url when the app fails, with ErrorCode', async () => {
+    const app = await startMenuApp({
+      voice: (_req, res) => {
+        res.status(500).type('text/html').send('<html><body><h1>Oops</h1><p>db down</p></body></html>');
+      },
+    });
+    const run = await call([`${app.url}/voice`, '--fallback-url', `${app.url}/fallback`], '');
+    expect(run.stdout).toMatch(/500\s+POST \/voice .*body: Oops/);
+    expect(app.seen.map((s) => s.path)).toEqual(['/voice', '/fallback']);
+    expect(app.seen[1]?.params.ErrorCode).toBe('11200');
+    expect(run.stdout).toContain('"Fallback after 11200."');
+    expect(run.stdout).toContain('Call ended: completed');
+  });
+
+  it('paces piped keys: each waits for the app to listen; when input runs out, the caller hangs up', async () => {
+    const app = await startMenuApp({
+      voice: (_req, res) => {
+        const twiml = new VoiceResponse();
+        twiml.say('Welcome.');
+        twiml.gather({ numDigits: 1, action: '/menu' }).say('Press a key.');
+        res.type('text/xml').send(twiml.toString());
+      },
+    });
+    // Typed before the app has even answered: the key still reaches the Gather, after its prompt.
+    const run = await call([`${app.url}/voice`], '7');
+    expect(run.stdout).toContain('"You pressed 7."');
+    expect(run.stdout).not.toContain('(interrupted)');
+    const none = await call([`${app.url}/voice`], '');
+    expect(none.stdout).toMatch(/caller\s+hangs up \(no more input\)/);
+    expect(none.stdout).toContain('Call ended: completed');
+  });
+});
