@@ -6,7 +6,16 @@ export { createSimulatedApp, type SimulatedApp, withoutQuery } from './app.js';
 export { checkInvariants, isFinalStatus, type Leftovers } from './invariants.js';
 export { type LoadedScenario, loadScenarios, parseScenario } from './load.js';
 export { type Difference, entryMismatch, firstDifference, type MatchResult, matchScenario } from './match.js';
-export { actualExpect, formatFailure, formatResultLine, formatSummary, withActualExpect } from './print.js';
+export {
+  actualExpect,
+  formatFailure,
+  formatNotices,
+  formatResultLine,
+  formatSummary,
+  type ScenarioNotice,
+  scenarioNotices,
+  withActualExpect,
+} from './print.js';
 export { createTimelineRecorder, type TimelineRecorder } from './recorder.js';
 export {
   type RunOptions,

@@ -1,24 +1,26 @@
 /**
  * `rcml replay <files or folders> [--json] [--write]`: run replay scenarios and compare what
  * the engine did with what each expects. Prints one line per scenario, the details of each
- * failure, and `N passed, M failed` last; exits 1 when anything failed or could not be read.
+ * failure, the notices of every scenario's calls, and `N passed, M failed` last; exits 1 when anything failed or could not be read.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import {
   formatFailure,
+  formatNotices,
   formatResultLine,
   formatSummary,
   loadScenarios,
   matchScenario,
   runScenario,
+  scenarioNotices,
   withActualExpect,
 } from '@rcml/replay';
 import type { Command } from '../io.js';
 
 const USAGE = `usage: rcml replay <files or folders>... [--json] [--write]
 
-  --json   print the results (each with its actual timeline) as JSON
+  --json   print the results (each with its actual timeline and notices) as JSON
   --write  fill in each scenario's expect.timeline and expect.final from the actual run
            (for authoring new scenarios only: check what it wrote before you keep it)
 `;
@@ -67,6 +69,7 @@ export const command: Command = {
       const match = matchScenario(write ? withActualExpect(item.scenario, result) : item.scenario, result);
       if (match.ok) passed++;
       else failed++;
+      const notices = scenarioNotices(item.scenario, result);
       if (json) {
         results.push({
           file: item.file,
@@ -77,11 +80,13 @@ export const command: Command = {
           ...(result.createError === undefined ? {} : { createError: result.createError }),
           timeline: result.outcome.timeline,
           final: result.outcome.final,
+          notices,
         });
         continue;
       }
       io.stdout.write(`${formatResultLine(item.scenario.name, match.ok)}${write ? '  (written)' : ''}\n`);
       if (!match.ok) io.stdout.write(`  file: ${item.file}\n${formatFailure(result, match)}`);
+      io.stdout.write(formatNotices(notices, result));
     }
     if (json) io.stdout.write(`${JSON.stringify({ passed, failed, results }, null, 2)}\n`);
     else io.stdout.write(`${formatSummary(passed, failed)}\n`);
