@@ -1,0 +1,345 @@
+/**
+ * TwiML applications, unchanged, through `rcml serve` and the official `twilio` REST client:
+ * each application (test/apps/) is an Express app with signature validation on; the call is
+ * created with `client.calls.create` against the server, the people on the phone answer each
+ * `<Gather>` as it starts, and the call must reach the application's last route and end with
+ * the expected status. The click-to-call app places its call itself, through its own client
+ * pointed at a real `rcml serve` process.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { isFinalStatus } from '@rcml/core';
+import twilio from 'twilio';
+import { request } from 'undici';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type RunningServer, startServe } from '../packages/cli/src/serve/startServe.js';
+import { createClickToCallApp } from './apps/clickToCall.js';
+import { type FarEndPlan, playFarEnds } from './apps/farEnd.js';
+import { type RunningApp, runApp, type SeenRequest } from './apps/harness.js';
+import { createIvrApp } from './apps/ivr.js';
+import { AGENT_NUMBER, createScreeningApp } from './apps/screening.js';
+import { createSpeechApp } from './apps/speech.js';
+
+const ACCOUNT = `AC${'7'.repeat(32)}`;
+const TOKEN = 'twiml-apps-serve-token';
+const CUSTOMER = '+15550001000';
+const COMPANY = '+15550002000';
+
+const cleanup: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const done of cleanup.splice(0).reverse()) await done();
+});
+
+async function serve(options: Parameters<typeof startServe>[0] = {}): Promise<RunningServer> {
+  const server = await startServe({
+    accountSid: ACCOUNT,
+    authToken: TOKEN,
+    answerAfter: 0.05,
+    script: { media: { sayCharSeconds: 0.001 } },
+    ...options,
+  });
+  cleanup.push(() => server.stop(1000));
+  return server;
+}
+
+async function start(app: Parameters<typeof runApp>[0]): Promise<RunningApp> {
+  const running = await runApp(app);
+  cleanup.push(() => running.close());
+  return running;
+}
+
+/** The client as an application sets it up, pointed at the server. */
+function clientFor(server: RunningServer) {
+  const client = twilio(ACCOUNT, TOKEN);
+  client.api.baseUrl = server.url;
+  return client;
+}
+
+/** Resolve with the call's final status, checking on every engine event (at most 20 s). */
+function finalStatus(server: RunningServer, sid: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new Error(`call ${sid} still ${server.runtime.engine.get(sid)?.status} after 20 s`));
+    }, 20_000);
+    const check = () => {
+      const status = server.runtime.engine.get(sid)?.status;
+      if (status !== undefined && isFinalStatus(status)) {
+        clearTimeout(timer);
+        stop();
+        resolve(status);
+      }
+    };
+    const stop = server.runtime.engine.subscribe(check);
+    check();
+  });
+}
+
+/** Place a call to `app` through the REST client, play the far ends, wait for its end. */
+async function callThrough(server: RunningServer, app: RunningApp, plan: FarEndPlan) {
+  const stopPlaying = playFarEnds(server, plan);
+  cleanup.push(async () => stopPlaying());
+  const call = await clientFor(server).calls.create({
+    to: CUSTOMER,
+    from: COMPANY,
+    url: `${app.url}/voice`,
+    statusCallback: `${app.url}/status`,
+    statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+  });
+  expect(call.status).toBe('queued');
+  const status = await finalStatus(server, call.sid);
+  // The completed callback is the last request of the call.
+  await app.waitFor('the completed callback', (r) => r.path === '/status' && r.params.CallStatus === status);
+  return { sid: call.sid, status };
+}
+
+/** Every request the app answered carried a valid signature (twilio.webhook() let it through). */
+function expectAllSigned(app: RunningApp): void {
+  const refused = app.seen.filter((r) => !r.signed || r.status >= 400);
+  expect(refused.map((r) => `${r.path} → ${r.status}`)).toEqual([]);
+}
+
+/** The documents the app answered were sent as Express sends a string: text/html. */
+function expectHtmlDocuments(app: RunningApp): void {
+  const documents = app.seen.filter((r) => r.path !== '/status');
+  expect(documents.length).toBeGreaterThan(0);
+  for (const r of documents) expect(r.contentType).toMatch(/^text\/html/);
+}
+
+const saidOn = (server: RunningServer) =>
+  server.runtime.log.entries.flatMap((e) =>
+    e.kind === 'media' && e.op === 'say' ? [String(e.detail.text ?? '')] : [],
+  );
+
+const route = (app: RunningApp, path: string): SeenRequest[] => app.seen.filter((r) => r.path === path);
+
+describe('TwiML applications through rcml serve and the twilio REST client', () => {
+  it('IVR menu: a wrong key, then hours, then a key that ends the call', async () => {
+    const server = await serve();
+    const app = await start(createIvrApp(TOKEN));
+    const { sid, status } = await callThrough(server, app, {
+      outbound: [{ keys: '9' }, { keys: '2' }, { keys: '3' }],
+    });
+    expect(status).toBe('completed');
+    expect(app.paths().filter((p) => p !== '/status')).toEqual([
+      '/voice',
+      '/menu',
+      '/voice',
+      '/menu',
+      '/hours',
+      '/hours',
+    ]);
+    expect(route(app, '/menu').map((r) => r.params.Digits)).toEqual(['9', '2']);
+    const voice = route(app, '/voice')[0]!;
+    expect(voice.params).toMatchObject({
+      CallSid: sid,
+      AccountSid: ACCOUNT,
+      From: COMPANY,
+      To: CUSTOMER,
+      Caller: COMPANY,
+      Called: CUSTOMER,
+      Direction: 'outbound-api',
+      CallStatus: 'in-progress',
+    });
+    expect(route(app, '/hours').at(-1)?.params.Digits).toBe('3');
+    expect(saidOn(server)).toContain('Sorry, that is not an option.');
+    expect(saidOn(server).at(-1)).toBe('Goodbye.');
+    expect(route(app, '/status').map((r) => r.params.CallStatus)).toEqual([
+      'initiated',
+      'ringing',
+      'in-progress',
+      'completed',
+    ]);
+    expectAllSigned(app);
+    expectHtmlDocuments(app);
+  });
+
+  it('IVR menu: the caller known by Caller is greeted by name', async () => {
+    const server = await serve();
+    const app = await start(createIvrApp(TOKEN));
+    // The IVR greets +15550001000 (Caller = From); here the company calls from that number.
+    const stopPlaying = playFarEnds(server, { outbound: [{ keys: '1' }] });
+    cleanup.push(async () => stopPlaying());
+    const call = await clientFor(server).calls.create({
+      to: COMPANY,
+      from: CUSTOMER,
+      url: `${app.url}/voice`,
+    });
+    expect(await finalStatus(server, call.sid)).toBe('completed');
+    expect(route(app, '/voice')[0]?.params.Caller).toBe(CUSTOMER);
+    expect(saidOn(server)[0]).toMatch(/^Welcome back, Ada\./);
+    expect(app.paths()).toEqual(['/voice', '/menu', '/sales']);
+    expectAllSigned(app);
+  });
+
+  it('call screening: the agent accepts in the whisper and is bridged', async () => {
+    const server = await serve({
+      script: {
+        media: { sayCharSeconds: 0.001 },
+        // The agent answers, accepts with 1 when the whisper asks, talks for a while, hangs up.
+        dialed: {
+          [AGENT_NUMBER]: [
+            { after: 0.05, do: 'answer' },
+            { after: 3, do: 'hangup' },
+          ],
+        },
+      },
+    });
+    const app = await start(createScreeningApp(TOKEN));
+    const { sid, status } = await callThrough(server, app, { leg: [{ keys: '1' }] });
+    expect(status).toBe('completed');
+    expect(app.paths().filter((p) => p !== '/status')).toEqual([
+      '/voice',
+      '/screen',
+      '/screen-result',
+      '/after-dial',
+    ]);
+    const screen = route(app, '/screen')[0]!;
+    expect(screen.params).toMatchObject({
+      Direction: 'outbound-dial',
+      ParentCallSid: sid,
+      To: AGENT_NUMBER,
+      CallStatus: 'in-progress',
+    });
+    expect(route(app, '/screen-result')[0]?.params.Digits).toBe('1');
+    const after = route(app, '/after-dial')[0]!;
+    expect(after.params).toMatchObject({ CallSid: sid, DialCallStatus: 'completed' });
+    expect(after.params.DialCallSid).toBe(screen.params.CallSid);
+    expect(saidOn(server)).toContain('Thank you for calling. Goodbye.');
+    expectAllSigned(app);
+    expectHtmlDocuments(app);
+  });
+
+  it('call screening: the agent declines in the whisper, the caller hears nobody is available', async () => {
+    const server = await serve();
+    const app = await start(createScreeningApp(TOKEN));
+    const { status } = await callThrough(server, app, { leg: [{ keys: '2' }] });
+    expect(status).toBe('completed');
+    expect(app.paths().filter((p) => p !== '/status')).toEqual([
+      '/voice',
+      '/screen',
+      '/screen-result',
+      '/after-dial',
+    ]);
+    expect(route(app, '/screen-result')[0]?.params.Digits).toBe('2');
+    expect(route(app, '/after-dial')[0]?.params.DialCallStatus).toBe('no-answer');
+    expect(saidOn(server)).toContain('Sorry, nobody is available to take your call. Please try again later.');
+    expectAllSigned(app);
+  });
+
+  it('speech menu: an unclear answer, then "support"', async () => {
+    const server = await serve();
+    const app = await start(createSpeechApp(TOKEN));
+    const { status } = await callThrough(server, app, {
+      outbound: [{ say: 'hello there' }, { say: 'I need support please', confidence: 0.8 }],
+    });
+    expect(status).toBe('completed');
+    expect(app.paths().filter((p) => p !== '/status')).toEqual([
+      '/voice',
+      '/speech-result',
+      '/voice',
+      '/speech-result',
+      '/support',
+    ]);
+    const results = route(app, '/speech-result');
+    expect(results.map((r) => r.params.SpeechResult)).toEqual(['hello there', 'I need support please']);
+    expect(results[1]?.params.Confidence).toBe('0.8');
+    expect(results[0]?.params.Digits).toBeUndefined();
+    expect(saidOn(server)).toContain('Sorry, I heard "hello there". Let\'s try again.');
+    expectAllSigned(app);
+    expectHtmlDocuments(app);
+  });
+});
+
+const bin = join(import.meta.dirname, '..', 'packages', 'cli', 'dist', 'bin.js');
+const built = existsSync(bin);
+
+/** Start the built `rcml serve` as a process; resolves with its URL once it listens. */
+async function serveProcess(...args: string[]): Promise<{ url: string; output: () => string }> {
+  const child = spawn(process.execPath, [bin, 'serve', '--port', '0', ...args], { stdio: 'pipe' });
+  let output = '';
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  cleanup.push(async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1] !== undefined) resolve(match[1]);
+    });
+    child.on('exit', () => reject(new Error(`rcml serve exited early:\n${output}`)));
+  });
+  return { url, output: () => output };
+}
+
+describe.skipIf(!built)(
+  built
+    ? 'click-to-call: the app places the call with its own twilio client, against rcml serve'
+    : 'click-to-call against rcml serve: skipped because packages/cli/dist is not built',
+  () => {
+    it('the visitor answers, hears the line, the sales team is dialled, the call completes', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'rcml-click-'));
+      cleanup.push(() => rm(dir, { recursive: true, force: true }));
+      const script = join(dir, 'far-end.json');
+      await writeFile(
+        script,
+        JSON.stringify({
+          party: [
+            { at: 0.05, do: 'ring' },
+            { at: 0.1, do: 'answer' },
+          ],
+          dialed: {
+            [AGENT_NUMBER]: [
+              { after: 0.1, do: 'answer' },
+              { after: 0.5, do: 'hangup' },
+            ],
+          },
+          media: { sayCharSeconds: 0.001 },
+        }),
+      );
+      const server = await serveProcess('--account-sid', ACCOUNT, '--auth-token', TOKEN, '--script', script);
+      const app = await start(
+        createClickToCallApp({
+          accountSid: ACCOUNT,
+          authToken: TOKEN,
+          twilioNumber: COMPANY,
+          salesNumber: AGENT_NUMBER,
+          apiBaseUrl: server.url,
+        }),
+      );
+      // The visitor submits the web form.
+      const res = await request(`${app.url}/call`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ phoneNumber: CUSTOMER }).toString(),
+      });
+      const answer = (await res.body.json()) as { message: string; sid?: string };
+      expect(res.statusCode, answer.message).toBe(200);
+      expect(answer.sid).toMatch(/^CA[0-9a-f]{32}$/);
+      const completed = await app.waitFor(
+        'the completed callback',
+        (r) => r.path === '/status' && r.params.CallStatus === 'completed',
+      );
+      expect(completed.params.CallSid).toBe(answer.sid);
+      const outbound = route(app, `/outbound/${encodeURIComponent(AGENT_NUMBER)}`);
+      expect(outbound.map((r) => r.params.CallStatus)).toEqual(['in-progress']);
+      expect(outbound[0]?.params).toMatchObject({ To: CUSTOMER, From: COMPANY, Direction: 'outbound-api' });
+      expect(route(app, '/status').map((r) => r.params.CallStatus)).toEqual([
+        'initiated',
+        'ringing',
+        'in-progress',
+        'completed',
+      ]);
+      const calls = (await (await request(`${app.url}/calls`)).body.json()) as Record<string, string>;
+      expect(calls).toEqual({ [answer.sid as string]: 'completed' });
+      expectAllSigned({ ...app, seen: app.seen.filter((r) => r.path !== '/call' && r.path !== '/calls') });
+      expect(server.output()).toMatch(/dial/);
+    });
+  },
+);
