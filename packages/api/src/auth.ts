@@ -1,12 +1,18 @@
 /**
- * HTTP Basic authentication with AccountSid:AuthToken. Tokens are compared in constant time:
- * both sides are hashed to equal-length SHA-256 digests and compared with `timingSafeEqual`,
- * and an unknown account is compared against a dummy so its answer takes as long.
+ * HTTP Basic authentication with AccountSid:AuthToken, in constant time: the answer takes as
+ * long whether the account SID, the token, or both are wrong, and whether the account exists.
+ * Both the user and the password are hashed to equal-length SHA-256 digests and both are
+ * always compared with `timingSafeEqual`; the token is looked up by the account named in the
+ * path (public), never by the user the client sent, and an unknown account is compared
+ * against a dummy digest.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** Finds the auth token of an account; undefined for an unknown account. */
 export type AccountLookup = (accountSid: string) => string | undefined;
+
+/** Compares two equal-length buffers; `timingSafeEqual` unless a test watches the calls. */
+export type Compare = (a: Buffer, b: Buffer) => boolean;
 
 const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
 const DUMMY = digest('\u0000rcml-unknown-account\u0000');
@@ -24,22 +30,25 @@ function parseBasicAuth(header: string | undefined): { user: string; password: s
 
 /**
  * Whether the header authenticates `accountSid` (the account named in the path): the user
- * must be that AccountSid and the password its auth token.
+ * must be that AccountSid and the password its auth token. A missing or malformed header is
+ * refused at once (it holds no secret to time).
  */
 export function authenticate(
   header: string | undefined,
   accountSid: string,
   accounts: AccountLookup,
+  compare: Compare = timingSafeEqual,
 ): boolean {
   const credentials = parseBasicAuth(header);
   if (credentials === undefined) return false;
   let expected: string | undefined;
   try {
-    expected = accounts(credentials.user);
+    expected = accounts(accountSid);
   } catch {
     expected = undefined;
   }
-  const given = digest(credentials.password);
-  const same = timingSafeEqual(given, expected === undefined ? DUMMY : digest(expected));
-  return same && expected !== undefined && credentials.user === accountSid;
+  // Both comparisons always run, over 32-byte digests; `&` does not short-circuit.
+  const sameUser = compare(digest(credentials.user), digest(accountSid));
+  const sameToken = compare(digest(credentials.password), expected === undefined ? DUMMY : digest(expected));
+  return (Number(sameUser) & Number(sameToken) & Number(expected !== undefined)) === 1;
 }

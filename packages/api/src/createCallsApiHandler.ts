@@ -14,11 +14,13 @@ import {
   RcmlError,
 } from '@rcml/core';
 import { type AccountLookup, authenticate } from './auth.js';
+import { type AuthLimitOptions, createAuthLimiter, retryAfterOf, TooManyFailures } from './authLimit.js';
 import { parseBody, parseForm, readBody } from './body.js';
 import { toErrorBody } from './errors.js';
 import { type Format, negotiate, renderCall, renderCallList, renderError, send } from './render.js';
 import { toCallListResource, toCallResource } from './representation.js';
 import { matchRoute, pathSuffix, type RouteMatch } from './routes.js';
+import { checkRequestUrls, type UrlCheck } from './urlPolicy.js';
 
 /** Options of {@link createCallsApiHandler}. */
 export interface CallsApiOptions {
@@ -39,6 +41,22 @@ export interface CallsApiOptions {
    * report the final status before answering, so the answer shows it (default 5,000).
    */
   readonly settleMs?: number;
+  /**
+   * Refuse a create or change whose URL parameters (`Url`, `FallbackUrl`, `StatusCallback`,
+   * any `...Url`/`...Callback`) name an address this check refuses: 400 naming the parameter
+   * and the reason. E.g. `createUrlGuard().check` from `@rcml/webhook`. Default: no check.
+   */
+  readonly urlCheck?: UrlCheck;
+  /**
+   * Limit failed authentications per client address (429 with `Retry-After` past a burst).
+   * Default: no limit (`rcml serve` turns it on).
+   */
+  readonly authLimit?: AuthLimitOptions;
+  /**
+   * The client address the limit counts by (default: the socket's remote address). Behind a
+   * reverse proxy, derive it from the proxy's header, or every client shares one budget.
+   */
+  readonly clientAddress?: (req: IncomingMessage) => string;
 }
 
 /**
@@ -132,6 +150,8 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
   const maxBodyBytes = options.maxBodyBytes ?? 65_536;
   const settleMs = options.settleMs ?? 5000;
   const mount = mountPath(options.baseUrl);
+  const limiter = options.authLimit === undefined ? null : createAuthLimiter(options.authLimit);
+  const clientOf = options.clientAddress ?? ((req: IncomingMessage) => req.socket.remoteAddress ?? '');
 
   function ownCall(route: RouteMatch, callSid: string): CallRecord {
     const call = engine.get(callSid);
@@ -178,6 +198,7 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
       return send(res, 200, format, renderCallList(list, format));
     }
     const params = parseBody(await readBody(req, maxBodyBytes), req.headers['content-type']);
+    checkRequestUrls(params, options.urlCheck);
     if (route.callSid === undefined) {
       return one(engine.create(params, { accountSid: route.accountSid }), 201);
     }
@@ -203,7 +224,7 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
       const headers: Record<string, string> = {};
       if (body.status === 401) headers['WWW-Authenticate'] = REALM;
       if (body.status === 405) headers.Allow = 'GET, POST';
-      if (body.status === 429) headers['Retry-After'] = '1';
+      if (body.status === 429) headers['Retry-After'] = String(retryAfterOf(error));
       if (body.status === 413) headers.Connection = 'close';
       try {
         send(res, body.status, format, renderError(body, format), headers);
@@ -221,7 +242,12 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
       }
       const route = matchRoute(pathname);
       if (route === undefined) throw new RcmlError(20404, 'no resource at this path');
+      // Over its budget of failures, a client is refused before its credentials are looked at.
+      const client = limiter === null ? '' : clientOf(req);
+      const wait = limiter === null ? 0 : limiter.retryAfter(client);
+      if (wait > 0) throw new TooManyFailures(wait);
       if (!authenticate(req.headers.authorization, route.accountSid, accounts)) {
+        if (req.headers.authorization !== undefined) limiter?.failed(client);
         throw new RcmlError(20003, 'authentication required: use HTTP Basic auth with AccountSid:AuthToken');
       }
       serve(req, res, format, route, query).catch(fail);

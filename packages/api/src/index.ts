@@ -3,8 +3,10 @@
  * handler and a ready server, speaking the HTTP that existing TwiML REST clients speak.
  */
 export type { AccountLookup } from './auth.js';
+export { type AuthLimiter, type AuthLimitOptions, createAuthLimiter } from './authLimit.js';
 export { type CallsApiOptions, createCallsApiHandler } from './createCallsApiHandler.js';
 export { type CallsApiServer, createCallsApiServer, type ListenOptions } from './createCallsApiServer.js';
 export type { ErrorBody, Format } from './render.js';
 export type { CallListResource, CallResource } from './representation.js';
 export { API_VERSIONS, type ApiVersion } from './routes.js';
+export { checkRequestUrls, isUrlParam, type UrlCheck } from './urlPolicy.js';
