@@ -43,7 +43,7 @@ const MEDIA = [
   'failUrls',
 ];
 const PARTY_DO = ['ring', 'answer', 'busy', 'fail', 'dtmf', 'speak', 'hangup'] as const;
-const DIALED_DO = ['ring', 'answer', 'busy', 'fail', 'hangup', 'dtmf'] as const;
+const DIALED_DO = ['ring', 'answer', 'busy', 'fail', 'hangup', 'dtmf', 'speak'] as const;
 const OUTBOUND_ONLY = new Set(['ring', 'answer', 'busy', 'fail']);
 const DTMF = /^[0-9*#A-D]+$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;

@@ -55,6 +55,7 @@ describe('validateScenario', () => {
             { after: 1, do: 'ring' },
             { after: 2, do: 'answer' },
             { after: 3, do: 'dtmf', digits: '1' },
+            { after: 4, do: 'speak', for: 1 },
           ],
         },
         app: {
@@ -118,7 +119,8 @@ describe('validateScenario', () => {
     [{ ...base, party: [{ at: -1, do: 'hangup' }] }, 'party[0].at: must be at least 0'],
     [{ ...base, party: [{ at: 1, do: 'speak', for: 0 }] }, 'party[0].for: must be more than 0'],
     [{ ...base, dialed: { '+3': [{ at: 1, do: 'answer' }] } }, 'dialed.+3[0].after: is required'],
-    [{ ...base, dialed: { '+3': [{ after: 1, do: 'speak', for: 1 }] } }, 'dialed.+3[0].do: must be one of'],
+    [{ ...base, dialed: { '+3': [{ after: 1, do: 'reject' }] } }, 'dialed.+3[0].do: must be one of'],
+    [{ ...base, dialed: { '+3': [{ after: 1, do: 'speak', for: 0 }] } }, 'dialed.+3[0].for: must be more than 0'],
     [
       { ...base, app: { 'http://app.test/v': {} } },
       'app["http://app.test/v"]: a key must be "<METHOD> <URL>"',

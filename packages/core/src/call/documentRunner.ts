@@ -11,6 +11,7 @@ import { callParams } from '../fetch/params.js';
 import { executeVerb } from '../verbs/index.js';
 import { NEXT, type VerbOutcome } from '../verbs/types.js';
 import { isAborted } from './abort.js';
+import { takeFetchSlot } from './fetchSlots.js';
 import type { CallSession } from './session.js';
 import { SessionScope } from './sessionScope.js';
 
@@ -93,7 +94,7 @@ async function fetchOnce(
 ): Promise<FetchResult | null> {
   const { ctx, data } = session;
   if (url === null) return { ok: false, code: 11200, message: `"${written}" is not an http(s) URL` };
-  if (!takeFetchSlot(session)) {
+  if (!takeFetchSlot(session.fetchTimes, ctx.clock.now(), ctx.limits.maxFetchesPerMinute)) {
     return {
       ok: false,
       code: 14100,
@@ -115,19 +116,6 @@ async function fetchOnce(
   } finally {
     session.endStep(step);
   }
-}
-
-/** Spec 8: at most `maxFetchesPerMinute` document fetches in any minute. */
-function takeFetchSlot(session: CallSession): boolean {
-  const now = session.ctx.clock.now();
-  const times = session.fetchTimes;
-  const max = session.ctx.limits.maxFetchesPerMinute;
-  if (times.length >= max) {
-    if (now - times[0]! < 60_000) return false;
-    times.shift();
-  }
-  times.push(now);
-  return true;
 }
 
 async function runVerbs(

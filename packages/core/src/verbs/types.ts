@@ -52,6 +52,30 @@ export interface DialLegHandle {
   params(): Record<string, string>;
 }
 
+/** How a leg's whisper ended: its documents ran out (bridge it), or it declined. */
+export type WhisperResult = 'accepted' | 'declined';
+
+/** The leg's channel events as the dial hands them to its whisper. */
+export interface LegEvents {
+  /** Route the events to the running verb; null clears. */
+  listen(listener: MediaListener | null): void;
+  /** Whether the dialled party is talking right now. */
+  readonly voiceActive: boolean;
+}
+
+/** What `VerbScope.whisper` needs. */
+export interface WhisperStart {
+  readonly leg: DialLegHandle;
+  /** The answered leg's channel: the documents' media runs there. */
+  readonly channel: Channel;
+  /** The noun's `url`, resolved. */
+  readonly url: string;
+  readonly method: HttpMethod;
+  /** Fires when the whisper must stop (the dial ended, another leg accepted, the leg hung up). */
+  readonly signal: AbortSignal;
+  readonly events: LegEvents;
+}
+
 /** What `createLeg` needs. */
 export interface DialLegSpec {
   readonly sid: string;
@@ -92,17 +116,12 @@ export interface VerbScope {
   sendSms(request: SmsRequest): Promise<'sent' | 'failed'>;
   createLeg(spec: DialLegSpec): DialLegHandle;
   /**
-   * Play the document at `url` to an answered `<Dial>` leg before it is bridged (the noun's
-   * `url`): fetched with the leg's parameters, its Say/Play/Pause run on the leg's channel.
-   * Resolves when it has played (or failed, reported as a notice).
+   * Run the whisper documents of an answered `<Dial>` leg (the noun's `url`, spec 4.6): fetched
+   * with the leg's parameters, run on the leg's channel. Resolves `accepted` when they ran out
+   * (bridge the leg) or `declined` (`<Hangup>`, a failure: reported as a notice); rejects when
+   * `request.signal` fires.
    */
-  whisper(
-    leg: DialLegHandle,
-    channel: Channel,
-    url: string,
-    method: HttpMethod,
-    signal: AbortSignal,
-  ): Promise<void>;
+  whisper(request: WhisperStart): Promise<WhisperResult>;
   setTimer(fn: () => void, ms: number): TimerId;
   clearTimer(id: TimerId): void;
 }
