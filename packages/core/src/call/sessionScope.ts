@@ -4,12 +4,19 @@ import type { EngineLimits } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import { resolveUrl } from '../fetch/url.js';
 import type { Channel, Clock, DriverCapabilities, SmsRequest, TimerId } from '../ports.js';
-import type { DialLegHandle, DialLegSpec, MediaListener, VerbScope } from '../verbs/types.js';
+import type {
+  DialLegHandle,
+  DialLegSpec,
+  MediaListener,
+  VerbScope,
+  WhisperResult,
+  WhisperStart,
+} from '../verbs/types.js';
 import { untilAborted } from './abort.js';
 import type { CallData } from './callData.js';
 import { DialLeg } from './dialLeg.js';
 import type { CallSession } from './session.js';
-import { playWhisper } from './whisper.js';
+import { runWhisper } from './whisper.js';
 
 export class SessionScope implements VerbScope {
   readonly clock: Clock;
@@ -88,15 +95,8 @@ export class SessionScope implements VerbScope {
     return new DialLeg(this.session.ctx, spec, this.call);
   }
 
-  whisper(leg: DialLegHandle, channel: Channel, url: string, method: HttpMethod, signal: AbortSignal) {
-    return playWhisper(this.session.ctx, {
-      leg,
-      channel,
-      url,
-      method,
-      signal,
-      accountSid: this.call.accountSid,
-    });
+  whisper(request: WhisperStart): Promise<WhisperResult> {
+    return runWhisper(this.session.ctx, { ...request, accountSid: this.call.accountSid });
   }
 
   setTimer(fn: () => void, ms: number): TimerId {

@@ -1,92 +1,196 @@
 /**
- * The document a `<Number>`/`<Client>`/`<Sip>` `url` plays to the answered party before the
- * bridge (spec 4.6). It runs on the leg's channel with a scope of its own: only the media
- * verbs `Say`, `Play` and `Pause` make sense there; anything else is skipped with a warning.
+ * Whisper documents (spec 4.6): the documents a `<Number>`/`<Client>`/`<Sip>` `url` runs on
+ * the answered leg before it is bridged — TwiML's call-screening pattern. They may use `Say`,
+ * `Play`, `Pause`, `Gather`, `Hangup` and `Redirect` (any other verb fails that document,
+ * 12200); a `Gather` action or a `Redirect` fetches the leg's next document with the leg's
+ * own parameters. When the documents run out the leg accepts (the dial bridges it); a
+ * `<Hangup>` or a failure to fetch or run one of them declines. The engine's own fetch
+ * (`fetchDocument`), verb modules (`executeVerb`) and fetch-rate limit run them; what the
+ * call's document runner adds (fallback, live changes, requests after hang-up) has no place on
+ * a leg.
  */
-import type { HttpMethod } from '../document/ast.js';
+import type { HttpMethod, Verb } from '../document/ast.js';
 import type { EngineLimits } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import { fetchDocument } from '../fetch/fetchDocument.js';
 import type { CallIdentity } from '../fetch/params.js';
 import { resolveUrl } from '../fetch/url.js';
 import type { Channel, Clock, DriverCapabilities, TimerId } from '../ports.js';
-import { executePause } from '../verbs/pause.js';
-import { executePlay } from '../verbs/play.js';
-import { executeSay } from '../verbs/say.js';
-import type { DialLegHandle, MediaListener, VerbScope } from '../verbs/types.js';
+import { executeVerb } from '../verbs/index.js';
+import type {
+  DialLegHandle,
+  MediaListener,
+  VerbOutcome,
+  VerbScope,
+  WhisperResult,
+  WhisperStart,
+} from '../verbs/types.js';
 import { ABORTED, childController, isAborted } from './abort.js';
 import type { CallContext } from './context.js';
+import { takeFetchSlot } from './fetchSlots.js';
 
-export interface WhisperRequest {
-  readonly leg: DialLegHandle;
-  readonly channel: Channel;
-  readonly url: string;
-  readonly method: HttpMethod;
-  readonly signal: AbortSignal;
+/** The verbs a whisper document may use (spec 4.6); any other fails that document (12200). */
+export const WHISPER_VERBS: ReadonlySet<Verb['kind']> = new Set<Verb['kind']>([
+  'Say',
+  'Play',
+  'Pause',
+  'Gather',
+  'Hangup',
+  'Redirect',
+]);
+
+/** A whisper to run: the dial's request and the parent's `AccountSid`. */
+export interface WhisperRequest extends WhisperStart {
   readonly accountSid: string;
 }
 
-/** Fetch and play the whisper document; failures are notices (the bridge still happens). */
-export async function playWhisper(ctx: CallContext, request: WhisperRequest): Promise<void> {
+/** Where the leg's next document comes from. */
+interface LegTarget {
+  readonly url: string;
+  readonly method: HttpMethod;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/**
+ * Run the leg's documents until they run out (`accepted`) or the leg declines. Problems are
+ * notices on the leg's SID. Rejects with `ABORTED` when `request.signal` fires.
+ */
+export async function runWhisper(ctx: CallContext, request: WhisperRequest): Promise<WhisperResult> {
   const { leg, signal } = request;
-  const link = childController(signal);
-  try {
-    const result = await fetchDocument(
-      ctx.fetch,
-      {
-        url: request.url,
-        method: request.method,
-        params: leg.params(),
-        callSid: leg.sid,
-        accountSid: request.accountSid,
-      },
-      link.controller,
-    );
-    if (!result.ok) {
+  const fetchTimes: number[] = [];
+  let target: LegTarget = { url: request.url, method: request.method, params: {} };
+  for (;;) {
+    if (signal.aborted) throw ABORTED;
+    const loaded = await fetchLegDocument(ctx, request, target, fetchTimes);
+    if (!loaded.ok) {
+      ctx.notice(leg.sid, loaded.code, `Dial: leg ${leg.sid} declines: ${loaded.message}`, 'error');
+      return 'declined';
+    }
+    for (const warning of loaded.warnings) ctx.notice(leg.sid, warning.code, warning.message, 'warning');
+    const refused = loaded.document.verbs.find((verb) => !WHISPER_VERBS.has(verb.kind));
+    if (refused !== undefined) {
+      const line = refused.position.line === undefined ? '' : ` (line ${refused.position.line})`;
       ctx.notice(
         leg.sid,
-        result.code,
-        `Dial: the document for leg ${leg.sid} failed: ${result.message}`,
+        12200,
+        `Dial: <${refused.kind}>${line} may not stand in the document of a dialled party ` +
+          `(${loaded.url}); only Say, Play, Pause, Gather, Hangup and Redirect. Leg ${leg.sid} declines`,
         'error',
       );
-      return;
+      return 'declined';
     }
-    const scope = new LegScope(ctx, request, result.url);
-    for (const verb of result.document.verbs) {
-      if (signal.aborted) throw ABORTED;
-      if (verb.kind === 'Say') await executeSay(verb, scope);
-      else if (verb.kind === 'Play') await executePlay(verb, scope);
-      else if (verb.kind === 'Pause') await executePause(verb, scope);
-      else scope.notice(13201, `Dial: <${verb.kind}> is not played to a dialled party; skipped`, 'warning');
+    const outcome = await runLegVerbs(ctx, request, loaded.url, loaded.document.verbs);
+    if (outcome === 'failed') return 'declined';
+    switch (outcome.kind) {
+      case 'next':
+        return 'accepted';
+      case 'hangup':
+      case 'rejected':
+        return 'declined';
+      case 'fetch':
+        if (outcome.url === null) {
+          ctx.notice(
+            leg.sid,
+            11200,
+            `Dial: leg ${leg.sid} declines: "${outcome.written}" is not an http(s) URL`,
+            'error',
+          );
+          return 'declined';
+        }
+        target = { url: outcome.url, method: outcome.method, params: outcome.params };
     }
-  } catch (error) {
-    if (signal.aborted || !isAborted(error)) throw error;
+  }
+}
+
+async function fetchLegDocument(
+  ctx: CallContext,
+  request: WhisperRequest,
+  target: LegTarget,
+  fetchTimes: number[],
+) {
+  const { leg } = request;
+  if (!takeFetchSlot(fetchTimes, ctx.clock.now(), ctx.limits.maxFetchesPerMinute)) {
+    return {
+      ok: false as const,
+      code: 14100 as const,
+      message: `more than ${ctx.limits.maxFetchesPerMinute} document fetches in a minute`,
+    };
+  }
+  const link = childController(request.signal);
+  try {
+    const params = leg.params();
+    for (const key in target.params) params[key] = target.params[key]!;
+    return await fetchDocument(
+      ctx.fetch,
+      { url: target.url, method: target.method, params, callSid: leg.sid, accountSid: request.accountSid },
+      link.controller,
+    );
   } finally {
     link.dispose();
   }
 }
 
-/** What a whisper verb sees: the leg's channel, already answered, nothing to listen to. */
+/** Run one document's verbs; the outcome of the last one run, or `failed` (driver error). */
+async function runLegVerbs(
+  ctx: CallContext,
+  request: WhisperRequest,
+  documentUrl: string,
+  verbs: readonly Verb[],
+): Promise<VerbOutcome | 'failed'> {
+  const { leg, signal } = request;
+  for (const verb of verbs) {
+    if (signal.aborted) throw ABORTED;
+    const step = childController(signal);
+    const scope = new LegScope(ctx, request, step.controller.signal, documentUrl);
+    if (ctx.hasListeners()) trace(ctx, leg.sid, 'start', verb);
+    let outcome: VerbOutcome;
+    try {
+      outcome = await executeVerb(verb, scope);
+    } catch (error) {
+      if (signal.aborted || isAborted(error)) throw ABORTED;
+      const reason = error instanceof Error ? error.message : String(error);
+      ctx.notice(
+        leg.sid,
+        14103,
+        `${verb.kind}: the media driver failed on leg ${leg.sid}: ${reason}`,
+        'error',
+      );
+      return 'failed';
+    } finally {
+      request.events.listen(null);
+      step.dispose();
+      if (ctx.hasListeners()) trace(ctx, leg.sid, 'end', verb);
+    }
+    if (outcome.kind !== 'next') return outcome;
+  }
+  return { kind: 'next' };
+}
+
+function trace(ctx: CallContext, callSid: string, phase: 'start' | 'end', verb: Verb): void {
+  const detail = { path: verb.position.path };
+  ctx.emit({ type: 'verb', phase, callSid, verb: verb.kind, detail, at: ctx.clock.now() });
+}
+
+/** What a whisper verb sees: the leg's channel, already answered, the leg's identity. */
 class LegScope implements VerbScope {
   readonly clock: Clock;
   readonly channel: Channel;
   readonly capabilities: DriverCapabilities;
-  readonly signal: AbortSignal;
   readonly call: CallIdentity;
   readonly limits: EngineLimits;
   readonly answered = true;
+  /** A leg that hung up stops its whisper through the signal; a verb never sees it. */
   readonly hungUp = false;
-  readonly voiceActive = false;
 
   constructor(
     private readonly ctx: CallContext,
     private readonly request: WhisperRequest,
+    readonly signal: AbortSignal,
     readonly documentUrl: string,
   ) {
     this.clock = ctx.clock;
     this.channel = request.channel;
     this.capabilities = ctx.driver.capabilities;
-    this.signal = request.signal;
     this.limits = ctx.limits;
     const params = request.leg.params();
     this.call = {
@@ -105,8 +209,14 @@ class LegScope implements VerbScope {
     };
   }
 
+  get voiceActive(): boolean {
+    return this.request.events.voiceActive;
+  }
+
   async answer(): Promise<void> {}
-  listen(_listener: MediaListener): void {}
+  listen(listener: MediaListener): void {
+    this.request.events.listen(listener);
+  }
   notice(code: ErrorCode, message: string, level: 'warning' | 'error' = 'error'): void {
     this.ctx.notice(this.request.leg.sid, code, message, level);
   }
@@ -116,6 +226,7 @@ class LegScope implements VerbScope {
   nextSid(prefix: 'CA' | 'RE' | 'SM'): string {
     return this.ctx.ids.next(prefix);
   }
+  /** A whisper verb has no callback queue of its own (Gather's partial results are not sent). */
   notify(): void {}
   async sendSms(): Promise<'sent' | 'failed'> {
     return 'failed';
@@ -123,8 +234,8 @@ class LegScope implements VerbScope {
   createLeg(): DialLegHandle {
     throw new Error('a whisper document cannot dial');
   }
-  whisper(): Promise<void> {
-    return Promise.resolve();
+  whisper(): Promise<WhisperResult> {
+    return Promise.resolve('accepted');
   }
   setTimer(fn: () => void, ms: number): TimerId {
     return this.clock.setTimeout(fn, ms);

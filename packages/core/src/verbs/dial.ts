@@ -13,9 +13,24 @@ import type { FinalStatus } from '../engine/types.js';
 import type { Channel, ChannelHandler, DialSession, TimerId } from '../ports.js';
 import { dialRecording } from './dialRecording.js';
 import { dialTarget } from './dialTargets.js';
-import { type DialLegHandle, fetchOutcome, NEXT, type VerbOutcome, type VerbScope } from './types.js';
+import {
+  type DialLegHandle,
+  fetchOutcome,
+  type MediaListener,
+  NEXT,
+  type VerbOutcome,
+  type VerbScope,
+} from './types.js';
 
-type LegState = 'ringing' | 'answered' | 'ended';
+/** `whispering`: answered, its whisper documents running (or about to be skipped). */
+type LegState = 'ringing' | 'whispering' | 'bridged' | 'ended';
+
+/** A leg's running whisper: its stop switch, the verb listening, the party's voice. */
+interface WhisperRun {
+  readonly stop: ReturnType<typeof childController>;
+  listener: MediaListener | null;
+  voice: boolean;
+}
 
 function ignore(): void {}
 
@@ -90,16 +105,25 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
   const recording = dialRecording(verb.record, session, scope);
   if (recording.fromRinging) recording.start();
 
-  // Stops a whisper still playing when the dial is over, however it ended.
+  // Stops the whispers still running when the dial is over, however it ended.
   const whisperStop = childController(signal);
+  /** Each leg's whisper: its stop switch and the events it listens to, while it runs. */
+  const whispers: (WhisperRun | null)[] = targets.map(() => null);
+  /** Legs in the order they answered (for `DialCallSid` when the caller leaves mid-whisper). */
+  const answerOrder: number[] = [];
+  /** Whether a leg declined (its whisper hung up, failed, or the party left during it). */
+  let declined = false;
+  /** The whispering leg when the caller hung up before any bridge (-1: none). */
+  let callerLeftDuring = -1;
   let winner = -1;
-  /** When the bridge started; -1 while not bridged (a whisper may still be playing). */
+  /** When the bridge started; -1 while not bridged. */
   let bridgedAt = -1;
   let endedAt = 0;
   let ringTimer: TimerId | null = scope.setTimer(() => {
     ringTimer = null;
+    // Stops the targets still ringing; a whisper already running goes on (spec 4.6).
     for (let i = 0; i < states.length; i++) if (states[i] === 'ringing') endLeg(i, 'no-answer', true);
-    finish('unanswered');
+    checkExhausted();
   }, verb.timeout * 1000);
   let limitTimer: TimerId | null = null;
   let outcome: DialEnd | null = null;
@@ -120,6 +144,10 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     clearTimers();
     resolveDone(how);
   }
+  /** Nobody accepted and no target is left ringing or whispering: the dial is over. */
+  function checkExhausted(): void {
+    if (winner === -1 && states.every((s) => s === 'ended')) finish('unanswered');
+  }
   function legChannel(i: number): Channel | undefined {
     return session.legs[i];
   }
@@ -129,11 +157,12 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     if (state === 'ended' || state === undefined) return;
     states[i] = 'ended';
     finals[i] = status;
+    stopWhisper(i);
     if (cancel) {
       const channel = legChannel(i);
       if (channel !== undefined) {
         // An unanswered leg is cancelled, not hung up: it never had media.
-        const answered = state === 'answered';
+        const answered = state !== 'ringing';
         fireAndForget(
           () => (answered || channel.cancel === undefined ? channel.hangup() : channel.cancel()),
           () => scope.notice(14103, `Dial: the driver could not end leg ${targets[i]!.callSid}`),
@@ -142,14 +171,27 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     }
     handles[i]!.end(status);
   }
+  /** The status of a leg the engine ends: an answered leg ends `completed`. */
+  function endedStatus(i: number): FinalStatus {
+    return states[i] === 'ringing' ? 'canceled' : 'completed';
+  }
+  function stopWhisper(i: number): void {
+    const run = whispers[i];
+    if (run === null || run === undefined) return;
+    whispers[i] = null;
+    run.stop.controller.abort(ABORTED);
+    run.stop.dispose();
+  }
   function onLegEnded(i: number, status: FinalStatus): void {
     if (i === winner) {
       endLeg(i, 'completed', false);
       finish('bridge-ended');
       return;
     }
-    endLeg(i, status, false);
-    if (winner === -1 && states.every((s) => s === 'ended')) finish('unanswered');
+    // A whispering leg that hangs up declines (its status `completed`).
+    if (states[i] === 'whispering') declined = true;
+    endLeg(i, states[i] === 'ringing' ? status : 'completed', false);
+    checkExhausted();
   }
   function endBridge(): void {
     endLeg(winner, 'completed', true);
@@ -160,28 +202,62 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
       if (states[i] === 'ringing') endLeg(i, 'canceled', true);
       return;
     }
-    winner = i;
-    states[i] = 'answered';
-    if (ringTimer !== null) scope.clearTimer(ringTimer);
-    ringTimer = null;
+    states[i] = 'whispering';
+    answerOrder.push(i);
     handles[i]!.answered();
-    for (let j = 0; j < states.length; j++) if (j !== i) endLeg(j, 'canceled', true);
     const noun = nouns[i]!;
     const whisperUrl = noun.kind === 'Conference' || noun.url === null ? null : scope.resolveUrl(noun.url);
-    if (whisperUrl === null || noun.kind === 'Conference') bridge(i);
-    else {
-      const channel = legChannel(i);
-      if (channel === undefined) {
-        bridge(i);
-        return;
-      }
-      scope.whisper(handles[i]!, channel, whisperUrl, noun.method, whisperStop.controller.signal).then(
-        () => {
-          if (outcome === null && states[i] === 'answered') bridge(i);
+    const channel = legChannel(i);
+    if (whisperUrl === null || noun.kind === 'Conference' || channel === undefined) {
+      accept(i);
+      return;
+    }
+    const run: WhisperRun = {
+      stop: childController(whisperStop.controller.signal),
+      listener: null,
+      voice: false,
+    };
+    whispers[i] = run;
+    scope
+      .whisper({
+        leg: handles[i]!,
+        channel,
+        url: whisperUrl,
+        method: noun.method,
+        signal: run.stop.controller.signal,
+        events: {
+          listen: (listener) => {
+            run.listener = listener;
+          },
+          get voiceActive() {
+            return run.voice;
+          },
+        },
+      })
+      .then(
+        (result) => {
+          if (outcome !== null || states[i] !== 'whispering') return;
+          if (result === 'accepted') accept(i);
+          else decline(i);
         },
         () => {},
       );
-    }
+  }
+  /** Leg `i` declined: it ends (`completed`), the dial goes on with the others. */
+  function decline(i: number): void {
+    declined = true;
+    endLeg(i, 'completed', true);
+    checkExhausted();
+  }
+  /** Leg `i` accepted (answered, or its whisper ran out): bridge it, cancel the others. */
+  function accept(i: number): void {
+    winner = i;
+    states[i] = 'bridged';
+    stopWhisper(i);
+    if (ringTimer !== null) scope.clearTimer(ringTimer);
+    ringTimer = null;
+    for (let j = 0; j < states.length; j++) if (j !== i) endLeg(j, endedStatus(j), true);
+    bridge(i);
   }
   function bridge(i: number): void {
     bridgedAt = scope.clock.now();
@@ -195,6 +271,10 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
       endBridge();
     }, verb.timeLimit * 1000);
   }
+  /** A leg's media event, for its whisper while one runs. */
+  function toWhisper(i: number): MediaListener | null {
+    return states[i] === 'whispering' ? (whispers[i]?.listener ?? null) : null;
+  }
 
   session.legs.forEach((leg, i) => {
     leg.listen({
@@ -205,10 +285,14 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
       detected: () => {},
       busy: () => onLegEnded(i, 'busy'),
       failed: () => onLegEnded(i, 'failed'),
-      dtmf: () => {},
-      voice: () => {},
-      speech: () => {},
-      hangup: () => onLegEnded(i, states[i] === 'answered' ? 'completed' : 'failed'),
+      dtmf: (digit) => toWhisper(i)?.dtmf?.(digit),
+      voice: (active) => {
+        const run = whispers[i];
+        if (run !== null && run !== undefined) run.voice = active;
+        toWhisper(i)?.voice?.(active);
+      },
+      speech: (result) => toWhisper(i)?.speech?.(result),
+      hangup: () => onLegEnded(i, states[i] === 'ringing' ? 'failed' : 'completed'),
     });
   });
   scope.listen({
@@ -218,17 +302,22 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     hangup() {
       if (winner !== -1) endBridge();
       else {
-        for (let i = 0; i < states.length; i++) endLeg(i, 'canceled', true);
+        callerLeftDuring = firstWhispering();
+        for (let i = 0; i < states.length; i++) endLeg(i, endedStatus(i), true);
         finish('caller-hangup');
       }
     },
   });
+  /** The leg that answered first among those still whispering, or -1. */
+  function firstWhispering(): number {
+    return answerOrder.find((i) => states[i] === 'whispering') ?? -1;
+  }
 
   try {
     await untilAborted(done, signal);
   } catch (error) {
     // A live change or the engine ending the call: every leg still up is ended.
-    for (let i = 0; i < states.length; i++) endLeg(i, i === winner ? 'completed' : 'canceled', true);
+    for (let i = 0; i < states.length; i++) endLeg(i, i === winner ? 'completed' : endedStatus(i), true);
     recording.discard();
     throw error;
   } finally {
@@ -245,16 +334,18 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
   const recorded = stopping === null ? {} : await stopping;
   if (verb.action === null) return NEXT;
   const first = 0;
-  const answered = winner !== -1;
+  // Spec 4.6: a leg that answered and was not bridged (the caller left while it whispered)
+  // still makes the dial `completed`; once every target declined or gave up, `no-answer`.
+  const answered = winner !== -1 ? winner : callerLeftDuring;
   let status: string;
-  if (answered) status = 'completed';
+  if (answered !== -1) status = 'completed';
   else if (outcome === 'caller-hangup') status = 'canceled';
-  else if (finals.includes('no-answer')) status = 'no-answer';
+  else if (declined || finals.includes('no-answer')) status = 'no-answer';
   else if (finals.includes('busy')) status = 'busy';
   else status = 'failed';
   return fetchOutcome(scope, verb.action, verb.method, {
     DialCallStatus: status,
-    DialCallSid: targets[answered ? winner : first]!.callSid,
+    DialCallSid: targets[answered !== -1 ? answered : first]!.callSid,
     DialCallDuration: String(bridgedAt < 0 ? 0 : Math.floor((endedAt - bridgedAt) / 1000)),
     ...recorded,
   });

@@ -223,3 +223,108 @@ describe('<Dial> noun url (whisper)', () => {
     expect(paramsOf(run, 'fetch', 2).DialCallDuration).toBe('7');
   });
 });
+
+describe('whisper documents (spec 4.6: screening with Gather, Hangup, Redirect)', () => {
+  const LEG = 'CA00000000000000000000000000000002';
+  const leg = (script: NonNullable<World['dialed']>[string]) => ({ '+15550003333': script });
+  const notices = (run: Awaited<ReturnType<typeof runWorld>>) =>
+    run.events.flatMap((e) =>
+      e.type === 'notice' ? [{ code: e.code, callSid: e.callSid, level: e.level }] : [],
+    );
+
+  it('a verb a whisper may not use fails that document before it runs (12200 on the leg): the leg declines', async () => {
+    const run = await runWorld(
+      dial('<Number url="/w">+15550003333</Number>', leg([{ after: 2, do: 'answer' }]), {
+        app: { 'POST http://app.test/w': { body: '<Response><Say>Hi</Say><Dial>+1555</Dial></Response>' } },
+      }),
+    );
+    expect(notices(run)).toEqual([{ code: 12200, callSid: LEG, level: 'error' }]);
+    const message = run.events.find((e) => e.type === 'notice');
+    expect(message?.type === 'notice' && message.message).toMatch(/<Dial> \(line 1\) may not stand/);
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({
+      DialCallStatus: 'no-answer',
+      DialCallSid: LEG,
+      DialCallDuration: '0',
+    });
+    expect(run.engine.activeCalls).toBe(0);
+  });
+
+  it('a failed fetch of the leg document is a notice on the leg, and the leg declines', async () => {
+    const run = await runWorld(
+      dial('<Number url="/w">+15550003333</Number>', leg([{ after: 2, do: 'answer' }]), {
+        app: { 'POST http://app.test/w': { status: 503 } },
+      }),
+    );
+    expect(notices(run)).toEqual([{ code: 11200, callSid: LEG, level: 'error' }]);
+    expect(paramsOf(run, 'fetch', 2).DialCallStatus).toBe('no-answer');
+  });
+
+  it('a Redirect loop in the leg documents stops at the fetch-rate limit (14100 on the leg): declined', async () => {
+    const run = await runWorld(
+      dial('<Number url="/w">+15550003333</Number>', leg([{ after: 2, do: 'answer' }]), {
+        app: { 'POST http://app.test/w': { body: '<Response><Redirect>/w</Redirect></Response>' } },
+      }),
+    );
+    expect(notices(run)).toEqual([{ code: 14100, callSid: LEG, level: 'error' }]);
+    const legFetches = run.timeline.filter((e) => e.kind === 'fetch' && e.url === 'http://app.test/w');
+    expect(legFetches).toHaveLength(100);
+    expect(paramsOf(run, 'fetch', 101).DialCallStatus).toBe('no-answer');
+  });
+
+  it("the dialled party's keys reach the leg's Gather; verbs of the leg are traced with the leg's SID", async () => {
+    const run = await runWorld(
+      dial(
+        '<Number url="/w">+15550003333</Number>',
+        leg([
+          { after: 2, do: 'answer' },
+          { after: 3, do: 'dtmf', digits: '42#' },
+          { after: 9, do: 'hangup' },
+        ]),
+        {
+          app: {
+            'POST http://app.test/w': {
+              body: '<Response><Gather action="/ok"><Say>Code?</Say></Gather><Hangup/></Response>',
+            },
+            'POST http://app.test/ok': { body: '<Response><Say>Connecting</Say></Response>' },
+          },
+        },
+      ),
+    );
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({ CallSid: LEG, Digits: '42', FinishedOnKey: '#' });
+    // "Connecting" (10 characters, 0.5 s) ends at 3.5: bridged then, 9 - 3.5 = 5.5 s.
+    expect(paramsOf(run, 'fetch', 3)).toMatchObject({
+      DialCallStatus: 'completed',
+      DialCallSid: LEG,
+      DialCallDuration: '5',
+    });
+    const traced = run.events.flatMap((e) =>
+      e.type === 'verb' && e.phase === 'start' && e.callSid === LEG ? [e.verb] : [],
+    );
+    expect(traced).toEqual(['Gather', 'Say']);
+    expect(notices(run)).toEqual([]);
+  });
+
+  it('the caller keys do not reach the leg; a leg key before its Gather is not buffered', async () => {
+    const run = await runWorld(
+      dial(
+        '<Number url="/w">+15550003333</Number>',
+        leg([
+          { after: 2, do: 'answer' },
+          { after: 2.1, do: 'dtmf', digits: '9' },
+        ]),
+        {
+          party: [{ at: 3, do: 'dtmf', digits: '1' }],
+          app: {
+            'POST http://app.test/w': {
+              body: '<Response><Pause length="1"/><Gather numDigits="1" timeout="2" action="/ok"/><Hangup/></Response>',
+            },
+          },
+        },
+      ),
+    );
+    // The Gather starts at 3 and hears nothing until 5: it falls through to <Hangup/>.
+    const last = paramsOf(run, 'fetch', 2);
+    expect(last).toMatchObject({ DialCallStatus: 'no-answer', DialCallSid: LEG });
+    expect(run.timeline.find((e) => e.kind === 'fetch' && e.url === 'http://app.test/ok')).toBeUndefined();
+  });
+});

@@ -4,7 +4,8 @@
  * end is computed from the media timings of the replay format (`sayCharSeconds`,
  * `playSeconds`, `defaultPlaySeconds`, `Pause` length); when no key was pressed, no live
  * change came and the call was still up, the next operation or request of the call must
- * come exactly `timeout` seconds after the prompts ended.
+ * come exactly `timeout` seconds after the prompts ended. A `<Gather>` of a dial leg's whisper
+ * document (spec 4.6) is not judged: it hears the dialled party's keys and ends with the leg.
  */
 import type { MediaEntry, Scenario, TimelineEntry } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
@@ -16,6 +17,7 @@ import {
   MAIN_CALL_SID,
   modifiedWithin,
   round,
+  verbOwner,
 } from './view.js';
 
 const NAME = 'gather-timer';
@@ -61,6 +63,7 @@ function check(observation: RunObservation): Violation[] {
     const timeline = run.outcome.timeline;
     timeline.forEach((entry, index) => {
       if (entry.kind !== 'media' || entry.op !== 'gather' || typeof entry.timeout !== 'number') return;
+      if (verbOwner(run, 'Gather', entry.at) !== 'main') return;
       const prompts = promptsEnd(scenario, timeline, index);
       if (prompts === null) return;
       const deadline = prompts + entry.timeout;

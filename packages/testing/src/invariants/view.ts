@@ -74,6 +74,34 @@ export function keyPressTimes(scenario: Scenario): number[] {
   );
 }
 
+/**
+ * Who issued a media operation at `at` for a verb of kind `verb` (e.g. `Gather`): the
+ * scenario's call, a `<Dial>` leg's whisper document (spec 4.6: it runs on the leg while the
+ * call waits in its Dial), or `unknown` when both started such a verb at that instant. Told by
+ * the engine's `verb` trace events (`run` in seconds); without one at that instant, `main`.
+ */
+export function verbOwner(run: ObservedRun, verb: string, at: number): 'main' | 'leg' | 'unknown' {
+  let main = false;
+  let leg = false;
+  for (const event of run.events) {
+    if (event.type !== 'verb' || event.phase !== 'start' || event.verb !== verb) continue;
+    if (Math.abs(event.at - at) > EPSILON) continue;
+    if (event.callSid === MAIN_CALL_SID) main = true;
+    else leg = true;
+  }
+  if (main && leg) return 'unknown';
+  return leg ? 'leg' : 'main';
+}
+
+/** Every key the dialled targets press (`dtmf` actions of `dialed`). */
+export function dialedKeys(scenario: Scenario): Set<string> {
+  const keys = new Set<string>();
+  for (const script of Object.values(scenario.dialed ?? {})) {
+    for (const action of script) if (action.do === 'dtmf') for (const key of action.digits) keys.add(key);
+  }
+  return keys;
+}
+
 /** Whether a live change (`modify`) comes within `[from, to]`. */
 export function modifiedWithin(scenario: Scenario, from: number, to: number): boolean {
   return (scenario.modify ?? []).some((m) => m.at > from - EPSILON && m.at < to + EPSILON);
