@@ -43,3 +43,38 @@ export function numberOption(
   }
   return value;
 }
+
+/** An absolute http(s) URL option, or a {@link UsageError} naming the flag. */
+export function httpUrlOption(flag: string, value: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(value);
+  } catch {
+    throw new UsageError(`${flag}: "${value}" is not an absolute URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new UsageError(`${flag}: "${value}" must be an http or https URL`);
+  }
+  return value;
+}
+
+/** A `GET`/`POST` option (any case), undefined when absent. */
+export function httpMethodOption(flag: string, value: string | undefined): 'GET' | 'POST' | undefined {
+  if (value === undefined) return undefined;
+  const method = value.toUpperCase();
+  if (method !== 'GET' && method !== 'POST')
+    throw new UsageError(`${flag} must be GET or POST, got "${value}"`);
+  return method;
+}
+
+const EVENTS = new Set(['initiated', 'ringing', 'answered', 'completed']);
+
+/** A status-callback event list (comma- or space-separated), checked; undefined when absent. */
+export function eventsOption(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const bad = value.split(/[\s,]+/).find((e) => e !== '' && !EVENTS.has(e));
+  if (bad !== undefined) {
+    throw new UsageError(`${flag}: "${bad}" is not one of initiated, ringing, answered, completed`);
+  }
+  return value;
+}

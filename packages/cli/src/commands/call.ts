@@ -1,4 +1,11 @@
-import { numberOption, parseOptions, UsageError } from '../args.js';
+import {
+  eventsOption,
+  httpMethodOption as httpMethod,
+  httpUrlOption as httpUrl,
+  numberOption,
+  parseOptions,
+  UsageError,
+} from '../args.js';
 import type { Command } from '../io.js';
 import { RESERVED_PARAMS, runPhone } from '../phone/runPhone.js';
 
@@ -32,29 +39,6 @@ listens the caller hangs up.
   --answer-after S          a <Dial>led party answers after S seconds (default 2)
   --hangup-after S          ... and hangs up after S seconds (default 10)
 `;
-
-const EVENTS = new Set(['initiated', 'ringing', 'answered', 'completed']);
-
-function httpUrl(flag: string, value: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(value);
-  } catch {
-    throw new UsageError(`${flag}: "${value}" is not an absolute URL`);
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
-    throw new UsageError(`${flag}: "${value}" must be an http or https URL`);
-  }
-  return value;
-}
-
-function httpMethod(flag: string, value: string | undefined): 'GET' | 'POST' | undefined {
-  if (value === undefined) return undefined;
-  const method = value.toUpperCase();
-  if (method !== 'GET' && method !== 'POST')
-    throw new UsageError(`${flag} must be GET or POST, got "${value}"`);
-  return method;
-}
 
 /** `--param NAME=VALUE` occurrences as one record; names checked. */
 function requestParams(raw: readonly string[]): Record<string, string> {
@@ -133,15 +117,7 @@ export const command: Command = {
       }
       const authToken = text('auth-token') ?? (env.TWILIO_AUTH_TOKEN || undefined);
       if (authToken === '') throw new UsageError('--auth-token must not be empty');
-      const events = text('status-callback-event');
-      if (events !== undefined) {
-        const bad = events.split(/[\s,]+/).find((e) => e !== '' && !EVENTS.has(e));
-        if (bad !== undefined) {
-          throw new UsageError(
-            `--status-callback-event: "${bad}" is not one of initiated, ringing, answered, completed`,
-          );
-        }
-      }
+      const events = eventsOption('--status-callback-event', text('status-callback-event'));
       const fallbackUrl = text('fallback-url');
       const statusCallback = text('status-callback');
       const fallbackMethod = httpMethod('--fallback-method', text('fallback-method'));

@@ -1,8 +1,16 @@
-import { numberOption, parseOptions, UsageError } from '../args.js';
+import {
+  eventsOption,
+  httpMethodOption,
+  httpUrlOption,
+  numberOption,
+  parseOptions,
+  UsageError,
+} from '../args.js';
 import type { CliIo, Command } from '../io.js';
 import { type LoadedAsterisk, loadAsteriskDriver, splitAsteriskArgs } from '../serve/asterisk.js';
 import { loadServeScript } from '../serve/farEndScriptFile.js';
-import { type ServeOptions, startServe } from '../serve/startServe.js';
+import { type InboundSettings, withInboundSettings } from '../serve/inbound.js';
+import { DEFAULT_FAR_END_HANGUP_AFTER, type ServeOptions, startServe } from '../serve/startServe.js';
 import { formatLine } from '../timeline/format.js';
 
 const HELP = `usage: rcml serve [options]
@@ -22,7 +30,17 @@ Runs the Calls REST API (POST/GET /2012-04-24/Accounts/{AccountSid}/Calls, also 
   [--tts-cache-dir D] [--media-cache-dir D] [--recordings-dir D] [--recording-base-url U]
                            asterisk: where ARI is, how to log in, where media goes
                            (docs/asterisk.md; ARI_URL, ARI_USER, ARI_PASSWORD also work)
+  --far-end-hangup-after S simulated: a dialled leg (<Dial>) hangs up S seconds after it
+                           was dialled, unless the script's dialed section covers it
+                           (default ${DEFAULT_FAR_END_HANGUP_AFTER}; 0: never)
   --inbound-url URL        asterisk: the application for calls arriving at Asterisk
+  --inbound-method GET|POST                  ... how to fetch it (default POST)
+  --inbound-fallback-url URL                 ... its FallbackUrl
+  --inbound-fallback-method GET|POST         ... (default POST)
+  --inbound-status-callback URL              ... its StatusCallback
+  --inbound-status-callback-method GET|POST  ... (default POST)
+  --inbound-status-callback-event EVENTS     ... of initiated ringing answered completed
+                           (default completed)
   --drain-seconds S        on SIGINT/SIGTERM, let calls end on their own for up to S
                            seconds before hanging them up (default 10)
   --quiet                  do not print the calls' timeline
@@ -37,6 +55,13 @@ const OPTIONS = {
   'answer-after': { type: 'string' },
   script: { type: 'string' },
   'inbound-url': { type: 'string' },
+  'inbound-method': { type: 'string' },
+  'inbound-fallback-url': { type: 'string' },
+  'inbound-fallback-method': { type: 'string' },
+  'inbound-status-callback': { type: 'string' },
+  'inbound-status-callback-method': { type: 'string' },
+  'inbound-status-callback-event': { type: 'string' },
+  'far-end-hangup-after': { type: 'string' },
   'drain-seconds': { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -51,6 +76,52 @@ interface Plan {
   readonly drainMs: number;
   readonly asterisk?: LoadedAsterisk;
   readonly inboundUrl?: string;
+  /** The application for arriving calls, with its settings (`--inbound-*`). */
+  readonly inbound?: InboundSettings;
+}
+
+/** `--inbound-url` and the settings that go with it; undefined without `--inbound-url`. */
+function inboundSettings(values: Values, driver: string): InboundSettings | undefined {
+  const url = str(values, 'inbound-url');
+  const others = Object.keys(values).filter((k) => k.startsWith('inbound-') && k !== 'inbound-url');
+  if (url === undefined) {
+    if (others[0] !== undefined) throw new UsageError(`--${others[0]} needs --inbound-url`);
+    return undefined;
+  }
+  if (driver !== 'asterisk') {
+    throw new UsageError(
+      '--inbound-url is for calls arriving at Asterisk (--driver asterisk); the simulated driver ' +
+        'has no arriving calls: call an application with "rcml call <url>" instead',
+    );
+  }
+  const method = httpMethodOption('--inbound-method', str(values, 'inbound-method'));
+  const fallbackUrl = str(values, 'inbound-fallback-url');
+  const fallbackMethod = httpMethodOption(
+    '--inbound-fallback-method',
+    str(values, 'inbound-fallback-method'),
+  );
+  const statusCallback = str(values, 'inbound-status-callback');
+  const statusCallbackMethod = httpMethodOption(
+    '--inbound-status-callback-method',
+    str(values, 'inbound-status-callback-method'),
+  );
+  const events = eventsOption(
+    '--inbound-status-callback-event',
+    str(values, 'inbound-status-callback-event'),
+  );
+  return {
+    Url: httpUrlOption('--inbound-url', url),
+    ...(method === undefined ? {} : { Method: method }),
+    ...(fallbackUrl === undefined
+      ? {}
+      : { FallbackUrl: httpUrlOption('--inbound-fallback-url', fallbackUrl) }),
+    ...(fallbackMethod === undefined ? {} : { FallbackMethod: fallbackMethod }),
+    ...(statusCallback === undefined
+      ? {}
+      : { StatusCallback: httpUrlOption('--inbound-status-callback', statusCallback) }),
+    ...(statusCallbackMethod === undefined ? {} : { StatusCallbackMethod: statusCallbackMethod }),
+    ...(events === undefined ? {} : { StatusCallbackEvent: events }),
+  };
 }
 
 function waitForSignal(): Promise<string> {
@@ -86,12 +157,20 @@ async function plan(args: readonly string[], io: CliIo): Promise<Plan | 'help'> 
   }
   const scriptFile = str(values, 'script');
   const script = scriptFile === undefined ? undefined : await loadServeScript(scriptFile);
-  const inboundUrl = str(values, 'inbound-url');
+  const inbound = inboundSettings(values, driver);
+  const inboundUrl = inbound?.Url;
   const asterisk = driver === 'asterisk' ? await loadAsteriskDriver(own) : undefined;
   const serve: ServeOptions = {
     port: numberOption('port', str(values, 'port'), 8080, 0, 65535),
     host: str(values, 'host') ?? '127.0.0.1',
     answerAfter: numberOption('answer-after', str(values, 'answer-after'), 1, 0, 600),
+    farEndHangupAfter: numberOption(
+      'far-end-hangup-after',
+      str(values, 'far-end-hangup-after'),
+      DEFAULT_FAR_END_HANGUP_AFTER,
+      0,
+      86_400,
+    ),
     ...(accountSid === undefined ? {} : { accountSid }),
     ...(authToken === undefined ? {} : { authToken }),
     ...(script === undefined ? {} : { script }),
@@ -110,6 +189,7 @@ async function plan(args: readonly string[], io: CliIo): Promise<Plan | 'help'> 
     drainMs: numberOption('drain-seconds', str(values, 'drain-seconds'), 10, 0, 3600) * 1000,
     ...(asterisk === undefined ? {} : { asterisk }),
     ...(inboundUrl === undefined ? {} : { inboundUrl }),
+    ...(inbound === undefined ? {} : { inbound }),
   };
 }
 
@@ -135,7 +215,11 @@ export const command: Command = {
     const { asterisk } = options;
     if (asterisk !== undefined) {
       try {
-        await asterisk.start(server.runtime, options.inboundUrl);
+        const runtime =
+          options.inbound === undefined
+            ? server.runtime
+            : withInboundSettings(server.runtime, options.inbound);
+        await asterisk.start(runtime, options.inboundUrl);
       } catch (error) {
         await server.stop(0);
         await asterisk.stop();

@@ -303,8 +303,11 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   }
 }
 
-/** TwiML's geographic parameters (spec 9.1): handed to the engine with the call. */
-const GEOGRAPHIC = /^(From|To|Caller|Called)(City|State|Zip|Country)$/;
+/**
+ * TwiML's geographic parameters (spec 9.1): handed to the engine with the call, which sends
+ * them and their `Caller…`/`Called…` aliases on every request.
+ */
+const GEOGRAPHIC = /^(From|To)(City|State|Zip|Country)$/;
 
 function geographic(params: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(params).filter(([name]) => GEOGRAPHIC.test(name)));

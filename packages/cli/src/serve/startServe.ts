@@ -19,6 +19,12 @@ export interface ServeOptions {
   /** Unscripted outbound calls answer after this many seconds (default 1). */
   readonly answerAfter?: number;
   readonly script?: ServeScript;
+  /**
+   * Simulated: a dialled leg (`<Dial>`) that its `dialed` script does not cover hangs up this
+   * many seconds after it was dialled (default {@link DEFAULT_FAR_END_HANGUP_AFTER}; 0: never),
+   * so that calls end by themselves.
+   */
+  readonly farEndHangupAfter?: number;
   /** Another media driver instead of the simulated one. */
   readonly driver?: MediaDriver;
   /** The engine's protection limits (spec 8). */
@@ -40,11 +46,15 @@ export interface RunningServer {
   stop(drainMs?: number): Promise<void>;
 }
 
+/** Seconds after which an unscripted dialled leg hangs up under `rcml serve`. */
+export const DEFAULT_FAR_END_HANGUP_AFTER = 30;
+
 /** Start the server; resolves once it listens. */
 export async function startServe(options: ServeOptions = {}): Promise<RunningServer> {
   const accountSid = options.accountSid ?? `AC${randomBytes(16).toString('hex')}`;
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
   const party = options.script?.party;
+  const hangupAfter = options.farEndHangupAfter ?? DEFAULT_FAR_END_HANGUP_AFTER;
   const runtime = createRuntime({
     ...(options.driver === undefined ? {} : { driver: options.driver }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
@@ -57,6 +67,17 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     onCall: (call) => {
       if (party !== undefined && call.kind === 'outbound') {
         playParty(call.farEnd, party, (fn, ms) => setTimeout(fn, ms).unref());
+      }
+      if (call.kind === 'leg' && hangupAfter > 0 && options.script?.dialed?.[call.to] === undefined) {
+        setTimeout(() => {
+          if (call.channel.state === 'ended') return;
+          runtime.log.add({
+            kind: 'party',
+            at: runtime.clock.now(),
+            text: `${call.to} hangs up (dialled ${hangupAfter} s ago; --far-end-hangup-after)`,
+          });
+          void call.farEnd.hangup();
+        }, hangupAfter * 1000).unref();
       }
     },
   });
