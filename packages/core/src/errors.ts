@@ -33,6 +33,7 @@ export const ERROR_CODES = {
   // Invalid attribute values, default used
   13201: 'Dial: invalid attribute value',
   13301: 'Gather: invalid attribute value',
+  13335: 'Gather: speech input is not available (the driver has no recogniser)',
   13401: 'Play: invalid attribute value',
   13521: 'Say: text too long, cut',
   13501: 'Say: invalid attribute value',

@@ -67,8 +67,41 @@ export interface HttpPort {
 // Media
 // ---------------------------------------------------------------------------------------
 
-/** Who answered, when voicemail detection ran. */
-export type AnsweredBy = 'human' | 'machine' | 'unknown';
+/**
+ * Who answered, when detection ran: `human`, `machine` or `unknown` for `DetectVoicemail`
+ * (spec 6); TwiML's values for `MachineDetection` (spec 9.3).
+ */
+export type AnsweredBy =
+  | 'human'
+  | 'machine'
+  | 'unknown'
+  | 'machine_start'
+  | 'machine_end_beep'
+  | 'machine_end_silence'
+  | 'machine_end_other'
+  | 'fax';
+
+/**
+ * How who-answered is detected on an outbound call: `voicemail` (`DetectVoicemail`, spec 6),
+ * `Enable` or `DetectMessageEnd` (`MachineDetection`, spec 9.3).
+ */
+export type DetectionMode = 'voicemail' | 'Enable' | 'DetectMessageEnd';
+
+/** A speech recognition result (spec 4.4 "Speech"). */
+export interface SpeechResult {
+  /** The recognised text; `''` for voice without words. */
+  readonly transcript: string;
+  /** 0 to 1, as the recogniser reports it. */
+  readonly confidence: number;
+}
+
+/** An interim recognition result (`partialResultCallback`). */
+export interface PartialSpeechResult {
+  /** The part of the utterance that may still change. */
+  readonly unstable: string;
+  /** The part the recogniser will not change any more. */
+  readonly stable: string;
+}
 
 /** Events of one channel (a call or a dial leg), reported by the driver. */
 export interface ChannelHandler {
@@ -76,7 +109,11 @@ export interface ChannelHandler {
   ringing(): void;
   /** Outbound: the far end picked up. */
   answered(): void;
-  /** Outbound, with detection requested: the result. May come with or after `answered`. */
+  /**
+   * Outbound, with detection requested: the result, in the values of the mode asked for
+   * (`OriginateRequest.detection`). May come with or after `answered` (`DetectMessageEnd`:
+   * when the machine's greeting ended).
+   */
   detected(answeredBy: AnsweredBy): void;
   /** Outbound: the line is busy. */
   busy(): void;
@@ -86,8 +123,15 @@ export interface ChannelHandler {
   dtmf(digit: string): void;
   /** Voice activity of this channel's party started (`true`) or stopped (`false`). */
   voice(active: boolean): void;
-  /** A speech recognition result during a `gather` with speech input. */
-  speech(result: { readonly transcript: string; readonly confidence: number }): void;
+  /**
+   * A speech recognition result during a `gather` with speech input: the words of the
+   * utterance so far, reported when the recogniser knows them (in the simulated driver: when
+   * the voice stops). With a numeric `speechTimeout` the engine ends the utterance itself
+   * (`speechTimeout` seconds after the last voice); with `auto` this result ends it.
+   */
+  speech(result: SpeechResult): void;
+  /** An interim result during a speech `gather` (optional: recognisers that produce them). */
+  partialSpeech?(result: PartialSpeechResult): void;
   /** The far end hung up (or the channel vanished). */
   hangup(): void;
 }
@@ -123,7 +167,11 @@ export interface PauseRequest {
   readonly length: number;
 }
 
-/** Announces input collection; digits then arrive through `ChannelHandler.dtmf`. */
+/**
+ * Announces input collection; digits then arrive through `ChannelHandler.dtmf`. With speech
+ * in `input` (and `DriverCapabilities.speech`), the driver's recogniser listens from now until
+ * the signal aborts, reporting voice through `voice` and words through `speech`.
+ */
 export interface GatherRequest {
   readonly input: GatherInput;
   readonly timeout: number;
@@ -131,6 +179,12 @@ export interface GatherRequest {
   readonly finishOnKey: string;
   /** null = unlimited. */
   readonly numDigits: number | null;
+  /** Recognition language (default `en-US`). */
+  readonly language?: string;
+  /** Words or phrases that help the recogniser (`hints`, split on commas). */
+  readonly hints?: readonly string[];
+  /** Seconds of silence that end an utterance, or `auto` (the recogniser decides). */
+  readonly speechTimeout?: number | 'auto';
 }
 
 export interface RecordRequest {
@@ -141,6 +195,14 @@ export interface RecordRequest {
   readonly trim: 'trim-silence' | 'do-not-trim';
   /** The SID the engine gave this recording. */
   readonly recordingSid: string;
+}
+
+/** What the engine asks of {@link Channel.recordCall} (`Record=true` on create, spec 9.4). */
+export interface CallRecordRequest {
+  /** The SID the engine gave this recording (`RE…`). */
+  readonly recordingSid: string;
+  /** One channel per party (`RecordingChannels=dual`) instead of a mono mix. */
+  readonly dual: boolean;
 }
 
 /** A recording in progress. The engine decides when it ends (silence, keys, maxLength). */
@@ -227,6 +289,12 @@ export interface Channel {
   gather(request: GatherRequest, signal: AbortSignal): Promise<void>;
   /** Start recording (after the beep when asked). Aborting discards the recording. */
   record(request: RecordRequest, signal: AbortSignal): Promise<RecordingSession>;
+  /**
+   * Record the whole call from now on (`Record=true` on create, spec 9.4); the engine stops it
+   * when the call ends. Optional: without it the engine reports notice 14103 and the call goes
+   * on unrecorded. Aborting `signal` discards the recording.
+   */
+  recordCall?(request: CallRecordRequest, signal: AbortSignal): Promise<RecordingSession>;
   /** Ring the targets in parallel. Aborting cancels every leg that is not bridged. */
   dial(request: DialRequest, signal: AbortSignal): DialSession;
   /** End the call (or cancel an outbound attempt that has not been answered). */
@@ -249,14 +317,24 @@ export interface OriginateRequest {
   /** Seconds the engine will let it ring (the engine also enforces it). */
   readonly timeout: number;
   readonly detectVoicemail: boolean;
+  /**
+   * Detection asked of the driver, when any: `voicemail` with `detectVoicemail`, or a
+   * `MachineDetection` mode. Absent means `detectVoicemail` alone decides.
+   */
+  readonly detection?: DetectionMode | null;
+  /** Seconds the engine waits for the detection result after the answer (then `unknown`). */
+  readonly detectionTimeout?: number;
 }
 
 export interface DriverCapabilities {
   /** The driver speaks SSML. */
   readonly ssml: boolean;
-  /** The driver can recognise speech in `gather`. */
+  /**
+   * The driver has a speech recogniser: in a `gather` with speech input it reports `voice`
+   * and `speech` (and optionally `partialSpeech`). Without it the engine warns 13335.
+   */
   readonly speech: boolean;
-  /** The driver reports `detected` for outbound calls asked to detect voicemail. */
+  /** The driver reports `detected` for outbound calls asked to detect who answered. */
   readonly voicemailDetection: boolean;
 }
 

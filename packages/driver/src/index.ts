@@ -7,7 +7,14 @@ export {
   LIVE_CHANGE_PRIORITY,
   SCRIPT_PRIORITY,
 } from './scheduler.js';
-export { type EndedBy, SimChannel, type SimChannelState } from './simChannel.js';
+export {
+  type AnswerTruth,
+  DEFAULT_CONFIDENCE,
+  type EndedBy,
+  SimChannel,
+  type SimChannelState,
+  type Utterance,
+} from './simChannel.js';
 export {
   createSimulatedDriver,
   type DialedScript,

@@ -5,8 +5,10 @@
  */
 import type {
   AnsweredBy,
+  CallRecordRequest,
   Channel,
   ChannelHandler,
+  DetectionMode,
   DialRequest,
   DialSession,
   DigitsRequest,
@@ -21,6 +23,20 @@ import type {
 import { DRIVER_PRIORITY, SCRIPT_PRIORITY, type TimerGroup, toMs } from './scheduler.js';
 import { digitsDuration, type MediaTiming, playDuration, sayDuration } from './timing.js';
 
+/**
+ * The truth about who picks up (replay `answer` `by`): `machine` is a machine without a more
+ * precise ending (detected as `machine_start` by `Enable`, `machine_end_beep` by
+ * `DetectMessageEnd`).
+ */
+export type AnswerTruth = 'human' | 'machine' | Exclude<AnsweredBy, 'unknown'>;
+
+/** Words of a scripted utterance (replay `speak` `text`, `confidence`). */
+export interface Utterance {
+  readonly text: string;
+  /** 0 to 1 (default 0.9). */
+  readonly confidence?: number;
+}
+
 /** Where a leg stands. `new`: inbound arriving or outbound dialling, not yet ringing. */
 export type SimChannelState = 'new' | 'ringing' | 'answered' | 'ended';
 
@@ -32,12 +48,29 @@ export interface SimChannelContext {
   readonly id: string;
   readonly direction: 'inbound' | 'outbound';
   readonly detectVoicemail: boolean;
+  /** The detection asked at originate (defaults to `voicemail` when `detectVoicemail`). */
+  readonly detection?: DetectionMode | null;
+  /** Whether the driver has a speech recogniser (`capabilities.speech`). */
+  readonly recogniser?: boolean;
   readonly timing: MediaTiming;
   readonly timers: TimerGroup;
   /** Make a dial leg (the driver schedules its script). */
   createLegs(request: DialRequest): SimChannel[];
   /** Told once when the leg ends. */
   onEnd(channel: SimChannel): void;
+}
+
+/** Confidence of a scripted utterance that gives none (replay `speak` `confidence`). */
+export const DEFAULT_CONFIDENCE = 0.9;
+
+/** What detection in `mode` finds when the truth is `by`. */
+function detect(mode: DetectionMode, by: AnswerTruth | 'unknown'): AnsweredBy {
+  if (by === 'human' || by === 'unknown') return by;
+  if (mode === 'voicemail') return 'machine';
+  if (by === 'fax') return 'fax';
+  if (mode === 'Enable') return 'machine_start';
+  if (by === 'machine' || by === 'machine_start') return 'machine_end_beep';
+  return by;
 }
 
 interface RunningOp {
@@ -57,6 +90,10 @@ export class SimChannel implements Channel {
   private readonly ops = new Set<RunningOp>();
   private voiceActive = false;
   private voiceUntil = 0;
+  /** Words heard since the voice started (each `speak` with `text` adds its own). */
+  private words: Utterance[] = [];
+  /** The speech gather the recogniser listens for, until its signal aborts. */
+  private recognising: GatherRequest | null = null;
 
   constructor(private readonly ctx: SimChannelContext) {
     this.id = ctx.id;
@@ -122,8 +159,25 @@ export class SimChannel implements Channel {
     return this.timed(request.length, signal, undefined);
   }
 
-  gather(_request: GatherRequest, _signal: AbortSignal): Promise<void> {
+  gather(request: GatherRequest, signal: AbortSignal): Promise<void> {
+    // The recogniser listens when speech is asked and the driver has one, until the engine
+    // ends input collection (aborts the signal).
+    if (this.ctx.recogniser !== true || request.input === 'dtmf' || signal.aborted) return Promise.resolve();
+    this.recognising = request;
+    signal.addEventListener(
+      'abort',
+      () => {
+        if (this.recognising === request) this.recognising = null;
+      },
+      { once: true },
+    );
     return Promise.resolve();
+  }
+
+  recordCall(request: CallRecordRequest, _signal: AbortSignal): Promise<RecordingSession> {
+    // Like `<Record>`: the file is named after its SID and exists as soon as it stops.
+    const url = this.ctx.timing.recordingBaseUrl + request.recordingSid;
+    return Promise.resolve({ stop: () => Promise.resolve({ url }) });
   }
 
   record(request: RecordRequest, _signal: AbortSignal): Promise<RecordingSession> {
@@ -179,13 +233,23 @@ export class SimChannel implements Channel {
     this.emit((h) => h.ringing());
   }
 
-  /** Outbound: the far end picks up; detection (when asked) knows the truth at once. */
-  farAnswer(by: AnsweredBy = 'human'): void {
+  /**
+   * Outbound: the far end picks up. Detection (when asked) knows the truth at once, except
+   * that `DetectMessageEnd` reports a machine when its greeting (`greeting` seconds) ends.
+   */
+  farAnswer(by: AnswerTruth | 'unknown' = 'human', greeting = 0): void {
     if (this.direction !== 'outbound' || (this.stateValue !== 'new' && this.stateValue !== 'ringing')) return;
     this.stateValue = 'answered';
     this.answeredByValue = by;
     this.emit((h) => h.answered());
-    if (this.ctx.detectVoicemail) this.emit((h) => h.detected(by));
+    const mode = this.ctx.detection ?? (this.ctx.detectVoicemail ? 'voicemail' : null);
+    if (mode === null) return;
+    const result = detect(mode, by);
+    const machine = result !== 'human' && result !== 'fax' && result !== 'unknown';
+    if (mode === 'DetectMessageEnd' && machine && greeting > 0) {
+      // The far end's own timing: after the engine's timers due at the same instant.
+      this.ctx.timers.after(greeting, () => this.emit((h) => h.detected(result)), SCRIPT_PRIORITY);
+    } else this.emit((h) => h.detected(result));
   }
 
   /** Outbound: busy. */
@@ -217,27 +281,55 @@ export class SimChannel implements Channel {
     });
   }
 
-  /** Voice activity for `seconds`: `voice(true)` now, `voice(false)` when it stops. */
-  farSpeak(seconds: number): void {
+  /**
+   * Voice activity for `seconds`: `voice(true)` now, `voice(false)` when it stops. With
+   * `words`, a listening recogniser reports them when the voice stops.
+   */
+  farSpeak(seconds: number, words?: Utterance): void {
     const until = this.ctx.timers.now() + toMs(seconds);
-    this.farVoiceStart(until);
+    this.farVoiceStart(until, words);
     this.ctx.timers.at(until, () => this.farVoiceStop(), SCRIPT_PRIORITY);
   }
 
   /** Voice starts now and lasts at least until `until` (epoch ms); overlapping talk extends it. */
-  farVoiceStart(until: number): void {
+  farVoiceStart(until: number, words?: Utterance): void {
     if (this.stateValue !== 'answered') return;
     this.voiceUntil = Math.max(this.voiceUntil, until);
+    if (words !== undefined && words.text !== '') this.words.push(words);
     if (this.voiceActive) return;
     this.voiceActive = true;
     this.emit((h) => h.voice(true));
   }
 
-  /** Voice stops, unless later talk extends it past now. */
+  /**
+   * Voice stops, unless later talk extends it past now. A listening recogniser then reports
+   * the words of the utterance (an empty transcript for voice without words).
+   */
   farVoiceStop(): void {
     if (!this.voiceActive || this.ctx.timers.now() < this.voiceUntil) return;
     this.voiceActive = false;
+    const words = this.words;
+    this.words = [];
     this.emit((h) => h.voice(false));
+    if (this.recognising === null) return;
+    const transcript = words.map((w) => w.text).join(' ');
+    const last = words[words.length - 1];
+    const confidence = last === undefined ? 0 : (last.confidence ?? DEFAULT_CONFIDENCE);
+    this.emit((h) => h.speech({ transcript, confidence }));
+  }
+
+  /**
+   * An interim recognition result of the utterance in progress (live use and tests: the
+   * replay format has no partial results). Reported only while a speech gather listens.
+   */
+  farPartialSpeech(unstable: string, stable: string): void {
+    if (this.recognising === null) return;
+    this.emit((h) => h.partialSpeech?.({ unstable, stable }));
+  }
+
+  /** Whether a speech gather's recogniser is listening now. */
+  get recognisingSpeech(): boolean {
+    return this.recognising !== null;
   }
 
   /** The far end hangs up. */

@@ -4,23 +4,36 @@
  * phone, `rcml serve`).
  */
 import type {
-  AnsweredBy,
   Clock,
+  DetectionMode,
   DialRequest,
   DriverCapabilities,
   MediaDriver,
   OriginateRequest,
 } from '@rcml/core';
 import { createTimerGroup, SCRIPT_PRIORITY, type TimerGroup, toMs } from './scheduler.js';
-import { SimChannel } from './simChannel.js';
+import { type AnswerTruth, SimChannel } from './simChannel.js';
 import { type MediaTiming, resolveTiming } from './timing.js';
 
 /** One far-end action of a script. */
 export type ScriptAction =
   | { readonly do: 'ring' | 'busy' | 'fail' | 'hangup' }
-  | { readonly do: 'answer'; readonly by?: 'human' | 'machine' }
+  | {
+      readonly do: 'answer';
+      /** Who picks up: the truth detection should find (default `human`). */
+      readonly by?: AnswerTruth;
+      /** Seconds until a machine's greeting ends (default 0). */
+      readonly greeting?: number;
+    }
   | { readonly do: 'dtmf'; readonly digits: string; readonly gap?: number }
-  | { readonly do: 'speak'; readonly for: number };
+  | {
+      readonly do: 'speak';
+      readonly for: number;
+      /** What a speech `<Gather>` recognises when the utterance ends (none: voice without words). */
+      readonly text?: string;
+      /** 0 to 1 (default 0.9). */
+      readonly confidence?: number;
+    };
 
 /** The call's far end: actions at absolute seconds since the driver's origin (t = 0). */
 export type PartyScript = readonly (ScriptAction & { readonly at: number })[];
@@ -31,12 +44,14 @@ export type DialedScript = Readonly<Record<string, readonly (ScriptAction & { re
 /** The far end of one simulated leg, driven live. Each action happens now. */
 export interface SimulatedFarEnd {
   ring(): Promise<void>;
-  answer(by?: AnsweredBy): Promise<void>;
+  /** Pick up as `by` (default `human`); a machine's greeting lasts `greeting` seconds. */
+  answer(by?: AnswerTruth, greeting?: number): Promise<void>;
   busy(): Promise<void>;
   fail(): Promise<void>;
   /** Keys one after the other, `gap` seconds apart (default 0). */
   dtmf(digits: string, gap?: number): Promise<void>;
-  speak(seconds: number): Promise<void>;
+  /** Talk for `seconds`; `text` is what a listening recogniser hears (with `confidence`). */
+  speak(seconds: number, text?: string, confidence?: number): Promise<void>;
   hangup(): Promise<void>;
 }
 
@@ -95,7 +110,7 @@ export function createSimulatedDriver(options: SimulatedDriverOptions): Simulate
   const origin = options.origin ?? clock.now();
   const capabilities: DriverCapabilities = {
     ssml: true,
-    speech: false,
+    speech: true,
     voicemailDetection: true,
     ...options.capabilities,
   };
@@ -107,12 +122,15 @@ export function createSimulatedDriver(options: SimulatedDriverOptions): Simulate
   function makeLeg(
     kind: SimulatedCall['kind'],
     init: { to: string; from: string; callSid: string | null; detectVoicemail: boolean },
+    detection: DetectionMode | null = null,
   ): { call: SimulatedCall; timers: TimerGroup } {
     const timers = createTimerGroup(clock);
     const channel = new SimChannel({
       id: `sim-${nextId++}`,
       direction: kind === 'inbound' ? 'inbound' : 'outbound',
       detectVoicemail: init.detectVoicemail,
+      detection,
+      recogniser: capabilities.speech,
       timing,
       timers,
       createLegs,
@@ -177,12 +195,16 @@ export function createSimulatedDriver(options: SimulatedDriverOptions): Simulate
   return {
     capabilities,
     originate(request) {
-      const { call, timers } = makeLeg('outbound', {
-        to: request.to,
-        from: request.from,
-        callSid: request.callSid,
-        detectVoicemail: request.detectVoicemail,
-      });
+      const { call, timers } = makeLeg(
+        'outbound',
+        {
+          to: request.to,
+          from: request.from,
+          callSid: request.callSid,
+          detectVoicemail: request.detectVoicemail,
+        },
+        request.detection ?? (request.detectVoicemail ? 'voicemail' : null),
+      );
       const party = takeParty();
       if (party !== undefined) scheduleParty(timers, call.channel, party);
       else if (options.autoAnswerAfter !== undefined) {
@@ -234,7 +256,8 @@ function scheduleScript(
       });
     } else if (action.do === 'speak') {
       const until = action.at + toMs(action.for);
-      timers.at(action.at, () => channel.farVoiceStart(until), SCRIPT_PRIORITY);
+      const words = wordsOf(action);
+      timers.at(action.at, () => channel.farVoiceStart(until, words), SCRIPT_PRIORITY);
       timers.at(until, () => channel.farVoiceStop(), SCRIPT_PRIORITY);
     } else timers.at(action.at, () => perform(channel, action), SCRIPT_PRIORITY);
   }
@@ -247,7 +270,7 @@ function perform(channel: SimChannel, action: ScriptAction): void {
       channel.farRing();
       break;
     case 'answer':
-      channel.farAnswer(action.by ?? 'human');
+      channel.farAnswer(action.by ?? 'human', action.greeting ?? 0);
       break;
     case 'busy':
       channel.farBusy();
@@ -262,13 +285,21 @@ function perform(channel: SimChannel, action: ScriptAction): void {
       channel.farDtmf(action.digits, action.gap ?? 0);
       break;
     case 'speak':
-      channel.farSpeak(action.for);
+      channel.farSpeak(action.for, wordsOf(action));
       break;
     default: {
       const never: never = action;
       throw new Error(`unknown far-end action ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** The words of a `speak` action, when it has a `text`. */
+function wordsOf(action: { readonly text?: string; readonly confidence?: number }) {
+  if (action.text === undefined) return undefined;
+  return action.confidence === undefined
+    ? { text: action.text }
+    : { text: action.text, confidence: action.confidence };
 }
 
 function farEndOf(channel: SimChannel): SimulatedFarEnd {
@@ -278,11 +309,20 @@ function farEndOf(channel: SimChannel): SimulatedFarEnd {
   };
   return {
     ring: () => act(() => channel.farRing()),
-    answer: (by) => act(() => channel.farAnswer(by ?? 'human')),
+    answer: (by, greeting) => act(() => channel.farAnswer(by ?? 'human', greeting ?? 0)),
     busy: () => act(() => channel.farBusy()),
     fail: () => act(() => channel.farFail()),
     dtmf: (digits, gap) => act(() => channel.farDtmf(digits, gap ?? 0)),
-    speak: (seconds) => act(() => channel.farSpeak(seconds)),
+    speak: (seconds, text, confidence) =>
+      act(() =>
+        channel.farSpeak(
+          seconds,
+          wordsOf({
+            ...(text === undefined ? {} : { text }),
+            ...(confidence === undefined ? {} : { confidence }),
+          }),
+        ),
+      ),
     hangup: () => act(() => channel.farHangup()),
   };
 }

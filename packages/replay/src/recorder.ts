@@ -112,6 +112,10 @@ export function createTimelineRecorder(clock: Clock, origin: number): TimelineRe
         if (main && ending) media('hangup');
         return channel.hangup();
       },
+      // Recording the whole call (Record=true) is not a timeline entry (the format has no op for it).
+      recordCall(r, signal) {
+        return channel.recordCall(r, signal);
+      },
       cancel() {
         return channel.cancel();
       },

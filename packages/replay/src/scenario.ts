@@ -15,13 +15,40 @@ export interface ScenarioOptions {
 
 export type PartyAction =
   | { readonly at: number; readonly do: 'ring' | 'busy' | 'fail' | 'hangup' }
-  | { readonly at: number; readonly do: 'answer'; readonly by?: 'human' | 'machine' }
+  | {
+      readonly at: number;
+      readonly do: 'answer';
+      /** The truth detection should find: `human` (default), `machine`, or a TwiML `AnsweredBy` value. */
+      readonly by?: AnswerBy;
+      /** Seconds until a machine's greeting ends (default 0). */
+      readonly greeting?: number;
+    }
   | { readonly at: number; readonly do: 'dtmf'; readonly digits: string; readonly gap?: number }
-  | { readonly at: number; readonly do: 'speak'; readonly for: number };
+  | ({ readonly at: number } & SpeakAction);
+
+/** `answer` `by` values. */
+export type AnswerBy =
+  | 'human'
+  | 'machine'
+  | 'machine_start'
+  | 'machine_end_beep'
+  | 'machine_end_silence'
+  | 'machine_end_other'
+  | 'fax';
+
+/** `speak`: voice for `for` seconds; `text` is what a speech `<Gather>` recognises. */
+export interface SpeakAction {
+  readonly do: 'speak';
+  readonly for: number;
+  readonly text?: string;
+  /** 0 to 1, default 0.9. */
+  readonly confidence?: number;
+}
 
 export type DialedAction =
   | { readonly after: number; readonly do: 'ring' | 'answer' | 'busy' | 'fail' | 'hangup' }
-  | { readonly after: number; readonly do: 'dtmf'; readonly digits: string; readonly gap?: number };
+  | { readonly after: number; readonly do: 'dtmf'; readonly digits: string; readonly gap?: number }
+  | ({ readonly after: number } & SpeakAction);
 
 export type AppResponse =
   | {

@@ -45,6 +45,15 @@ const MEDIA = [
 const PARTY_DO = ['ring', 'answer', 'busy', 'fail', 'dtmf', 'speak', 'hangup'] as const;
 const DIALED_DO = ['ring', 'answer', 'busy', 'fail', 'hangup', 'dtmf', 'speak'] as const;
 const OUTBOUND_ONLY = new Set(['ring', 'answer', 'busy', 'fail']);
+const ANSWER_BY = [
+  'human',
+  'machine',
+  'machine_start',
+  'machine_end_beep',
+  'machine_end_silence',
+  'machine_end_other',
+  'fax',
+] as const;
 const DTMF = /^[0-9*#A-D]+$/;
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 const APP_KEY = /^(GET|POST) (\S+)$/;
@@ -119,12 +128,18 @@ function checkAction(
 ): string {
   const act = c.oneOf(c.has(a, 'do', path), allowed, `${path}.do`);
   const extra: Record<string, readonly string[]> = {
-    answer: ['by'],
+    answer: ['by', 'greeting'],
     dtmf: ['digits', 'gap'],
-    speak: ['for'],
+    speak: ['for', 'text', 'confidence'],
   };
   c.onlyKeys(a, [timeKey, 'do', ...(extra[act] ?? [])], path);
-  if (act === 'answer' && a.by !== undefined) c.oneOf(a.by, ['human', 'machine'], `${path}.by`);
+  if (act === 'answer' && a.by !== undefined) c.oneOf(a.by, ANSWER_BY, `${path}.by`);
+  if (act === 'answer' && a.greeting !== undefined) c.number(a.greeting, `${path}.greeting`, { min: 0 });
+  if (act === 'speak' && a.text !== undefined) c.string(a.text, `${path}.text`);
+  if (act === 'speak' && a.confidence !== undefined) {
+    c.number(a.confidence, `${path}.confidence`, { min: 0 });
+    if ((a.confidence as number) > 1) c.fail(`${path}.confidence`, `must be at most 1, got ${a.confidence}`);
+  }
   if (act === 'dtmf') {
     const digits = c.string(c.has(a, 'digits', path), `${path}.digits`);
     if (!DTMF.test(digits)) c.fail(`${path}.digits`, `must be keys 0-9 * # A-D, got "${digits}"`);

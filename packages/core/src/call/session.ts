@@ -9,9 +9,18 @@ import { CallbackQueue } from '../callbacks/callbackQueue.js';
 import { ProgressReporter } from '../callbacks/progress.js';
 import type { HttpMethod, ProgressEvent } from '../document/ast.js';
 import type { CallStatus } from '../engine/types.js';
-import type { AnsweredBy, Channel, ChannelHandler } from '../ports.js';
+import type { CallRecordingSettings, MachineDetection } from '../engine/validateAnswerOptions.js';
+import type {
+  AnsweredBy,
+  Channel,
+  ChannelHandler,
+  DetectionMode,
+  PartialSpeechResult,
+  SpeechResult,
+} from '../ports.js';
 import type { MediaListener } from '../verbs/types.js';
 import { ABORTED, fireAndForget } from './abort.js';
+import { CallRecording, detectionResult, sendDigitsOnAnswer } from './answerActions.js';
 import { CallData, type CallDataInit } from './callData.js';
 import type { CallContext } from './context.js';
 import { type DocumentTarget, runDocuments } from './documentRunner.js';
@@ -30,6 +39,14 @@ export interface CallSettings {
   /** Outbound: seconds it may ring. */
   readonly timeout: number;
   readonly detectVoicemail: boolean;
+  /** Outbound: `MachineDetection` (spec 9.3); absent or null for none. */
+  readonly machineDetection?: MachineDetection | null;
+  /** Seconds to wait for the `MachineDetection` result after the answer (default 30). */
+  readonly machineDetectionTimeout?: number;
+  /** Outbound: keys played to the far end after the answer, before `Url` (spec 1.2). */
+  readonly sendDigits?: string | null;
+  /** Outbound: `Record=true`, the whole call recorded (spec 9.4). */
+  readonly record?: CallRecordingSettings | null;
 }
 
 /** A live-change target (spec 1.5). */
@@ -64,6 +81,9 @@ export class CallSession implements CallLifecycleHooks {
   /** Document fetch times within the last minute (spec 8). */
   readonly fetchTimes: number[] = [];
   private awaitingDetection = false;
+  /** Outbound: when the far end picked up (the call's duration counts from it, spec 9.3). */
+  private pickedUpAt: number | null = null;
+  private recording: CallRecording | null = null;
   private events: ChannelEvents | null = null;
   private finalized = false;
 
@@ -84,7 +104,12 @@ export class CallSession implements CallLifecycleHooks {
     );
     this.actor = createActor(callLifecycle, {
       clock: ctx.clock,
-      input: { hooks: this, ringTimeoutMs: settings.timeout * 1000 },
+      input: {
+        hooks: this,
+        ringTimeoutMs: settings.timeout * 1000,
+        detectionTimeoutMs:
+          (settings.machineDetection ? (settings.machineDetectionTimeout ?? 30) : 30) * 1000,
+      },
     });
     this.actor.start();
   }
@@ -186,6 +211,19 @@ export class CallSession implements CallLifecycleHooks {
     this.events?.detach();
     this.events = null;
     const { queue } = this;
+    if (this.recording !== null) {
+      // Record=true: the recording's notification goes before `completed` (spec 9.4).
+      const notes = this.notificationQueue();
+      const flushed = this.recording
+        .finish()
+        .then(() => notes.whenIdle())
+        .then(() => {
+          this.report('completed');
+          return queue.whenIdle();
+        });
+      this.ctx.callEnded(this.data, [queue, notes], flushed);
+      return;
+    }
     const notes = this.notifications;
     let flushed: Promise<void> | null;
     if (notes === null || notes.idle) {
@@ -205,8 +243,19 @@ export class CallSession implements CallLifecycleHooks {
    * in order with its own retries, never behind a progress callback being retried.
    */
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void {
+    this.notificationQueue().enqueue(url, method, params);
+  }
+
+  private notificationQueue(): CallbackQueue {
     this.notifications ??= new CallbackQueue(this.ctx.callbacks, this.data.sid, this.data.accountSid);
-    this.notifications.enqueue(url, method, params);
+    return this.notifications;
+  }
+
+  /** How who-answered is detected on this call, if at all. */
+  private get detection(): DetectionMode | null {
+    const { settings } = this;
+    if (settings.machineDetection) return settings.machineDetection;
+    return settings.detectVoicemail ? 'voicemail' : null;
   }
 
   private initialTarget(): DocumentTarget {
@@ -222,9 +271,13 @@ export class CallSession implements CallLifecycleHooks {
   }
 
   /** Run the call's documents; not an async function, so an idle call holds one frame less. */
-  private run(first: DocumentTarget): void {
+  private run(first: DocumentTarget, sendDigits: string | null = null): void {
     this.running = true;
-    runDocuments(this, first).then(
+    const documents =
+      sendDigits === null
+        ? runDocuments(this, first)
+        : sendDigitsOnAnswer(this, sendDigits).then(() => runDocuments(this, first));
+    documents.then(
       () => {
         this.running = false;
       },
@@ -257,6 +310,8 @@ export class CallSession implements CallLifecycleHooks {
         from: data.from,
         timeout: settings.timeout,
         detectVoicemail: settings.detectVoicemail,
+        detection: this.detection,
+        ...(settings.machineDetection ? { detectionTimeout: settings.machineDetectionTimeout ?? 30 } : {}),
       });
     } catch (error) {
       ctx.notice(data.sid, 14103, `the driver could not place the call: ${String(error)}`, 'error');
@@ -269,6 +324,8 @@ export class CallSession implements CallLifecycleHooks {
   /** The lifecycle machine entered `status` (a {@link CallLifecycleHooks} method). */
   entered(status: CallStatus): void {
     const { data, ctx } = this;
+    // The duration counts from the pick-up, not from the end of detection (spec 9.3).
+    if (status === 'in-progress' && this.pickedUpAt !== null) data.startTime ??= this.pickedUpAt;
     data.setStatus(status, ctx.clock.now());
     ctx.statusChanged(data);
     switch (status) {
@@ -283,9 +340,11 @@ export class CallSession implements CallLifecycleHooks {
         this.report('answered');
         // Outbound: the call's Url now (after the transition, same instant, after `answered`).
         if (data.direction !== 'inbound') {
+          const { record, sendDigits } = this.settings;
+          if (record) this.recording = new CallRecording(this, record);
           // Running from now on: a live change or hang-up before the microtask is taken by the loop.
           this.running = true;
-          queueMicrotask(() => this.run(this.initialTarget()));
+          queueMicrotask(() => this.run(this.initialTarget(), sendDigits ?? null));
         }
         return;
       case 'queued':
@@ -319,9 +378,10 @@ export class CallSession implements CallLifecycleHooks {
 
   /** The far end answered an outbound call (voicemail detection may still be awaited). */
   onAnswered(): void {
-    const { data, settings } = this;
-    if (data.final || this.answered || data.direction === 'inbound') return;
-    if (settings.detectVoicemail) {
+    const { data } = this;
+    if (data.final || this.answered || data.direction === 'inbound' || this.pickedUpAt !== null) return;
+    this.pickedUpAt = this.ctx.clock.now();
+    if (this.detection !== null) {
       if (!this.ctx.driver.capabilities.voicemailDetection) this.detected('unknown');
       if (data.answeredBy === null) {
         this.awaitingDetection = true;
@@ -333,7 +393,7 @@ export class CallSession implements CallLifecycleHooks {
   }
 
   onDetected(by: AnsweredBy): void {
-    if (!this.settings.detectVoicemail || this.data.final || this.answered) return;
+    if (this.detection === null || this.data.final || this.answered) return;
     this.detected(by);
     if (this.awaitingDetection) {
       this.awaitingDetection = false;
@@ -354,8 +414,12 @@ export class CallSession implements CallLifecycleHooks {
   }
 
   private detected(by: AnsweredBy): void {
-    this.data.answeredBy = by;
-    this.data.voicemailDetector = by === 'machine' ? 'voicemail' : 'person_found';
+    const mode = this.detection ?? 'voicemail';
+    const result = detectionResult(mode, by);
+    this.data.answeredBy = result;
+    // VoicemailDetector belongs to DetectVoicemail only (spec 9.3).
+    if (mode === 'voicemail')
+      this.data.voicemailDetector = result === 'machine' ? 'voicemail' : 'person_found';
   }
 
   /** The far end hung up: the running verb is abandoned (or finishes itself), no `hangup` op. */
@@ -417,9 +481,14 @@ class ChannelEvents implements ChannelHandler {
     if (!session.data.final) session.listener?.voice?.(active);
   }
 
-  speech(result: { readonly transcript: string; readonly confidence: number }): void {
+  speech(result: SpeechResult): void {
     const { session } = this;
     if (session !== null && !session.data.final) session.listener?.speech?.(result);
+  }
+
+  partialSpeech(result: PartialSpeechResult): void {
+    const { session } = this;
+    if (session !== null && !session.data.final) session.listener?.partialSpeech?.(result);
   }
 
   hangup(): void {

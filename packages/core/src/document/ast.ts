@@ -72,6 +72,16 @@ export interface GatherVerb {
   readonly input: GatherInput;
   readonly actionOnEmptyResult: boolean;
   readonly bargeIn: boolean;
+  /** Speech recognition language; absent means `en-US`. */
+  readonly language?: string;
+  /** `hints`, split on commas and trimmed; absent for none. */
+  readonly hints?: readonly string[];
+  /** Seconds of silence ending an utterance, or `auto`; absent means the `timeout` value. */
+  readonly speechTimeout?: number | 'auto';
+  /** As written (relative allowed); absent for none. */
+  readonly partialResultCallback?: string;
+  /** Absent means `POST`. */
+  readonly partialResultCallbackMethod?: HttpMethod;
   readonly children: readonly (SayVerb | PlayVerb | PauseVerb)[];
   readonly position: Position;
 }

@@ -95,6 +95,11 @@ function serializeGather(verb: GatherVerb, indent: string): string {
     ['input', verb.input, 'dtmf'],
     ['actionOnEmptyResult', verb.actionOnEmptyResult, false],
     ['bargeIn', verb.bargeIn, true],
+    ['language', verb.language, undefined],
+    ['hints', verb.hints?.join(', '), undefined],
+    ['speechTimeout', verb.speechTimeout, undefined],
+    ['partialResultCallback', verb.partialResultCallback, undefined],
+    ['partialResultCallbackMethod', verb.partialResultCallbackMethod, undefined],
   ]);
   if (verb.children.length === 0) return `${indent}<Gather${attrs}/>\n`;
   let out = `${indent}<Gather${attrs}>\n`;

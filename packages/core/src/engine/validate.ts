@@ -6,6 +6,7 @@ import { parseProgressEvents } from '../callbacks/progress.js';
 import type { HttpMethod, ProgressEvent } from '../document/ast.js';
 import { RcmlError } from '../errors.js';
 import { isHttpUrl } from '../fetch/url.js';
+import { type AnswerOptions, validateAnswerOptions } from './validateAnswerOptions.js';
 
 type Params = Readonly<Record<string, string | undefined>>;
 
@@ -20,7 +21,7 @@ export interface CallApplication {
   readonly statusCallbackEvents: ReadonlySet<ProgressEvent>;
 }
 
-export interface ValidatedCreate extends CallApplication {
+export interface ValidatedCreate extends CallApplication, AnswerOptions {
   readonly to: string;
   readonly from: string;
   readonly timeout: number;
@@ -114,6 +115,7 @@ export function validateCreate(params: Params): ValidatedCreate {
       throw invalid('DetectVoicemail', `"${rawDetect}" is not yes, true, no or false`);
     }
   }
+  const onAnswer = validateAnswerOptions(params, detectVoicemail);
   // Built field by field (no spread): one object per call creation, owned by the call.
   return {
     url: application.url,
@@ -127,6 +129,10 @@ export function validateCreate(params: Params): ValidatedCreate {
     from,
     timeout,
     detectVoicemail,
+    machineDetection: onAnswer.machineDetection,
+    machineDetectionTimeout: onAnswer.machineDetectionTimeout,
+    sendDigits: onAnswer.sendDigits,
+    record: onAnswer.record,
   };
 }
 

@@ -39,7 +39,8 @@ export function callParams(call: CallIdentity): Record<string, string> {
   if (call.parentCallSid !== null) params.ParentCallSid = call.parentCallSid;
   if (call.answeredBy !== null) {
     params.AnsweredBy = call.answeredBy;
-    params.VoicemailDetector = call.voicemailDetector ?? 'person_found';
+    // Only `DetectVoicemail` has a VoicemailDetector; `MachineDetection` sends AnsweredBy alone (spec 9.3).
+    if (call.voicemailDetector !== null) params.VoicemailDetector = call.voicemailDetector;
   }
   return params;
 }

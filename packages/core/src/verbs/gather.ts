@@ -1,13 +1,21 @@
 /**
- * `<Gather>` (spec 4.4): collect digits (and speech through the driver's recogniser).
+ * `<Gather>` (spec 4.4): collect digits, and speech through the driver's recogniser.
  * Keys during the prompts count and, with `bargeIn`, stop them; the timeout runs after the
  * prompts end or from the first key, and restarts on every key. Input ends on `finishOnKey`,
- * `numDigits`, a speech result or the timeout. A caller hang-up abandons it (no action).
+ * `numDigits`, the end of an utterance or the timeout. A caller hang-up abandons it (no
+ * action).
+ *
+ * Speech: voice that starts before the no-input timeout ends it holds the Gather until the
+ * utterance ends: `speechTimeout` seconds after the last voice (the engine's own timer), or
+ * with `speechTimeout="auto"` when the recogniser reports its result. The words the recogniser
+ * reported by then are the result (none: an empty result, as for keys). Whichever input
+ * completes first wins. A driver without a recogniser gets warning 13335 once per Gather.
  */
 
 import { ABORTED, childController, isAborted, untilAborted } from '../call/abort.js';
 import type { GatherVerb } from '../document/ast.js';
-import type { TimerId } from '../ports.js';
+import { callParams } from '../fetch/params.js';
+import type { SpeechResult, TimerId } from '../ports.js';
 import { executePause } from './pause.js';
 import { executePlay } from './play.js';
 import { executeSay } from './say.js';
@@ -15,20 +23,53 @@ import { fetchOutcome, NEXT, type VerbOutcome, type VerbScope } from './types.js
 
 type End = 'key' | 'digits' | 'speech' | 'timeout';
 
+/** A recogniser's confidence as the shortest decimal in 0..1 (`0.9`, `0.75`; never `1e-7`). */
+export function formatConfidence(confidence: number): string {
+  if (!Number.isFinite(confidence) || confidence <= 0) return '0';
+  if (confidence >= 1) return '1';
+  return String(Math.round(confidence * 1e6) / 1e6);
+}
+
 export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise<VerbOutcome> {
   await scope.answer();
   const { signal } = scope;
   const acceptsDtmf = verb.input !== 'speech';
-  const acceptsSpeech = verb.input !== 'dtmf' && scope.capabilities.speech;
+  const wantsSpeech = verb.input !== 'dtmf';
+  const acceptsSpeech = wantsSpeech && scope.capabilities.speech;
+  if (wantsSpeech && !acceptsSpeech) {
+    scope.notice(
+      13335,
+      `Gather: speech input is not available (the media driver has no recogniser); ${
+        acceptsDtmf ? 'only keys are collected' : 'the Gather gets no input'
+      }`,
+      'warning',
+    );
+  }
+  const speechTimeout = verb.speechTimeout ?? verb.timeout;
+  const partialTarget =
+    acceptsSpeech && verb.partialResultCallback !== undefined
+      ? scope.resolveUrl(verb.partialResultCallback)
+      : null;
+  if (acceptsSpeech && verb.partialResultCallback !== undefined && partialTarget === null) {
+    scope.notice(
+      13301,
+      `Gather: partialResultCallback "${verb.partialResultCallback}" is not http(s)`,
+      'warning',
+    );
+  }
   const prompts = childController(signal);
   // With speech, a signal of its own, aborted when input collection is over however it ended,
   // tells the recogniser to stop. DTMF needs none (keys come through the channel's handler).
   const collecting = acceptsSpeech ? childController(signal) : null;
   let digits = '';
   let finishedOnKey = false;
-  let speech: { transcript: string; confidence: number } | null = null;
+  let heard: SpeechResult | null = null;
+  /** Voice started and its utterance has not ended yet. */
+  let speaking = false;
+  let partials = 0;
   let ended: End | null = null;
   let timer: TimerId | null = null;
+  let utterance: TimerId | null = null;
   let resolveEnd!: (why: End) => void;
   const finished = new Promise<End>((resolve) => {
     resolveEnd = resolve;
@@ -38,10 +79,15 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
     if (timer !== null) scope.clearTimer(timer);
     timer = null;
   };
+  const clearUtterance = () => {
+    if (utterance !== null) scope.clearTimer(utterance);
+    utterance = null;
+  };
   const end = (why: End) => {
     if (ended !== null) return;
     ended = why;
     clearTimer();
+    clearUtterance();
     // With bargeIn the prompts stop at once; without, they play to their end.
     if (verb.bargeIn) prompts.controller.abort(ABORTED);
     resolveEnd(why);
@@ -52,6 +98,18 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
       timer = null;
       end('timeout');
     }, verb.timeout * 1000);
+  };
+  const voiceStarted = () => {
+    speaking = true;
+    clearUtterance();
+    // Voice before the no-input timeout ends it holds the Gather until the utterance ends.
+    if (digits === '') clearTimer();
+    if (verb.bargeIn) prompts.controller.abort(ABORTED);
+  };
+  const utteranceEnded = () => {
+    speaking = false;
+    utterance = null;
+    end('speech');
   };
 
   scope.listen({
@@ -70,12 +128,40 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
       }
       armTimer();
     },
+    voice(active) {
+      if (ended !== null || !acceptsSpeech) return;
+      if (active) {
+        voiceStarted();
+        return;
+      }
+      if (!speaking || speechTimeout === 'auto') return;
+      clearUtterance();
+      utterance = scope.setTimer(utteranceEnded, speechTimeout * 1000);
+    },
     speech(result) {
       if (ended !== null || !acceptsSpeech) return;
-      speech = { transcript: result.transcript, confidence: result.confidence };
-      end('speech');
+      if (result.transcript !== '') {
+        heard =
+          heard === null
+            ? { transcript: result.transcript, confidence: result.confidence }
+            : { transcript: `${heard.transcript} ${result.transcript}`, confidence: result.confidence };
+      }
+      // `auto`: the recogniser decides where the utterance ends.
+      if (speechTimeout === 'auto') utteranceEnded();
+      // A recogniser that reports words without voice activity: the result is the utterance.
+      else if (!speaking && utterance === null && heard !== null) utteranceEnded();
+    },
+    partialSpeech(result) {
+      if (ended !== null || partialTarget === null) return;
+      const params = callParams(scope.call);
+      params.UnstableSpeechResult = result.unstable;
+      params.StableSpeechResult = result.stable;
+      params.SequenceNumber = String(partials++);
+      scope.notify(partialTarget, verb.partialResultCallbackMethod ?? 'POST', params);
     },
   });
+  // Talking as the Gather starts: that utterance counts (it ends after the prompts' barge-in).
+  if (acceptsSpeech && scope.voiceActive) voiceStarted();
 
   try {
     await untilAborted(
@@ -85,6 +171,9 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
           timeout: verb.timeout,
           finishOnKey: verb.finishOnKey,
           numDigits: verb.numDigits,
+          language: verb.language ?? 'en-US',
+          hints: verb.hints ?? [],
+          speechTimeout,
         },
         collecting?.controller.signal ?? signal,
       ),
@@ -104,19 +193,21 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
       }
     }
     prompts.dispose();
-    if (ended === null && digits === '') armTimer();
+    if (ended === null && digits === '' && !speaking && utterance === null) armTimer();
     await untilAborted(finished, signal);
   } finally {
     clearTimer();
+    clearUtterance();
     prompts.dispose();
     collecting?.controller.abort(ABORTED);
     collecting?.dispose();
   }
 
   const action = (params: Record<string, string>) => fetchOutcome(scope, verb.action, verb.method, params);
-  const heard = speech as { transcript: string; confidence: number } | null;
-  if (heard !== null) {
-    return action({ SpeechResult: heard.transcript, Confidence: String(heard.confidence) });
+  const result = heard as SpeechResult | null;
+  // A recognised utterance wins unless the keys completed first.
+  if (result !== null && (ended === 'speech' || digits === '')) {
+    return action({ SpeechResult: result.transcript, Confidence: formatConfidence(result.confidence) });
   }
   if (digits !== '') {
     return action(finishedOnKey ? { Digits: digits, FinishedOnKey: verb.finishOnKey } : { Digits: digits });

@@ -6,7 +6,14 @@ import type { HttpMethod, ProgressEvent } from '../document/ast.js';
 import type { EngineLimits, FinalStatus } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import type { CallIdentity } from '../fetch/params.js';
-import type { Channel, Clock, DriverCapabilities, SmsRequest, TimerId } from '../ports.js';
+import type {
+  Channel,
+  Clock,
+  DriverCapabilities,
+  PartialSpeechResult,
+  SmsRequest,
+  TimerId,
+} from '../ports.js';
 
 /** What happens after a verb. */
 export type VerbOutcome =
@@ -32,6 +39,8 @@ export interface MediaListener {
   dtmf?(digit: string): void;
   voice?(active: boolean): void;
   speech?(result: { readonly transcript: string; readonly confidence: number }): void;
+  /** An interim recognition result (a speech Gather's `partialResultCallback`). */
+  partialSpeech?(result: PartialSpeechResult): void;
   /**
    * The far end hung up. A verb that sets this finishes itself (Record, Dial: their action is
    * still requested); a verb without it is abandoned through its signal.

@@ -36,9 +36,51 @@ export function parseGather(
     input: parseInput(scope),
     actionOnEmptyResult: scope.boolean('actionOnEmptyResult', false),
     bargeIn: scope.boolean('bargeIn', true),
+    ...parseSpeech(scope),
     children,
     position,
   };
+}
+
+/** The speech attributes (spec 4.4 "Speech"), each only when written. */
+function parseSpeech(scope: ElementScope): Partial<GatherVerb> {
+  const out: {
+    -readonly [K in
+      | 'language'
+      | 'hints'
+      | 'speechTimeout'
+      | 'partialResultCallback'
+      | 'partialResultCallbackMethod']?: GatherVerb[K];
+  } = {};
+  const language = scope.string('language');
+  if (language !== null) out.language = language;
+  const hints = scope.raw('hints');
+  if (hints !== undefined) {
+    const list = hints
+      .split(',')
+      .map((h) => h.trim())
+      .filter((h) => h !== '');
+    if (list.length > 0) out.hints = list;
+  }
+  const speechTimeout = scope.raw('speechTimeout');
+  if (speechTimeout !== undefined) {
+    if (speechTimeout === 'auto') out.speechTimeout = 'auto';
+    else {
+      const n = parseWhole(speechTimeout);
+      if (n !== null && n >= 1) out.speechTimeout = n;
+      else
+        scope.warn(
+          'speechTimeout',
+          `"${speechTimeout}" is not a whole number of at least 1 or auto; using the timeout`,
+        );
+    }
+  }
+  const partial = scope.string('partialResultCallback');
+  if (partial !== null) out.partialResultCallback = partial;
+  if (scope.raw('partialResultCallbackMethod') !== undefined) {
+    out.partialResultCallbackMethod = scope.method('partialResultCallbackMethod');
+  }
+  return out;
 }
 
 function parseInput(scope: ElementScope): GatherInput {
