@@ -6,7 +6,7 @@
  * sending the same requests to the same server at the same concurrency.
  * R = requests per call × calls/s ÷ raw requests/s.
  */
-import { parseDocument } from '@rcml/core';
+import { type CreateCallParams, parseDocument } from '@rcml/core';
 import { baselineRequests, baselineRound, createBaselinePool } from './baseline.js';
 import { B1_REALISTIC_VERBS, B1_SMALL, B1_SMALL_VERBS, realisticDocument } from './documents.js';
 import { callParams, createHarness, type Harness, traceOneCall } from './harness.js';
@@ -77,7 +77,7 @@ interface RoundResult {
 /** One engine round: C calls in flight for `durationMs`; calls/s and CPU. */
 function engineRound(
   harness: Harness,
-  params: Record<string, string>,
+  params: CreateCallParams,
   concurrency: number,
   durationMs: number,
 ): Promise<RoundResult> {

@@ -4,6 +4,7 @@
  * `completed` callback has been answered (the last request of a call) and counts requests.
  */
 import {
+  type CreateCallParams,
   createEngine,
   type Engine,
   type EngineEvent,
@@ -118,17 +119,16 @@ export function callParams(
   document: string,
   allEvents: boolean,
   to = '+15550002222',
-): Record<string, string> {
-  const params: Record<string, string> = {
+): CreateCallParams {
+  return {
     To: to,
     From: '+15550001111',
     Url: `${origin}/doc/${document}`,
     Method: 'POST',
     StatusCallback: `${origin}/cb`,
     StatusCallbackMethod: 'POST',
+    ...(allEvents ? { StatusCallbackEvent: 'initiated ringing answered completed' } : {}),
   };
-  if (allEvents) params.StatusCallbackEvent = 'initiated ringing answered completed';
-  return params;
 }
 
 /** What one traced call did: the verbs it ran, its requests (with bodies) and its notices. */
@@ -144,7 +144,7 @@ export interface CallTrace {
  * claims (every verb, exactly the expected requests, no notice), and to capture the request
  * bodies the baseline sends.
  */
-export function traceOneCall(harness: Harness, params: Record<string, string>): Promise<CallTrace> {
+export function traceOneCall(harness: Harness, params: CreateCallParams): Promise<CallTrace> {
   const trace: CallTrace = { verbs: [], requests: [], notices: [], status: '' };
   return new Promise((resolve, reject) => {
     let sid = '';

@@ -8,10 +8,13 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import {
   type CallRecord,
   type CallStatus,
+  type CreateCallParams,
   type Engine,
   isFinalStatus,
   type ListFilter,
+  type ModifyCallParams,
   RcmlError,
+  unimplementedParams,
 } from '@rcml/core';
 import { type AccountLookup, authenticate } from './auth.js';
 import { type AuthLimitOptions, createAuthLimiter, retryAfterOf, TooManyFailures } from './authLimit.js';
@@ -97,6 +100,28 @@ const STATUSES: readonly CallStatus[] = [
 ];
 const REALM = 'Basic realm="RCML Calls API"';
 
+/**
+ * The response header that lists what a create or change request asked for and this engine
+ * does not implement (spec 9.5): `13911 Name` items separated by `, `, e.g.
+ * `X-Rcml-Warnings: 13911 TimeLimit, 13911 AsyncAmd`. Absent when there is nothing to report.
+ */
+export const WARNINGS_HEADER = 'X-Rcml-Warnings';
+
+/** The warnings header of a create or change request, or no header. */
+function warningHeaders(
+  params: Readonly<Record<string, string>>,
+  kind: 'create' | 'modify',
+): Record<string, string> {
+  const names = unimplementedParams(params, kind);
+  if (names.length === 0) return {};
+  // Printable ASCII without commas, each name cut to 64 characters, at most 20 names listed.
+  const shown = names
+    .slice(0, 20)
+    .map((name) => `13911 ${name.slice(0, 64).replace(/[^\x21-\x2b\x2d-\x7e]/g, '?')}`);
+  if (names.length > 20) shown.push(`13911 (${names.length - 20} more)`);
+  return { [WARNINGS_HEADER]: shown.join(', ') };
+}
+
 function mountPath(baseUrl: string | undefined): string {
   if (baseUrl === undefined) return '';
   const path = new URL(baseUrl, 'http://localhost').pathname.replace(/\/+$/, '');
@@ -171,8 +196,8 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
   ) {
     const root = `${mount}/${route.version}`;
     const suffix = route.suffix === '.json' ? '.json' : '';
-    const one = (call: CallRecord, status = 200) =>
-      send(res, status, format, renderCall(toCallResource(call, root, suffix), format));
+    const one = (call: CallRecord, status = 200, headers: Record<string, string> = {}) =>
+      send(res, status, format, renderCall(toCallResource(call, root, suffix), format), headers);
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'POST') {
       req.resume();
@@ -199,14 +224,18 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
     }
     const params = parseBody(await readBody(req, maxBodyBytes), req.headers['content-type']);
     checkRequestUrls(params, options.urlCheck);
+    // Any strings are accepted here; the engine validates them and reports what it does not
+    // implement (13911), which the answer also lists in its warnings header.
     if (route.callSid === undefined) {
-      return one(engine.create(params, { accountSid: route.accountSid }), 201);
+      const created = engine.create(params as unknown as CreateCallParams, { accountSid: route.accountSid });
+      return one(created, 201, warningHeaders(params, 'create'));
     }
     ownCall(route, route.callSid);
-    const changed = engine.modify(route.callSid, params);
+    const changed = engine.modify(route.callSid, params as ModifyCallParams);
     const ending =
       params.Status !== undefined && params.Status.trim() !== '' && !isFinalStatus(changed.status);
-    return one(ending ? ((await settled(engine, changed.sid, settleMs)) ?? changed) : changed);
+    const shown = ending ? ((await settled(engine, changed.sid, settleMs)) ?? changed) : changed;
+    return one(shown, 200, warningHeaders(params, 'modify'));
   }
 
   return (req, res) => {

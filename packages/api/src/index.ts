@@ -4,7 +4,7 @@
  */
 export type { AccountLookup } from './auth.js';
 export { type AuthLimiter, type AuthLimitOptions, createAuthLimiter } from './authLimit.js';
-export { type CallsApiOptions, createCallsApiHandler } from './createCallsApiHandler.js';
+export { type CallsApiOptions, createCallsApiHandler, WARNINGS_HEADER } from './createCallsApiHandler.js';
 export { type CallsApiServer, createCallsApiServer, type ListenOptions } from './createCallsApiServer.js';
 export type { ErrorBody, Format } from './render.js';
 export type { CallListResource, CallResource } from './representation.js';

@@ -33,7 +33,8 @@ export function createFakeEngine(start = Date.UTC(2026, 0, 1)): FakeEngine {
   const engine: FakeEngine = {
     maxActive: Number.POSITIVE_INFINITY,
     modifications,
-    create(params, owner) {
+    create(typed, owner) {
+      const params = typed as unknown as Record<string, string | undefined>;
       for (const name of ['To', 'From', 'Url']) {
         if (!params[name]) throw new RcmlError(20001, `${name} is required`, { field: name });
       }
@@ -86,7 +87,8 @@ export function createFakeEngine(start = Date.UTC(2026, 0, 1)): FakeEngine {
         total: matching.length,
       };
     },
-    modify(sid, params) {
+    modify(sid, typed) {
+      const params = typed as Record<string, string | undefined>;
       const call = calls.find((c) => c.sid === sid);
       if (call === undefined) throw new RcmlError(20404, `call ${sid} not found`);
       if (params.Url !== undefined && params.Status !== undefined) {

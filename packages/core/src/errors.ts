@@ -41,6 +41,9 @@ export const ERROR_CODES = {
   13701: 'Redirect: invalid attribute value',
   13801: 'Reject, Hangup or Sms: invalid attribute value',
   13901: 'Pause: invalid attribute value',
+  // Nothing silently dropped (spec 9.5)
+  13910: 'document attribute not implemented by this engine (ignored)',
+  13911: 'Calls API parameter not implemented by this engine (ignored)',
   // Engine protection limits (spec section 8)
   14100: 'too many document fetches for one call (redirect loop)',
   14101: 'callback dropped (queue full or shutdown deadline passed)',

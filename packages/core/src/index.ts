@@ -20,6 +20,17 @@ export {
 } from './document/index.js';
 export { createEngine, DEFAULT_LIMITS } from './engine/createEngine.js';
 export { createClockSeededIds, createSequentialIds } from './engine/ids.js';
+export { BODY_LINE_CHARS, bodyLine } from './fetch/bodyLine.js';
+export {
+  type CallsApiParams,
+  CREATE_PARAMS,
+  type CreateCallParams,
+  MODIFY_PARAMS,
+  type ModifyCallParams,
+  toApiParams,
+  type UnimplementedCreateParams,
+  unimplementedParams,
+} from './engine/params.js';
 export type * from './engine/types.js';
 export {
   ERROR_CODES,

@@ -374,3 +374,26 @@ export interface SmsRequest {
 export interface MessagingPort {
   send(request: SmsRequest): Promise<{ readonly status: 'sent' | 'failed' }>;
 }
+
+// ---------------------------------------------------------------------------------------
+// Number look-up (geographic parameters, spec 9.1)
+// ---------------------------------------------------------------------------------------
+
+/** What the embedding server knows about where a number is; every field optional. */
+export interface NumberGeography {
+  readonly city?: string;
+  readonly state?: string;
+  readonly zip?: string;
+  readonly country?: string;
+}
+
+/**
+ * The embedding server's number look-up, asked once for each side (`From`, `To`) of an
+ * outbound call when it is created. What it returns becomes `FromCity`… / `ToCity`… (and the
+ * `Caller…` / `Called…` aliases) on every request of the call; `undefined` (or an empty
+ * field) sends nothing. Synchronous: keep the data in memory. Inbound calls carry their
+ * geography with `engine.inbound` instead.
+ */
+export interface NumberLookupPort {
+  lookup(number: string): NumberGeography | undefined;
+}

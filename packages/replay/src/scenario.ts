@@ -92,4 +92,10 @@ export interface Scenario {
   readonly media?: ScenarioMedia;
   readonly modify?: readonly ModifyEntry[];
   readonly expect?: ScenarioExpect;
+  /**
+   * What the embedding server's number look-up knows (geographic parameters, spec 9.1):
+   * number → `{ city, state, zip, country }`, each optional. Asked for `From` and `To` of an
+   * outbound call; an inbound call carries `FromCity`… in `inbound` instead.
+   */
+  readonly numbers?: Readonly<Record<string, Readonly<Record<string, string>>>>;
 }

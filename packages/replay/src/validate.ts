@@ -19,6 +19,7 @@ const TOP = [
   'media',
   'modify',
   'expect',
+  'numbers',
 ];
 const OPTIONS = ['accountSid', 'authToken', 'apiVersion', 'fetchTimeout', 'epoch'];
 const INBOUND = [
@@ -33,7 +34,17 @@ const INBOUND = [
   'StatusCallbackEvent',
   'CallerName',
   'ForwardedFrom',
+  'FromCity',
+  'FromState',
+  'FromZip',
+  'FromCountry',
+  'ToCity',
+  'ToState',
+  'ToZip',
+  'ToCountry',
 ];
+/** What the number look-up knows about one number (`numbers`, docs/replay.md). */
+const NUMBER_FIELDS = ['city', 'state', 'zip', 'country'];
 const MEDIA = [
   'sayCharSeconds',
   'playSeconds',
@@ -87,6 +98,7 @@ export function validateScenario(json: unknown, fileName: string, warnings?: str
   if (s.app !== undefined) checkApp(c, c.object(s.app, 'app'));
   if (s.media !== undefined) checkMedia(c, c.object(s.media, 'media'));
   if (s.modify !== undefined) checkModify(c, c.array(s.modify, 'modify'));
+  if (s.numbers !== undefined) checkNumbers(c, c.object(s.numbers, 'numbers'));
   if (s.expect !== undefined) checkExpect(c, c.object(s.expect, 'expect'), hasInbound);
   warnings?.push(...c.warnings);
   return json as Scenario;
@@ -103,6 +115,16 @@ function checkOptions(c: Checker, o: Json): void {
     if (!ISO_INSTANT.test(epoch) || !Number.isFinite(Date.parse(epoch))) {
       c.fail('options.epoch', `must be an ISO-8601 instant like "2026-01-01T00:00:00Z", got "${epoch}"`);
     }
+  }
+}
+
+/** `numbers`: number → what the number look-up port knows about it (all strings). */
+function checkNumbers(c: Checker, numbers: Json): void {
+  for (const [number, value] of Object.entries(numbers)) {
+    const path = `numbers.${number}`;
+    const info = c.object(value, path);
+    c.onlyKeys(info, NUMBER_FIELDS, path, true);
+    checkStrings(c, info, path);
   }
 }
 

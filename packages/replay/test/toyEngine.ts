@@ -108,7 +108,8 @@ export function createToyEngine(options: EngineOptions, bugs: ToyBugs = {}): Eng
   }
 
   return {
-    create(params) {
+    create(typed) {
+      const params = typed as unknown as Record<string, string | undefined>;
       if (params.Url === undefined) throw new RcmlError(20001, 'Url is required', { field: 'Url' });
       const sid = ids.next('CA');
       const channel = driver.originate({

@@ -29,6 +29,7 @@ export class CallData implements CallIdentity {
   readonly parentCallSid: string | null;
   readonly callerName: string | null;
   readonly forwardedFrom: string | null;
+  readonly geo: Readonly<Record<string, string>> | null;
   status: CallStatus;
   answeredBy: AnsweredBy | null = null;
   voicemailDetector: 'person_found' | 'voicemail' | null = null;
@@ -48,6 +49,7 @@ export class CallData implements CallIdentity {
     this.parentCallSid = init.parentCallSid;
     this.callerName = init.callerName;
     this.forwardedFrom = init.forwardedFrom;
+    this.geo = init.geo ?? null;
     this.status = init.status;
     this.dateCreated = init.now;
     this.dateUpdated = init.now;

@@ -5,6 +5,7 @@
  * a verb) runs at a time and `session.step` aborts it.
  */
 import type { HttpMethod, Verb } from '../document/ast.js';
+import type { InlineDocument } from '../document/inline.js';
 import type { ErrorCode } from '../errors.js';
 import { type FetchResult, fetchDocument } from '../fetch/fetchDocument.js';
 import { callParams } from '../fetch/params.js';
@@ -27,7 +28,12 @@ export interface DocumentTarget {
   /** Only the call's `Url` and a live-change `Url` have a fallback. */
   readonly fallbackUrl: string | null;
   readonly fallbackMethod: HttpMethod;
+  /** An inline document (`Twiml`, spec 9.2) run instead of fetching: no request, no fallback. */
+  readonly inline?: InlineDocument;
 }
+
+/** The base of an inline document without one: absolute references only (checked on parse). */
+const NO_BASE = 'about:blank';
 
 /** How the document loop ended. */
 type LoopEnd = 'done' | 'hangup' | 'failure' | 'busy' | 'no-answer' | 'interrupted';
@@ -70,6 +76,10 @@ async function load(
   target: DocumentTarget,
 ): Promise<Extract<FetchResult, { ok: true }> | { ok: false } | null> {
   if (interrupted(session)) return null;
+  const inline = target.inline;
+  if (inline !== undefined) {
+    return { ok: true, document: inline.document, url: inline.baseUrl ?? NO_BASE, warnings: inline.warnings };
+  }
   const first = await fetchOnce(session, target.url, target.written, target.method, target.params);
   if (first === null) return null;
   if (first.ok) return first;

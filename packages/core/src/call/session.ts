@@ -8,6 +8,7 @@ import { type Actor, createActor } from 'xstate';
 import { CallbackQueue } from '../callbacks/callbackQueue.js';
 import { ProgressReporter } from '../callbacks/progress.js';
 import type { HttpMethod, ProgressEvent } from '../document/ast.js';
+import type { InlineDocument } from '../document/inline.js';
 import type { CallStatus } from '../engine/types.js';
 import type { CallRecordingSettings, MachineDetection } from '../engine/validateAnswerOptions.js';
 import type {
@@ -39,6 +40,10 @@ export interface CallSettings {
   /** Outbound: seconds it may ring. */
   readonly timeout: number;
   readonly detectVoicemail: boolean;
+  /** `Twiml` (spec 9.2): the inline document run instead of fetching `url`; null or absent for none. */
+  inline?: InlineDocument | null;
+  /** The `Url` the call was created with (null for `Twiml`): what a live change's `Twiml` resolves against. */
+  readonly createdUrl?: string | null;
   /** Outbound: `MachineDetection` (spec 9.3); absent or null for none. */
   readonly machineDetection?: MachineDetection | null;
   /** Seconds to wait for the `MachineDetection` result after the answer (default 30). */
@@ -55,6 +60,8 @@ export interface RedirectTarget {
   readonly method: HttpMethod;
   readonly fallbackUrl: string | null;
   readonly fallbackMethod: HttpMethod;
+  /** `Twiml` (spec 9.2): run this inline document instead of fetching `url`. */
+  readonly inline?: InlineDocument;
 }
 
 export class CallSession implements CallLifecycleHooks {
@@ -139,6 +146,7 @@ export class CallSession implements CallLifecycleHooks {
       params: {},
       fallbackUrl: target.fallbackUrl,
       fallbackMethod: target.fallbackMethod,
+      ...(target.inline === undefined ? {} : { inline: target.inline }),
     };
     if (this.running) {
       this.redirect = next;
@@ -150,6 +158,7 @@ export class CallSession implements CallLifecycleHooks {
     this.settings.method = target.method;
     this.settings.fallbackUrl = target.fallbackUrl;
     this.settings.fallbackMethod = target.fallbackMethod;
+    this.settings.inline = target.inline ?? null;
   }
 
   /** Replace the StatusCallback from now on (spec 1.5). */
@@ -267,6 +276,7 @@ export class CallSession implements CallLifecycleHooks {
       params: {},
       fallbackUrl: s.fallbackUrl,
       fallbackMethod: s.fallbackMethod,
+      ...(s.inline === undefined || s.inline === null ? {} : { inline: s.inline }),
     };
   }
 

@@ -32,6 +32,8 @@ export class ElementScope {
   }
 
   private readonly attributes: XmlAttributes;
+  /** The present attributes a parser read (the ones this engine implements for the element). */
+  private used: string[] | null = null;
 
   /** Whether the element has no attributes at all (the common case: every default applies). */
   isEmpty(): boolean {
@@ -49,11 +51,38 @@ export class ElementScope {
   raw(attribute: string): string | undefined {
     const value = this.attributes[attribute];
     if (value === undefined) return undefined;
+    if (this.used === null) this.used = [attribute];
+    else this.used.push(attribute);
     const decoded = value.indexOf('&') === -1 ? value : decodeEntities(value);
     if (decoded === null) {
       this.context.fail(12100, `<${this.name}> ${attribute}: invalid character reference`, this.position);
     }
     return needsTrim(decoded) ? decoded.trim() : decoded;
+  }
+
+  /**
+   * Report every attribute the element's parser never read: this engine does not implement it
+   * (another dialect's attribute, or a misspelling). A 13910 warning naming the element, the
+   * attribute and its line; the attribute is otherwise ignored (spec 3, 9.5). Namespace
+   * declarations (`xmlns`, `xmlns:*`, `xml:*`) are not attributes of the verb.
+   */
+  reportUnread(): void {
+    const attributes = this.attributes;
+    if (attributes === NO_ATTRIBUTES) return;
+    const used = this.used;
+    for (const name in attributes) {
+      if (used?.includes(name)) continue;
+      if (name === 'xmlns' || name.startsWith('xmlns:') || name.startsWith('xml:')) continue;
+      const line = this.position.line === undefined ? '' : ` (line ${this.position.line})`;
+      this.context.warnings.push(
+        issue(
+          13910,
+          `<${this.name}> attribute ${name}${line} is not implemented by this engine; ignored`,
+          this.position,
+          name,
+        ),
+      );
+    }
   }
 
   /** A string value; empty counts as absent. */

@@ -1,6 +1,8 @@
 /**
  * How to treat a fetched body (spec section 2): RCML, text to speak, audio to play, or a 12300
  * failure, from the Content-Type (case-insensitive, parameters ignored) and the body.
+ * `text/html` is RCML (web frameworks answer a string body with it); `text/plain` and a missing
+ * Content-Type are RCML when the body is a `<Response>` document, else text to speak.
  */
 import type { ContentDecision, ParseOptions } from './index.js';
 import { parseDocument } from './parse.js';
@@ -22,10 +24,15 @@ export function classifyContent(
   options?: ParseOptions,
 ): ContentDecision {
   const type = mediaTypeOf(contentType);
-  if (type === 'text/xml' || type === 'application/xml' || (type.endsWith('+xml') && type.includes('/'))) {
+  if (
+    type === 'text/xml' ||
+    type === 'application/xml' ||
+    type === 'text/html' ||
+    (type.endsWith('+xml') && type.includes('/'))
+  ) {
     return { kind: 'rcml', result: parseDocument(body, options) };
   }
-  if (type === 'text/plain') {
+  if (type === 'text/plain' || type === '') {
     const text = body.trim();
     if (!text.startsWith('<')) return { kind: 'say', text };
     const result = parseDocument(body, options);
@@ -36,13 +43,9 @@ export function classifyContent(
     return { kind: 'say', text };
   }
   if (type.startsWith('audio/') && type.length > 6) return { kind: 'play' };
-  const shown =
-    contentType === null || contentType.trim() === ''
-      ? 'a missing Content-Type'
-      : `Content-Type "${contentType}"`;
   return {
     kind: 'failure',
     code: 12300,
-    message: `${shown} is not RCML (text/xml, application/xml, +xml), text/plain or audio/*`,
+    message: `Content-Type "${contentType}" is not RCML (text/xml, application/xml, +xml, text/html), text/plain or audio/*`,
   };
 }

@@ -45,9 +45,9 @@ export function serializeDocument(document: RcmlDocument): string {
 }
 
 /**
- * Decide how to treat a fetched body. Never throws. `text/xml`, `application/xml` and `+xml`
- * are RCML; `text/plain` is RCML when it is a `<Response>` document, else text to say;
- * `audio/*` is played; anything else (or none) is a 12300 failure.
+ * Decide how to treat a fetched body. Never throws. `text/xml`, `application/xml`, `+xml` and
+ * `text/html` are RCML; `text/plain` or no Content-Type at all is RCML when it is a
+ * `<Response>` document, else text to say; `audio/*` is played; anything else is a 12300 failure.
  */
 export function classifyContent(
   contentType: string | null,

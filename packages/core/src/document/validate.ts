@@ -160,7 +160,9 @@ function buildVerb(
     spec.code,
     entry[ATTR_KEY] as XmlAttributes | undefined,
   );
-  return spec.build(scope, entry[tag] as XmlEntry[]);
+  const verb = spec.build(scope, entry[tag] as XmlEntry[]);
+  scope.reportUnread();
+  return verb;
 }
 
 function buildRedirect(scope: ElementScope, children: readonly XmlEntry[]): Verb {
@@ -273,8 +275,12 @@ function buildNoun(tag: string, entry: XmlEntry, position: Position, context: Wa
   const scope = new ElementScope(context, tag, position, 13201, entry[ATTR_KEY] as XmlAttributes | undefined);
   const value = readText(entry[tag] as XmlEntry[], scope);
   if (value === '') context.fail(12200, `<${tag}> at ${position.path} is empty`, position);
-  if (tag === 'Conference') return parseConference(scope, value, position);
-  return parseLeg(scope, tag as 'Number' | 'Client' | 'Sip', value, position);
+  const noun =
+    tag === 'Conference'
+      ? parseConference(scope, value, position)
+      : parseLeg(scope, tag as 'Number' | 'Client' | 'Sip', value, position);
+  scope.reportUnread();
+  return noun;
 }
 
 /** Plain text in `<Dial>`: a Client (`client:` removed), a Sip (has `@`), else a Number. */

@@ -10,10 +10,13 @@ import { CallSession, type CallSession as Session } from '../call/session.js';
 import { type CallbackQueue, DEFAULT_RETRY_DELAYS_MS } from '../callbacks/callbackQueue.js';
 import { parseProgressEvents } from '../callbacks/progress.js';
 import { systemClock } from '../clock/systemClock.js';
+import { parseInlineDocument } from '../document/inline.js';
 import { type ErrorCode, RcmlError } from '../errors.js';
 import { DocumentCache } from '../fetch/documentCache.js';
-import type { Channel, HttpPort, Logger } from '../ports.js';
+import { geographyOf, geoParams } from '../fetch/params.js';
+import type { Channel, HttpPort, Logger, NumberGeography } from '../ports.js';
 import { createClockSeededIds } from './ids.js';
+import { type CallsApiParams, toApiParams, unimplementedParams } from './params.js';
 import { CallRegistry } from './registry.js';
 import type {
   CallOwner,
@@ -170,6 +173,41 @@ export function createEngine(options: EngineOptions): Engine {
     } else recent.push(now);
   }
 
+  /** Spec 9.2: an inline document, validated as a fetched one; refused naming `Twiml`. */
+  function inlineDocument(text: string, baseUrl: string | null) {
+    const parsed = parseInlineDocument(text, baseUrl, ctx.fetch.parseOptions);
+    if (parsed.ok) return parsed.inline;
+    const { code, message } = parsed.error;
+    throw new RcmlError(code, `Twiml: ${message} (${code})`, {
+      field: 'Twiml',
+      ...(parsed.error.path === undefined ? {} : { path: parsed.error.path }),
+      ...(parsed.error.line === undefined ? {} : { line: parsed.error.line }),
+    });
+  }
+
+  /** Spec 9.5: each parameter this engine does not implement is a 13911 warning of the call. */
+  function reportUnimplemented(callSid: string, params: CallsApiParams, kind: 'create' | 'modify') {
+    for (const name of unimplementedParams(params, kind)) {
+      notice(
+        callSid,
+        13911,
+        `Calls API parameter ${name} is not implemented by this engine; ignored`,
+        'warning',
+      );
+    }
+  }
+
+  /** What the number look-up port knows about a number (a failing port knows nothing). */
+  function lookup(number: string): NumberGeography | undefined {
+    if (options.numbers === undefined) return undefined;
+    try {
+      return options.numbers.lookup(number);
+    } catch (error) {
+      logger.warn('number look-up failed', { number, error });
+      return undefined;
+    }
+  }
+
   function start(session: Session): CallRecord {
     registry.add(session.data);
     sessions.set(session.data.sid, session);
@@ -178,11 +216,15 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const engine: Engine = {
-    create(params, owner?: CallOwner) {
+    create(typed, owner?: CallOwner) {
+      const params = toApiParams(typed);
       const valid = validateCreate(params);
+      const twiml = params.Twiml;
+      const inline = twiml === undefined || twiml.trim() === '' ? null : inlineDocument(twiml, null);
       admit();
       // `valid` is a fresh object: the call owns it as its (mutable) settings.
-      const session = new CallSession(ctx, valid, {
+      const settings = Object.assign(valid, { inline, createdUrl: inline === null ? valid.url : null });
+      const session = new CallSession(ctx, settings, {
         sid: ids.next('CA'),
         accountSid: owner?.accountSid ?? defaultAccount,
         from: valid.from,
@@ -192,20 +234,22 @@ export function createEngine(options: EngineOptions): Engine {
         parentCallSid: null,
         callerName: null,
         forwardedFrom: null,
+        geo: geoParams(lookup(valid.from), lookup(valid.to)),
         status: 'queued',
         now: clock.now(),
       });
       const record = start(session);
+      reportUnimplemented(record.sid, params, 'create');
       session.startOutbound();
       return record;
     },
 
     inbound(params: InboundParams, channel: Channel, owner?: CallOwner) {
-      const valid = validateInbound(params as unknown as Readonly<Record<string, string | undefined>>);
+      const valid = validateInbound(toApiParams(params));
       admit();
       const session = new CallSession(
         ctx,
-        { ...valid, timeout: 0, detectVoicemail: false },
+        { ...valid, timeout: 0, detectVoicemail: false, createdUrl: valid.url },
         {
           sid: ids.next('CA'),
           accountSid: owner?.accountSid ?? defaultAccount,
@@ -216,6 +260,7 @@ export function createEngine(options: EngineOptions): Engine {
           parentCallSid: null,
           callerName: params.CallerName?.trim() || null,
           forwardedFrom: params.ForwardedFrom?.trim() || null,
+          geo: geoParams(geographyOf(params, 'From'), geographyOf(params, 'To')),
           status: 'queued',
           now: clock.now(),
         },
@@ -233,7 +278,8 @@ export function createEngine(options: EngineOptions): Engine {
       return registry.list(filter);
     },
 
-    modify(callSid, params) {
+    modify(callSid, typed) {
+      const params = toApiParams(typed);
       const call = registry.get(callSid);
       if (call === undefined) throw new RcmlError(20404, `call ${callSid} not found`, { field: 'CallSid' });
       const session = sessions.get(callSid);
@@ -248,6 +294,10 @@ export function createEngine(options: EngineOptions): Engine {
       const has = (name: string) => params[name] !== undefined && params[name]!.trim() !== '';
       if (has('Url') && has('Status')) {
         throw new RcmlError(20409, 'Url and Status cannot be changed together', { field: 'Status' });
+      }
+      if (has('Twiml') && (has('Url') || has('Status'))) {
+        const other = has('Url') ? 'Url' : 'Status';
+        throw new RcmlError(20409, `Twiml and ${other} cannot be changed together`, { field: 'Twiml' });
       }
       const status = has('Status') ? params.Status!.trim() : null;
       if (status !== null && status !== 'completed' && status !== 'canceled') {
@@ -269,11 +319,18 @@ export function createEngine(options: EngineOptions): Engine {
       const statusCallback = validateUrl(params, 'StatusCallback', false);
       const statusCallbackMethod = validateMethod(params, 'StatusCallbackMethod');
       if (has('StatusCallbackEvent')) parseProgressEvents(params.StatusCallbackEvent);
+      // Spec 9.2: relative references resolve against the Url the call was created with.
+      const inline = has('Twiml') ? inlineDocument(params.Twiml!, session.settings.createdUrl ?? null) : null;
+      reportUnimplemented(callSid, params, 'modify');
 
       if (statusCallback !== null || has('StatusCallbackMethod')) {
         session.setStatusCallback(statusCallback ?? session.settings.statusCallback, statusCallbackMethod);
       }
       if (url !== null) session.redirectTo({ url, method, fallbackUrl, fallbackMethod });
+      if (inline !== null) {
+        const base = inline.baseUrl ?? 'Twiml';
+        session.redirectTo({ url: base, method: 'POST', fallbackUrl: null, fallbackMethod: 'POST', inline });
+      }
       if (status !== null) session.end(status);
       return call.toRecord();
     },

@@ -13,7 +13,9 @@ import type {
   Logger,
   MediaDriver,
   MessagingPort,
+  NumberLookupPort,
 } from '../ports.js';
+import type { CreateCallParams, ModifyCallParams } from './params.js';
 
 export type CallStatus =
   | 'queued'
@@ -88,6 +90,12 @@ export interface EngineOptions {
   readonly logger?: Logger;
   /** Needed for `<Sms>`; without it `<Sms>` reports `failed`. */
   readonly messaging?: MessagingPort;
+  /**
+   * Where outbound calls' numbers are (spec 9.1): asked for `From` and `To` when a call is
+   * created; what it knows is sent as `FromCity`… / `ToCity`… on every request of the call.
+   * Default: nothing is known, nothing is sent.
+   */
+  readonly numbers?: NumberLookupPort;
   /** Default account for `create` and `inbound` (default `AC` + 32 zeros). */
   readonly accountSid?: string;
   /** `ApiVersion` parameter (default `2012-04-24`). */
@@ -105,7 +113,10 @@ export interface CallOwner {
   readonly accountSid?: string;
 }
 
-/** The application configured for the number an inbound call dialled, plus From/To. */
+/**
+ * The application configured for the number an inbound call dialled, plus From/To and what
+ * the telephony server knows about the caller (spec 1.3, 2, 9.1). Unknown keys are a type error.
+ */
 export interface InboundParams {
   readonly From: string;
   readonly To: string;
@@ -118,6 +129,15 @@ export interface InboundParams {
   readonly StatusCallbackEvent?: string;
   readonly CallerName?: string;
   readonly ForwardedFrom?: string;
+  /** Geographic parameters (spec 9.1), sent on every request of the call when given. */
+  readonly FromCity?: string;
+  readonly FromState?: string;
+  readonly FromZip?: string;
+  readonly FromCountry?: string;
+  readonly ToCity?: string;
+  readonly ToState?: string;
+  readonly ToZip?: string;
+  readonly ToCountry?: string;
 }
 
 export interface ListFilter {
@@ -201,11 +221,15 @@ export interface ShutdownOptions {
 /** The engine: the calls registry and the Calls API semantics. */
 export interface Engine {
   /**
-   * Create an outbound call from Calls API parameters (strings, as a REST client sends them).
-   * Throws `RcmlError` 20001 naming the parameter (`error.field`) for invalid input, 20429 when
-   * a limit is reached, 20503 after shutdown.
+   * Create an outbound call from Calls API parameters (strings as a REST client sends them,
+   * numbers and booleans where the API takes them). Throws `RcmlError` 20001 naming the
+   * parameter (`error.field`) for invalid input, the document's code (12100, 12102, 12200,
+   * 12400) with `field` `Twiml` for an invalid inline document, 20429 when a limit is reached,
+   * 20503 after shutdown. Parameters this engine does not implement are reported as 13911
+   * notices of the new call. An HTTP layer holding any strings passes them as
+   * `params as unknown as CreateCallParams`: validation happens at run time.
    */
-  create(params: Readonly<Record<string, string | undefined>>, owner?: CallOwner): CallRecord;
+  create(params: CreateCallParams, owner?: CallOwner): CallRecord;
   /** Hand over an arriving call; its first fetch happens at once. */
   inbound(params: InboundParams, channel: Channel, owner?: CallOwner): CallRecord;
   get(callSid: string): CallRecord | undefined;
@@ -213,9 +237,11 @@ export interface Engine {
   list(filter?: ListFilter): CallPage;
   /**
    * Change a live call (spec 1.5). Throws 20404 unknown call, 21220 call not in progress,
-   * 20409 `Url` and `Status` together, 20001 invalid parameter.
+   * 20409 `Url`, `Twiml` or `Status` together, 20001 invalid parameter, the document's code
+   * with `field` `Twiml` for an invalid inline document (nothing is changed then).
+   * Parameters this engine does not implement are reported as 13911 notices of the call.
    */
-  modify(callSid: string, params: Readonly<Record<string, string | undefined>>): CallRecord;
+  modify(callSid: string, params: ModifyCallParams): CallRecord;
   /** Listen to every event; returns the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
   /** Calls not yet in a final state. */

@@ -73,8 +73,9 @@ function validateTo(params: Params): string {
 }
 
 /** The application parameters shared by outbound and inbound calls. */
-function validateApplication(params: Params): CallApplication {
-  const url = validateUrl(params, 'Url', true);
+function validateApplication(params: Params, urlRequired = true): CallApplication {
+  // Without `Url` (a `Twiml` call) the url is empty: the inline document runs instead.
+  const url = urlRequired ? validateUrl(params, 'Url', true) : (validateUrl(params, 'Url', false) ?? '');
   const method = validateMethod(params, 'Method');
   const fallbackUrl = validateUrl(params, 'FallbackUrl', false);
   const fallbackMethod = validateMethod(params, 'FallbackMethod');
@@ -97,7 +98,12 @@ export function validateCreate(params: Params): ValidatedCreate {
   const to = validateTo(params);
   const from = present(params, 'From');
   if (from === undefined) throw invalid('From', 'required');
-  const application = validateApplication(params);
+  // Spec 9.2: `Twiml` replaces `Url`; both together is refused naming `Twiml`.
+  const twiml = present(params, 'Twiml') !== undefined;
+  if (twiml && present(params, 'Url') !== undefined) {
+    throw invalid('Twiml', 'cannot be given together with Url: give one of them');
+  }
+  const application = validateApplication(params, !twiml);
   let timeout = 60;
   const rawTimeout = present(params, 'Timeout');
   if (rawTimeout !== undefined) {

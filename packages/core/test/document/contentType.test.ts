@@ -10,6 +10,8 @@ describe('classifyContent', () => {
     'application/xml',
     'application/rcml+xml',
     'TEXT/XML; charset=utf-8',
+    'text/html; charset=utf-8',
+    'Text/HTML',
     ' application/xml ;q=1',
   ])('%s is RCML', (type) => {
     const decision = classifyContent(type, RCML);
@@ -66,7 +68,28 @@ describe('classifyContent', () => {
     expect(classifyContent(type, 'binary')).toEqual({ kind: 'play' });
   });
 
-  it.each([null, '', 'text/html', 'application/json', 'audio', 'video/mp4', 'application/octet-stream'])(
+  it('treats a missing Content-Type like text/plain: RCML when a Response document, else spoken', () => {
+    for (const type of [null, '', ' ; charset=utf-8']) {
+      expect(classifyContent(type, RCML)).toMatchObject({ kind: 'rcml', result: { ok: true } });
+      expect(classifyContent(type, '<Response><Connect/></Response>')).toMatchObject({
+        kind: 'rcml',
+        result: { ok: false, error: { code: 12200 } },
+      });
+      expect(classifyContent(type, ' Thanks for calling. ')).toEqual({
+        kind: 'say',
+        text: 'Thanks for calling.',
+      });
+    }
+  });
+
+  it('keeps a failed parse of text/html as RCML (an HTML page is not spoken)', () => {
+    expect(classifyContent('text/html', '<html><body>Oops</body></html>')).toMatchObject({
+      kind: 'rcml',
+      result: { ok: false, error: { code: 12102 } },
+    });
+  });
+
+  it.each(['application/json', 'audio', 'video/mp4', 'application/octet-stream'])(
     '%s is a 12300 failure naming the type',
     (type) => {
       const decision = classifyContent(type, RCML);

@@ -71,7 +71,7 @@ describe('document fixtures', () => {
     for (const [, , e] of valid) for (const w of e.warnings ?? []) seen.add(w);
     for (const [, , e] of invalid) if (e.code !== undefined) seen.add(e.code);
     for (const code of [
-      12100, 12102, 12200, 12400, 13201, 13301, 13401, 13501, 13521, 13601, 13701, 13801, 13901,
+      12100, 12102, 12200, 12400, 13201, 13301, 13401, 13501, 13521, 13601, 13701, 13801, 13901, 13910,
     ]) {
       expect(seen, `code ${code}`).toContain(code);
     }

@@ -210,8 +210,29 @@ describe('warnings', () => {
     expect(document.verbs[0]).not.toHaveProperty('ssml');
   });
 
-  it('ignore unknown attributes', () => {
-    expect(ok('<Response><Dial answerOnBridge="true" ringTone="us">1</Dial></Response>').codes).toEqual([]);
+  it('reports attributes this engine does not implement (13910) naming element, attribute and line', () => {
+    const result = ok(
+      '<Response>\n<Dial answerOnBridge="true" ringTone="us" timeout="20">1</Dial>\n</Response>',
+    );
+    expect(result.codes).toEqual([13910, 13910]);
+    expect(result.document.verbs[0]).toMatchObject({ kind: 'Dial', timeout: 20 });
+    const parsed = parseDocument('<Response>\n<Gather numDigit="1" transcribeCallback="/t"/>\n</Response>');
+    if (!parsed.ok) expect.fail('did not parse');
+    expect(parsed.warnings).toEqual([
+      expect.objectContaining({ code: 13910, path: 'Response/Gather[1]', line: 2, attribute: 'numDigit' }),
+      expect.objectContaining({
+        code: 13910,
+        path: 'Response/Gather[1]',
+        line: 2,
+        attribute: 'transcribeCallback',
+      }),
+    ]);
+    expect(parsed.warnings[0]!.message).toContain('<Gather> attribute numDigit (line 2)');
+  });
+
+  it('does not report namespace declarations, or attributes the parser read', () => {
+    expect(ok('<Response xmlns="urn:x"><Say xmlns:x="urn:y" loop="2">Hi</Say></Response>').codes).toEqual([]);
+    expect(ok('<Response><Play digits="1">ignored.wav</Play></Response>').codes).toEqual([]);
   });
 });
 

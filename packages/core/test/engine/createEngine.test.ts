@@ -1,5 +1,6 @@
 import {
   type Channel,
+  type CreateCallParams,
   createClockSeededIds,
   createEngine,
   createSequentialIds,
@@ -71,7 +72,7 @@ describe('engine.create (spec 1.2)', () => {
     [{ ...CALL, DetectVoicemail: 'maybe' }, 'DetectVoicemail'],
   ])('refuses %j naming %s, and creates nothing', (params, field) => {
     const { engine } = setup();
-    expect(refusal(() => engine.create(params))).toEqual([20001, field]);
+    expect(refusal(() => engine.create(params as CreateCallParams))).toEqual([20001, field]);
     expect(engine.list().total).toBe(0);
   });
 

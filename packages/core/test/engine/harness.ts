@@ -7,6 +7,7 @@
 import {
   type Channel,
   type ChannelHandler,
+  type CreateCallParams,
   createEngine,
   createSequentialIds,
   createSimulatedClock,
@@ -297,7 +298,7 @@ export async function runWorld(
   let sid: string | undefined;
   let error: unknown = null;
   try {
-    if (world.call !== undefined) sid = engine.create(world.call).sid;
+    if (world.call !== undefined) sid = engine.create(world.call as unknown as CreateCallParams).sid;
     else if (world.inbound !== undefined) {
       let h: ChannelHandler | undefined;
       mainChannel = makeChannel('inbound', true, (x) => {

@@ -106,6 +106,8 @@ describe('fetching documents (spec 2)', () => {
       'CallStatus',
       'ApiVersion',
       'Direction',
+      'Caller',
+      'Called',
       'CallerName',
     ]);
   });

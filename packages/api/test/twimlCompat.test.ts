@@ -1,0 +1,178 @@
+/**
+ * The Calls API over the real engine for what TwiML clients send (spec 9.2, 9.5): inline
+ * `Twiml` on create and update, its refusals (400 naming `Twiml` with the document's code),
+ * and parameters not implemented, accepted and listed in the `X-Rcml-Warnings` header.
+ */
+import {
+  type Channel,
+  createEngine,
+  createSequentialIds,
+  createSimulatedClock,
+  type Engine,
+  type EngineEvent,
+  type HttpRequest,
+} from '@rcml/core';
+import twilio from 'twilio';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createCallsApiServer, WARNINGS_HEADER } from '../src/index.js';
+import { ACCOUNT, call, callsPath, FORM, form, TOKEN } from './helpers.js';
+import { loopbackHttpClient } from './twilioHttpClient.js';
+
+/** A channel that answers at once, speaks instantly and pauses until abandoned. */
+function answeringChannel(spoken: string[]): Channel {
+  const op = async () => {};
+  return {
+    id: 'x',
+    listen(handler) {
+      queueMicrotask(() => handler.answered());
+    },
+    answer: op,
+    say: async (request) => {
+      spoken.push(request.text);
+    },
+    play: async () => ({ ok: true }),
+    sendDigits: op,
+    pause: (_request, signal) =>
+      new Promise<void>((_resolve, reject) => {
+        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      }),
+    gather: op,
+    record: async () => ({ stop: async () => ({ url: '' }) }),
+    dial: () => ({ legs: [], bridge: op }),
+    hangup: op,
+    reject: op,
+  };
+}
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+};
+
+let engine: Engine;
+let url: string;
+let close: () => Promise<void>;
+let spoken: string[];
+let fetched: HttpRequest[];
+let events: EngineEvent[];
+
+beforeEach(async () => {
+  spoken = [];
+  fetched = [];
+  events = [];
+  engine = createEngine({
+    driver: {
+      capabilities: { ssml: false, speech: false, voicemailDetection: false },
+      originate: () => answeringChannel(spoken),
+    },
+    http: {
+      send: async (request) => {
+        fetched.push(request);
+        return {
+          status: 200,
+          contentType: 'text/xml',
+          location: null,
+          body: '<Response><Pause length="60"/></Response>',
+        };
+      },
+    },
+    clock: createSimulatedClock(),
+    ids: createSequentialIds(),
+    accountSid: ACCOUNT,
+  });
+  engine.subscribe((event) => events.push(event));
+  const server = createCallsApiServer({
+    engine,
+    accounts: (sid) => (sid === ACCOUNT ? TOKEN : undefined),
+    settleMs: 0,
+  });
+  url = await server.listen();
+  close = () => server.close();
+});
+afterEach(async () => {
+  await engine.shutdown({ deadlineMs: 0 });
+  await close();
+});
+
+const CALL = { To: '+15550001111', From: '+15550002222' };
+
+describe('Twiml through the Calls API', () => {
+  it('creates a call from an inline document and runs it on answer', async () => {
+    const created = await call(url, 'POST', `${callsPath()}.json`, {
+      type: FORM,
+      body: form({ ...CALL, Twiml: '<Response><Say>From the API</Say><Pause length="60"/></Response>' }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers[WARNINGS_HEADER.toLowerCase()]).toBeUndefined();
+    await settle();
+    expect(spoken).toEqual(['From the API']);
+    expect(fetched).toEqual([]);
+  });
+
+  it('refuses an invalid inline document with 400 naming Twiml and the document code', async () => {
+    const refused = await call(url, 'POST', `${callsPath()}.json`, {
+      type: FORM,
+      body: form({ ...CALL, Twiml: '<Response><Dial><Gather/></Dial></Response>' }),
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.json()).toMatchObject({
+      code: 12200,
+      message: expect.stringMatching(/^Twiml: /),
+      status: 400,
+    });
+    const both = await call(url, 'POST', `${callsPath()}.json`, {
+      type: FORM,
+      body: form({ ...CALL, Url: 'http://app.test/voice', Twiml: '<Response/>' }),
+    });
+    expect(both.status).toBe(400);
+    expect(both.json()).toMatchObject({ code: 20001, message: expect.stringMatching(/^Twiml: /) });
+    expect(engine.list().total).toBe(0);
+  });
+
+  it('lists parameters not implemented in the warnings header, and still creates the call', async () => {
+    const created = await call(url, 'POST', `${callsPath()}.json`, {
+      type: FORM,
+      body: form({
+        ...CALL,
+        Url: 'http://app.test/voice',
+        TimeLimit: '30',
+        AsyncAmd: 'true',
+        Record: 'false',
+      }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers[WARNINGS_HEADER.toLowerCase()]).toBe('13911 TimeLimit, 13911 AsyncAmd');
+    const sid = created.json().sid as string;
+    expect(events.flatMap((e) => (e.type === 'notice' && e.callSid === sid ? [e.code] : []))).toEqual([
+      13911, 13911,
+    ]);
+    await settle();
+    const changed = await call(url, 'POST', `${callsPath()}/${sid}.json`, {
+      type: FORM,
+      body: form({ Url: 'http://app.test/next', TimeLimit: '60' }),
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.headers[WARNINGS_HEADER.toLowerCase()]).toBe('13911 TimeLimit');
+  });
+
+  it("runs the official client's create({ twiml }) and update({ twiml })", async () => {
+    const client = twilio(ACCOUNT, TOKEN, { httpClient: loopbackHttpClient(url) as never });
+    const created = await client.calls.create({
+      to: CALL.To,
+      from: CALL.From,
+      twiml: '<Response><Pause length="60"/></Response>',
+    });
+    await settle();
+    expect(spoken).toEqual([]);
+    await client
+      .calls(created.sid)
+      .update({ twiml: '<Response><Say>Updated</Say><Pause length="60"/></Response>' });
+    await settle();
+    expect(spoken).toEqual(['Updated']);
+    await expect(
+      client.calls(created.sid).update({ twiml: '<Response><Say>x</Response>' }),
+    ).rejects.toMatchObject({
+      status: 400,
+      code: 12100,
+    });
+  });
+});
