@@ -11,6 +11,7 @@ import { type LoadedAsterisk, loadAsteriskDriver, splitAsteriskArgs } from '../s
 import { loadServeScript } from '../serve/farEndScriptFile.js';
 import { type InboundSettings, withInboundSettings } from '../serve/inbound.js';
 import { DEFAULT_FAR_END_HANGUP_AFTER, type ServeOptions, startServe } from '../serve/startServe.js';
+import { urlGuardFromFlags } from '../serve/urlPolicy.js';
 import { formatLine } from '../timeline/format.js';
 
 const HELP = `usage: rcml serve [options]
@@ -41,6 +42,12 @@ Runs the Calls REST API (POST/GET /2012-04-24/Accounts/{AccountSid}/Calls, also 
   --inbound-status-callback-method GET|POST  ... (default POST)
   --inbound-status-callback-event EVENTS     ... of initiated ringing answered completed
                            (default completed)
+  --allow-private-urls     let the engine request internal addresses (loopback, private,
+                           link-local) although --host is not loopback
+  --allow-url-host LIST    keep the guard on but let these through: comma-separated CIDR
+                           ranges, addresses or host names (10.1.0.0/16,app.internal)
+                           (the guard is on by default unless --host is loopback;
+                           docs/cli.md, "Running it on a network")
   --drain-seconds S        on SIGINT/SIGTERM, let calls end on their own for up to S
                            seconds before hanging them up (default 10)
   --quiet                  do not print the calls' timeline
@@ -62,6 +69,8 @@ const OPTIONS = {
   'inbound-status-callback-method': { type: 'string' },
   'inbound-status-callback-event': { type: 'string' },
   'far-end-hangup-after': { type: 'string' },
+  'allow-private-urls': { type: 'boolean' },
+  'allow-url-host': { type: 'string' },
   'drain-seconds': { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -163,6 +172,7 @@ async function plan(args: readonly string[], io: CliIo): Promise<Plan | 'help'> 
   const serve: ServeOptions = {
     port: numberOption('port', str(values, 'port'), 8080, 0, 65535),
     host: str(values, 'host') ?? '127.0.0.1',
+    urlGuard: urlGuardFromFlags(values['allow-private-urls'] === true, str(values, 'allow-url-host')),
     answerAfter: numberOption('answer-after', str(values, 'answer-after'), 1, 0, 600),
     farEndHangupAfter: numberOption(
       'far-end-hangup-after',
@@ -233,6 +243,7 @@ export const command: Command = {
         `  AuthToken   ${server.authToken}\n` +
         `  Calls       ${calls}\n` +
         `  Driver      ${asterisk === undefined ? 'simulated' : 'asterisk'}\n` +
+        `  URL guard   ${server.urlPolicy.description}\n` +
         `Try: curl -u ${server.accountSid}:${server.authToken} ${calls} ` +
         '--data-urlencode To=+15550001111 --data-urlencode From=+15550002222 -d Url=http://127.0.0.1:3000/voice\n' +
         '  (the example app answers that Url: node examples/dist/main.js 3000)\n' +

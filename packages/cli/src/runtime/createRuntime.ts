@@ -21,7 +21,12 @@ import {
   type SimulatedCall,
   type SimulatedDriver,
 } from '@rcml/driver';
-import { createHttpTransport, type HttpTransport } from '@rcml/webhook';
+import {
+  createHttpTransport,
+  type HttpTransport,
+  type LookupFunction,
+  type SsrfGuardOptions,
+} from '@rcml/webhook';
 import { type CallLog, createCallLog } from '../timeline/callLog.js';
 import { type ObservedOperation, observeChannel, observeDriver, observeHttp } from '../timeline/observe.js';
 
@@ -38,6 +43,10 @@ export interface RuntimeOptions {
   readonly accountSid?: string;
   /** Signs the engine's requests (`X-Twilio-Signature`) with this token. */
   readonly authToken?: string | ((accountSid: string) => string | undefined);
+  /** The transport's SSRF guard (off by default): `true`, or an allow list (docs/webhook.md). */
+  readonly ssrfGuard?: boolean | SsrfGuardOptions;
+  /** DNS lookup of the transport (tests map names to 127.0.0.1). */
+  readonly lookup?: LookupFunction;
   readonly fetchTimeoutMs?: number;
   readonly callbackRetryMs?: readonly number[];
   readonly limits?: Partial<EngineLimits>;
@@ -89,6 +98,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   const transport = createHttpTransport({
     clock,
     ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
+    ...(options.ssrfGuard === undefined ? {} : { ssrfGuard: options.ssrfGuard }),
+    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
   });
   const report = (op: ObservedOperation) => {
     log.onOperation(op);

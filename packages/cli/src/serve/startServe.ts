@@ -3,11 +3,13 @@
  * the simulated driver (or another driver) and the real HTTP transport, and its orderly stop.
  */
 import { randomBytes } from 'node:crypto';
-import { createCallsApiServer } from '@rcml/api';
+import { type AuthLimitOptions, createCallsApiServer } from '@rcml/api';
 import type { EngineLimits, MediaDriver } from '@rcml/core';
+import { createUrlGuard, type LookupFunction } from '@rcml/webhook';
 import { createRuntime, type Runtime } from '../runtime/createRuntime.js';
 import type { LogEntry } from '../timeline/callLog.js';
 import { playParty, type ServeScript } from './farEndScriptFile.js';
+import { resolveUrlPolicy, type UrlGuardSetting, type UrlPolicy } from './urlPolicy.js';
 
 export interface ServeOptions {
   readonly port?: number;
@@ -31,6 +33,16 @@ export interface ServeOptions {
   readonly limits?: Partial<EngineLimits>;
   /** Told of every log entry (the command prints them). */
   readonly onEntry?: (entry: LogEntry) => void;
+  /**
+   * The SSRF guard over every outgoing request and the Calls API's URL parameters: `auto`
+   * (default) turns it on unless `host` is loopback; `true`/`false` force it; `{ allow }`
+   * turns it on with an allow list (docs/cli.md, "Running it on a network").
+   */
+  readonly urlGuard?: UrlGuardSetting;
+  /** Limit on failed authentications per client address (default: on); `false` turns it off. */
+  readonly authLimit?: AuthLimitOptions | false;
+  /** DNS lookup of outgoing requests (tests map names to 127.0.0.1). */
+  readonly lookup?: LookupFunction;
 }
 
 export interface RunningServer {
@@ -39,6 +51,8 @@ export interface RunningServer {
   readonly accountSid: string;
   readonly authToken: string;
   readonly runtime: Runtime;
+  /** The outgoing-URL policy in force (for the banner). */
+  readonly urlPolicy: UrlPolicy;
   /**
    * Stop accepting requests, let live calls finish for up to `drainMs` (default 10 s), hang
    * up the rest, deliver the callbacks still due (up to 5 s), and close the server.
@@ -55,7 +69,16 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
   const authToken = options.authToken ?? randomBytes(16).toString('hex');
   const party = options.script?.party;
   const hangupAfter = options.farEndHangupAfter ?? DEFAULT_FAR_END_HANGUP_AFTER;
+  const urlPolicy = resolveUrlPolicy(options.host ?? '127.0.0.1', options.urlGuard);
+  const guard = urlPolicy.guard
+    ? createUrlGuard({
+        allow: urlPolicy.allow,
+        ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+      })
+    : null;
   const runtime = createRuntime({
+    ...(guard === null ? {} : { ssrfGuard: { allow: urlPolicy.allow } }),
+    ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
     ...(options.driver === undefined ? {} : { driver: options.driver }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     accountSid,
@@ -85,6 +108,8 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
   const api = createCallsApiServer({
     engine: runtime.engine,
     accounts: (sid) => (sid === accountSid ? authToken : undefined),
+    ...(guard === null ? {} : { urlCheck: guard.check }),
+    ...(options.authLimit === false ? {} : { authLimit: options.authLimit ?? {} }),
   });
   let url: string;
   try {
@@ -100,6 +125,7 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     accountSid,
     authToken,
     runtime,
+    urlPolicy,
     stop(drainMs = 10_000) {
       stopping ??= (async () => {
         // Refuse new connections first, so no call is created while draining.
