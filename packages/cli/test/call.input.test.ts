@@ -2,10 +2,10 @@
  * The terminal phone's pieces as data: typed input turned into caller actions, a failed
  * answer's body cut to one line, and the words for an engine's refusal.
  */
+import { bodyLine as bodySnippet } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
 import { createInputReader, phraseSeconds } from '../src/phone/input.js';
 import { applyOperation, createPhoneState, describeRefusal } from '../src/phone/phoneState.js';
-import { bodySnippet } from '../src/timeline/callLog.js';
 
 describe('caller input', () => {
   it('turns keys into DTMF, h into a hang-up, and s…Enter into a spoken phrase', () => {

@@ -128,6 +128,8 @@ describe('rcml call, piped', () => {
     const app = await startMenuApp({ protect: true });
     const run = await call([`${app.url}/voice`], '');
     expect(run.stdout).toMatch(/400\s+POST \/voice .*body: No signature header error/);
+    // The notice carries the body's first line too (everywhere notices are shown).
+    expect(run.stdout).toMatch(/notice\s+11200 HTTP 400 from http:\S+\/voice: No signature header error/);
     expect(run.stdout).toMatch(
       /phone\s+the engine refused the app's answer: 11200 HTTP retrieval failure \(non-2xx status\): HTTP 400/,
     );

@@ -4,7 +4,7 @@
  * the HTTP requests it makes with their answers, and what the far end does. The demo prints
  * it live and turns it into a diagram; the terminal phone shows it as its side log.
  */
-import type { Clock, Engine, EngineEvent } from '@rcml/core';
+import { bodyLine, type Clock, type Engine, type EngineEvent } from '@rcml/core';
 import type { MediaOp } from '@rcml/replay';
 import type { ObservedOperation, ObservedRequest } from './observe.js';
 
@@ -104,36 +104,9 @@ function fromEngine(event: EngineEvent): LogEntry | undefined {
   }
 }
 
-/** The longest body line a response entry keeps. */
-export const BODY_SNIPPET_CHARS = 120;
-
-/**
- * The first line of a failed answer's text (HTML tags dropped, spaces collapsed), cut to
- * {@link BODY_SNIPPET_CHARS}; empty when there is no text.
- */
-export function bodySnippet(body: string): string {
-  const text = /^\s*</.test(body)
-    ? body
-        .replace(/<(script|style|head)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-        .replace(/<[^>]*>/g, '\n')
-        .replace(/&lt;/g, '<')
-        .replace(/&gt;/g, '>')
-        .replace(/&quot;/g, '"')
-        .replace(/&#39;/g, "'")
-        .replace(/&amp;/g, '&')
-    : body;
-  const line = text
-    .split(/\r?\n/)
-    .map((l) => l.replace(/\s+/g, ' ').trim())
-    .find((l) => l !== '');
-  if (line === undefined) return '';
-  const chars = [...line];
-  return chars.length <= BODY_SNIPPET_CHARS ? line : `${chars.slice(0, BODY_SNIPPET_CHARS - 1).join('')}…`;
-}
-
 function failedBody(status: number, body: string): { body?: string } {
   if (status >= 200 && status < 400) return {};
-  const snippet = bodySnippet(body);
+  const snippet = bodyLine(body);
   return snippet === '' ? {} : { body: snippet };
 }
 

@@ -11,6 +11,7 @@ import type { ParseOptions } from '../document/index.js';
 import { cutSayText, MAX_SAY_CHARS } from '../document/verbs/say.js';
 import { type ErrorCode, isRcmlError } from '../errors.js';
 import type { Clock, HttpPort, HttpResponse } from '../ports.js';
+import { bodyLine } from './bodyLine.js';
 import type { DocumentCache } from './documentCache.js';
 import { resolveUrl } from './url.js';
 
@@ -110,7 +111,11 @@ export async function fetchDocument(
         }
         continue;
       }
-      if (status < 200 || status > 299) return fail(11200, `HTTP ${status} from ${url}`);
+      if (status < 200 || status > 299) {
+        // The body's first line says why the app refused (a signature check, an error page).
+        const why = bodyLine(response.body);
+        return fail(11200, `HTTP ${status} from ${url}${why === '' ? '' : `: ${why}`}`);
+      }
       if (byteLength(response.body) > ctx.maxDocumentBytes) {
         return fail(11750, `response from ${url} is over ${ctx.maxDocumentBytes} bytes`);
       }
