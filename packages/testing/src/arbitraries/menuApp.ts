@@ -7,7 +7,21 @@
  */
 import fc from 'fast-check';
 import { nearValidDocumentXml, validDocumentXml } from './documents.js';
-import { dial, gather, pause, play, record, redirect, reject, say, sms } from './verbs.js';
+import {
+  dial,
+  gather,
+  pause,
+  play,
+  record,
+  redirect,
+  reject,
+  SCREEN_PAGE,
+  SCREENED_PAGE,
+  say,
+  screenDocument,
+  screenedDocument,
+  sms,
+} from './verbs.js';
 
 /** Page names of a generated application; `voice` is the call's `Url`. */
 export const MENU_PAGES: readonly string[] = ['voice', 'menu', 'sales', 'support', 'voicemail', 'goodbye'];
@@ -54,7 +68,10 @@ export function greetingDocument(pages: readonly string[] = MENU_PAGES): fc.Arbi
 /** A whole application: page name → RCML text. */
 export type MenuApplication = Readonly<Record<string, string>>;
 
-/** An application of {@link MENU_PAGES}, its entry page usually a greeting with a menu. */
+/**
+ * An application of {@link MENU_PAGES}, its entry page usually a greeting with a menu, plus
+ * the call-screening pages that dialled parties' whisper `url`s lead to (`screen`, `screened`).
+ */
 export function menuApplication(pages: readonly string[] = MENU_PAGES): fc.Arbitrary<MenuApplication> {
   const [entry = 'voice', ...rest] = pages;
   const entryDocument = fc.oneof(
@@ -62,9 +79,19 @@ export function menuApplication(pages: readonly string[] = MENU_PAGES): fc.Arbit
     { weight: 2, arbitrary: menuDocument(pages) },
   );
   return fc
-    .tuple(entryDocument, fc.tuple(...rest.map(() => menuDocument(pages))))
-    .map(([first, others]) =>
-      Object.fromEntries([[entry, first], ...rest.map((page, i) => [page, others[i] ?? '<Response/>'])]),
+    .tuple(
+      entryDocument,
+      fc.tuple(...rest.map(() => menuDocument(pages))),
+      screenDocument(),
+      screenedDocument(),
+    )
+    .map(([first, others, screen, screened]) =>
+      Object.fromEntries([
+        [entry, first],
+        ...rest.map((page, i) => [page, others[i] ?? '<Response/>']),
+        [SCREEN_PAGE, screen],
+        [SCREENED_PAGE, screened],
+      ]),
     );
 }
 
@@ -85,7 +112,8 @@ export function mixedApplication(pages: readonly string[] = MENU_PAGES): fc.Arbi
   );
   return fc
     .tuple(menuApplication(pages), fc.tuple(...pages.map(() => replacement)))
-    .map(([app, replacements]) =>
-      Object.fromEntries(pages.map((page, i) => [page, replacements[i] ?? app[page] ?? '<Response/>'])),
-    );
+    .map(([app, replacements]) => ({
+      ...app,
+      ...Object.fromEntries(pages.map((page, i) => [page, replacements[i] ?? app[page] ?? '<Response/>'])),
+    }));
 }

@@ -135,10 +135,47 @@ function noun(tag: string, value: string, pages: readonly string[]): fc.Arbitrar
     { weight: 1, arbitrary: events.map((e) => ` statusCallback="${STATUS_URL}"${e}`) },
   );
   const whisper = fc.oneof(
-    { weight: 6, arbitrary: fc.constant('') },
+    { weight: 3, arbitrary: fc.constant('') },
     { weight: 1, arbitrary: pageRef(pages).map((u) => ` url="${u}"`) },
+    { weight: 3, arbitrary: pageRef([SCREEN_PAGE]).map((u) => ` url="${u}"`) },
   );
   return fc.tuple(callback, whisper).map(([c, w]) => `<${tag}${c}${w}>${value}</${tag}>`);
+}
+
+/** The call-screening page every generated application has (a noun's whisper `url`, spec 4.6). */
+export const SCREEN_PAGE = 'screen';
+/** The page the screening `<Gather>` submits to: accepts, declines or screens again. */
+export const SCREENED_PAGE = 'screened';
+
+/**
+ * TwiML's call-screening document, run on the answered dial leg: a prompt, a `<Gather>` for
+ * the dialled party's key, and what happens without one (accept by running out, decline with
+ * `<Hangup>`, or screen again).
+ */
+export function screenDocument(): fc.Arbitrary<string> {
+  return fc
+    .record({
+      intro: fc.option(say(), { nil: '', freq: 2 }),
+      menu: gather([SCREENED_PAGE]),
+      noInput: fc.constantFrom(
+        '',
+        '<Hangup/>',
+        '<Say>Goodbye</Say><Hangup/>',
+        `<Redirect>${SCREEN_PAGE}</Redirect>`,
+      ),
+    })
+    .map(({ intro, menu, noInput }) => `<Response>${intro}${menu}${noInput}</Response>`);
+}
+
+/** The answer to the screening `<Gather>`: accept (documents run out), decline, or ask again. */
+export function screenedDocument(): fc.Arbitrary<string> {
+  return fc.constantFrom(
+    '<Response/>',
+    '<Response><Say>Connecting</Say></Response>',
+    '<Response><Hangup/></Response>',
+    '<Response><Say>Goodbye</Say><Hangup/></Response>',
+    `<Response><Redirect>${SCREEN_PAGE}</Redirect></Response>`,
+  );
 }
 
 /** `<Dial>` to known targets (see {@link DIAL_TARGET_NAMES}) or a conference, with short timeouts. */

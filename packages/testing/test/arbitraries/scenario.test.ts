@@ -67,4 +67,16 @@ describe('menuApplication()', () => {
       { seed: 15, numRuns: 200 },
     );
   });
+
+  it('has a call-screening page (spec 4.6 whisper: Gather, then decline or accept) that dials lead to', () => {
+    const apps = fc.sample(menuApplication(), { seed: 16, numRuns: 200 });
+    for (const app of apps) {
+      expect(app.screen).toMatch(/^<Response>.*<Gather[ >].*<\/Response>$/);
+      expect(app.screened).toMatch(/^<Response/);
+    }
+    const screened = apps.filter((app) =>
+      Object.values(app).some((xml) => /<(Number|Client|Sip)[^>]* url="[^"]*screen"/.test(xml)),
+    );
+    expect(screened.length).toBeGreaterThan(0);
+  });
 });
