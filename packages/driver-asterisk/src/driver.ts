@@ -24,7 +24,7 @@ import { type AsteriskDriverOptions, endpointFor, resolveOptions } from './optio
 /** An inbound call handed to `start`'s callback. */
 export interface InboundCall {
   readonly channel: Channel;
-  /** The caller's number (`CALLERID(num)`). */
+  /** The caller's number (`CALLERID(num)`); `anonymous` when the caller withheld it. */
   readonly from: string;
   /** The dialled number: the second Stasis argument when given, else the dialplan extension. */
   readonly to: string;
@@ -42,17 +42,83 @@ export interface AsteriskDriver extends MediaDriver {
   readonly recordingsDir: string;
 }
 
+/** `From` of an inbound call whose caller withheld the number (`CALLERID(num)` empty). */
+export const ANONYMOUS = 'anonymous';
+
 const CAPABILITIES: DriverCapabilities = { ssml: false, speech: false, voicemailDetection: false };
 
 /** Create the driver. Nothing connects until `start`. */
 export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDriver {
   const resolved = resolveOptions(options);
   const location = locateAri(resolved.ariUrl);
-  const rest: AriRestClient = createAriRestClient(location, resolved.auth);
+  const raw: AriRestClient = createAriRestClient(location, resolved.auth);
   const converter = options.converter ?? createSoxConverter();
   const channels = new Map<string, AriChannel>();
   let onInbound: ((call: InboundCall) => void) | null = null;
   let socket: EventSocket | null = null;
+  /** Why ARI cannot be reached (a request could not be sent), or null while it can. */
+  let unreachable: string | null = null;
+  let stopping = false;
+
+  /**
+   * Every ARI request goes through here: each failure is logged with its request, and one
+   * that could not be sent at all (connection refused or reset: Asterisk stopped) puts the
+   * driver in the unreachable state.
+   */
+  const rest: AriRestClient = {
+    async request(method, path, requestOptions) {
+      try {
+        const response = await raw.request(method, path, requestOptions);
+        if (unreachable !== null && !stopping) back('an ARI request succeeded');
+        return response;
+      } catch (error) {
+        logFailure(method, path, error);
+        if (ariStatus(error) === 0 && !stopping) lost((error as Error).message);
+        throw error;
+      }
+    },
+    close: () => raw.close(),
+  };
+
+  function logFailure(method: string, path: string, error: unknown): void {
+    const status = ariStatus(error);
+    const fields = { method, path, status, error: (error as Error).message };
+    // 404 and 409 are the everyday answers about channels and recordings that have just ended.
+    if (status === 404 || status === 409) resolved.logger.debug('ARI request refused', fields);
+    else if (status === 0 || (status !== undefined && status >= 500))
+      resolved.logger.error('ARI request failed', fields);
+    else resolved.logger.warn('ARI request failed', fields);
+  }
+
+  /**
+   * ARI is unreachable: every live call ends now (an answered one as a hang-up, an attempt as
+   * `failed`) rather than running on with a channel nobody can control, and new calls are
+   * refused until ARI answers again.
+   */
+  function lost(reason: string): void {
+    if (unreachable === null) {
+      unreachable = reason;
+      resolved.logger.error('ARI connection lost: ending the live calls, refusing new ones', {
+        reason,
+        calls: [...channels.values()].filter((c) => !c.gone).length,
+      });
+    }
+    for (const channel of [...channels.values()]) channel.lost();
+  }
+
+  function back(how: string): void {
+    resolved.logger.info('ARI connection is back', { how, wasDown: unreachable });
+    unreachable = null;
+  }
+
+  /** The event socket closed: is Asterisk gone, or only the socket? */
+  async function probe(): Promise<void> {
+    try {
+      await rest.request('GET', '/asterisk/ping');
+    } catch {
+      // A transport failure has already ended the calls (see `rest`).
+    }
+  }
 
   const router = new EventRouter((event) => takeInbound(event));
   const ctx: DriverContext = {
@@ -91,7 +157,8 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDr
     const args = event.args ?? [];
     if (args[0] !== resolved.inboundArg) return false;
     const channel = track(new AriChannel(ctx, 'inbound', json.id));
-    channel.callerNumber = json.caller?.number ?? '';
+    // A withheld number arrives empty: the call still runs, as `From=anonymous`.
+    channel.callerNumber = json.caller?.number || ANONYMOUS;
     channel.attach(json.id);
     const to = args[1] !== undefined && args[1] !== '' ? args[1] : (json.dialplan?.exten ?? '');
     const name = json.caller?.name ?? '';
@@ -166,9 +233,15 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDr
         logger: resolved.logger,
         onEvent: (event) => router.dispatch(event),
         onOpen: (reconnected) => {
-          if (reconnected) void afterReconnect();
+          if (!reconnected) return;
+          if (unreachable !== null) back('the event WebSocket reconnected');
+          else resolved.logger.info('ARI event WebSocket reconnected');
+          void afterReconnect();
         },
-        onClose: () => resolved.logger.warn('ARI WebSocket closed; channels stay in Stasis until it is back'),
+        onClose: () => {
+          resolved.logger.warn('ARI event WebSocket closed; reconnecting');
+          void probe();
+        },
       });
       // Before the socket: a channel already in the application then cannot be one of ours.
       if (resolved.cleanupOnStart) await removeOrphans();
@@ -182,6 +255,7 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDr
 
     async stop() {
       onInbound = null;
+      stopping = true;
       const open = [...channels.values()].filter((c) => !c.gone);
       await Promise.all(open.map((c) => c.hangup().catch(() => undefined)));
       await socket?.stop();
@@ -190,6 +264,11 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDr
     },
 
     originate(request: OriginateRequest): Channel {
+      if (unreachable !== null) {
+        throw new RcmlError(14103, `Asterisk is unreachable (${unreachable}); the call is not placed`, {
+          retryable: true,
+        });
+      }
       const channel = track(new AriChannel(ctx, 'outbound', request.callSid));
       channel.callerNumber = request.from;
       const ariId = `rcml-${request.callSid}`;

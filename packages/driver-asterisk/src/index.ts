@@ -4,7 +4,7 @@
  */
 export { ASTERISK_FLAGS, parseAsteriskArgs } from './args.js';
 export type { AttemptOutcome } from './causes.js';
-export { type AsteriskDriver, createAsteriskDriver, type InboundCall } from './driver.js';
+export { ANONYMOUS, type AsteriskDriver, createAsteriskDriver, type InboundCall } from './driver.js';
 export { type AudioConverter, createSoxConverter } from './media/converter.js';
 export type { FetchedMedia, MediaCache, MediaFetcher } from './media/mediaCache.js';
 export { createFileRecordingStore, type RecordingStore } from './media/recordingStore.js';

@@ -168,7 +168,7 @@ async function plan(args: readonly string[], io: CliIo): Promise<Plan | 'help'> 
   const script = scriptFile === undefined ? undefined : await loadServeScript(scriptFile);
   const inbound = inboundSettings(values, driver);
   const inboundUrl = inbound?.Url;
-  const asterisk = driver === 'asterisk' ? await loadAsteriskDriver(own) : undefined;
+  const asterisk = driver === 'asterisk' ? await loadAsteriskDriver(own, io.stderr) : undefined;
   const serve: ServeOptions = {
     port: numberOption('port', str(values, 'port'), 8080, 0, 65535),
     host: str(values, 'host') ?? '127.0.0.1',

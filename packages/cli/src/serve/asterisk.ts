@@ -3,7 +3,7 @@
  * never loads it), reads its own flags with the driver package's `parseAsteriskArgs`, and
  * hands the calls arriving at Asterisk to the engine.
  */
-import type { MediaDriver } from '@rcml/core';
+import type { Logger, MediaDriver } from '@rcml/core';
 import type { AsteriskDriver } from '@rcml/driver-asterisk';
 import { UsageError } from '../args.js';
 import type { Runtime } from '../runtime/createRuntime.js';
@@ -49,32 +49,79 @@ export async function splitAsteriskArgs(args: readonly string[]): Promise<{ own:
   return { own, rest };
 }
 
-/** Create the driver from its flags (environment fallbacks `ARI_URL`, `ARI_USER`, `ARI_PASSWORD`). */
-export async function loadAsteriskDriver(flags: readonly string[]): Promise<LoadedAsterisk> {
+/** Where the driver's log lines go: `write` takes whole lines (`rcml serve` passes its stderr). */
+export interface LogSink {
+  write(text: string): unknown;
+}
+
+/**
+ * The driver's logger: one line per message, `asterisk: LEVEL message key=value…`. Debug
+ * lines (the everyday 404/409 answers about channels that just ended) are left out.
+ */
+export function sinkLogger(sink: LogSink): Logger {
+  const line = (level: string, message: string, fields?: Record<string, unknown>) => {
+    const parts = Object.entries(fields ?? {})
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`);
+    sink.write(`asterisk: ${level} ${message}${parts.length === 0 ? '' : ` ${parts.join(' ')}`}\n`);
+  };
+  return {
+    debug() {},
+    info: (message, fields) => line('info', message, fields),
+    warn: (message, fields) => line('warn', message, fields),
+    error: (message, fields) => line('error', message, fields),
+  };
+}
+
+/**
+ * Create the driver from its flags (environment fallbacks `ARI_URL`, `ARI_USER`, `ARI_PASSWORD`);
+ * its log lines (ARI lost and back, failed requests, refused calls) go to `log`.
+ */
+export async function loadAsteriskDriver(
+  flags: readonly string[],
+  log: LogSink = process.stderr,
+): Promise<LoadedAsterisk> {
   const { createAsteriskDriver, parseAsteriskArgs } = await load();
+  const logger = sinkLogger(log);
   let driver: AsteriskDriver;
   try {
-    driver = createAsteriskDriver(parseAsteriskArgs(flags, process.env));
+    driver = createAsteriskDriver({ ...parseAsteriskArgs(flags, process.env), logger });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
+  let warnedNoUrl = false;
   return {
     driver,
     async start(runtime, inboundUrl) {
       await driver.start((call) => {
         if (inboundUrl === undefined) {
+          if (!warnedNoUrl) {
+            warnedNoUrl = true;
+            logger.warn('inbound calls are rejected: rcml serve was started without --inbound-url');
+          }
           void call.channel.reject('rejected');
           return;
         }
-        runtime.engine.inbound(
-          {
-            From: call.from,
-            To: call.to,
-            Url: inboundUrl,
-            ...(call.callerName === undefined ? {} : { CallerName: call.callerName }),
-          },
-          runtime.observe(call.channel),
-        );
+        // Runs inside the driver's WebSocket message handler: a call the engine refuses must
+        // be rejected and logged, never thrown (that would end the process and every call).
+        try {
+          runtime.engine.inbound(
+            {
+              From: call.from,
+              To: call.to,
+              Url: inboundUrl,
+              ...(call.callerName === undefined ? {} : { CallerName: call.callerName }),
+            },
+            runtime.observe(call.channel),
+          );
+        } catch (error) {
+          logger.error('inbound call refused by the engine; rejecting it', {
+            from: call.from,
+            to: call.to,
+            error: error instanceof Error ? error.message : String(error),
+          });
+          void call.channel.reject('rejected').catch(() => undefined);
+        }
       });
     },
     async stop() {

@@ -45,6 +45,8 @@ export class AriChannel implements Channel {
   private ariId: string | null = null;
   private readonly idReady: Deferred<string | null> = deferred();
   private readonly goneSignal: Deferred<void> = deferred();
+  /** The channel's `StasisStart` has been seen (ARI takes commands for it only after that). */
+  private readonly stasisSignal: Deferred<void> = deferred();
   private handler: ChannelHandler | null = null;
   private readonly pending: ((handler: ChannelHandler) => void)[] = [];
   private outcomeDone = false;
@@ -84,6 +86,17 @@ export class AriChannel implements Channel {
   /** The ARI id, or null before creation (or after a failed one). */
   get ariChannelId(): string | null {
     return this.ariId;
+  }
+
+  /**
+   * Resolves once the channel is in the Stasis application (true), or when it is gone first
+   * (false). The 200 of `POST /channels/create` often comes before the leg's `StasisStart`,
+   * and until that event ARI answers 409 "Channel not in Stasis application" to `dial` and
+   * to setting variables.
+   */
+  async inStasis(): Promise<boolean> {
+    await Promise.race([this.stasisSignal.promise, this.goneSignal.promise]);
+    return !this.gone;
   }
 
   /** Resolves when the channel is gone. */
@@ -129,6 +142,7 @@ export class AriChannel implements Channel {
     for (const tap of [...this.eventTaps]) tap(event);
     switch (event.type) {
       case 'StasisStart':
+        this.stasisSignal.resolve();
         // An originated call enters Stasis only once answered.
         if (this.kind === 'outbound' && !this.answered && !this.gone) {
           this.answered = true;
@@ -231,6 +245,22 @@ export class AriChannel implements Channel {
   private destroyed(cause: number | undefined): void {
     if (this.kind !== 'inbound' && !this.answered) {
       this.reportOutcome(outcomeOfCause(cause, this.dialStatusSeen));
+      this.markGone(false);
+    } else {
+      this.markGone(true);
+    }
+    if (this.ariId !== null) this.ctx.router.releaseChannel(this.ariId);
+  }
+
+  /**
+   * ARI became unreachable (Asterisk stopped or the network failed): the channel cannot be
+   * controlled any more. An unanswered attempt fails (`unreachable`), a call in progress ends
+   * as a hang-up, so the engine does not run on with a channel nobody can reach.
+   */
+  lost(): void {
+    if (this.gone) return;
+    if (this.kind !== 'inbound' && !this.answered) {
+      this.reportOutcome({ kind: 'failed', reason: 'unreachable' });
       this.markGone(false);
     } else {
       this.markGone(true);

@@ -17,6 +17,9 @@ import type { AriRecordingJson } from '../ari/types.js';
 import type { AriChannel } from './ariChannel.js';
 import { deferred, wait } from './context.js';
 
+/** How long a stopped recording's `RecordingFinished` is awaited before the file is fetched. */
+const FINISH_WAIT_MS = 5000;
+
 /** ARI's `terminateOn` takes one of `none`, `any`, `*`, `#`: anything else stays with the engine. */
 export function terminateOnFor(finishOnKey: string): string {
   if (finishOnKey === '') return 'none';
@@ -78,7 +81,9 @@ export async function startRecording(
       name,
       format: 'wav',
       maxDurationSeconds: Math.max(0, Math.floor(request.maxLength)),
-      maxSilenceSeconds: Math.max(0, Math.floor(request.timeout)),
+      // Asterisk trims the silence that ends a recording on maxSilenceSeconds: with
+      // trim="do-not-trim" it gets none, and the engine ends the recording on silence itself.
+      maxSilenceSeconds: request.trim === 'do-not-trim' ? 0 : Math.max(0, Math.floor(request.timeout)),
       beep: request.playBeep,
       terminateOn: terminateOnFor(request.finishOnKey),
       ifExists: 'overwrite',
@@ -105,13 +110,16 @@ export async function startRecording(
       try {
         await ctx.rest.request('POST', `${live}/stop`);
       } catch (error) {
-        // 404: it ended by itself (terminate key, limit, hang-up); its event is on the way.
-        if (ariStatus(error) !== 404) throw error;
+        // It ended by itself (terminate key, limit, hang-up) and its event is on the way:
+        // 404 once Asterisk has forgotten it, 409 while it is still closing the file (the
+        // terminate key and the engine's stop race). Either way the file is there.
+        const status = ariStatus(error);
+        if (status !== 404 && status !== 409) throw error;
       }
-      // After a hang-up Asterisk still closes the file and reports it; do not wait forever
-      // when that event is lost (a WebSocket drop).
+      // Asterisk closes the file and reports it; do not wait forever when that event is
+      // lost (a WebSocket drop).
       const never = new AbortController().signal;
-      await Promise.race([finished.promise, channel.whenGone.then(() => wait(ctx, 5000, never))]);
+      await Promise.race([finished.promise, wait(ctx, FINISH_WAIT_MS, never)]);
     }
     await ctx.rest.request('GET', `/recordings/stored/${segment(name)}`);
     const file = await ctx.rest.request('GET', `/recordings/stored/${segment(name)}/file`, { raw: true });

@@ -1,8 +1,8 @@
 /**
- * `<Dial><Conference>`: a named mixing bridge per room (`POST /bridges/{id}` creates it or
- * returns the existing one). The caller's conference "leg" reports `answered` as soon as the
- * caller is in the room. A room starts when a member with `startConferenceOnEnter` (the
- * default) joins; until then members who joined with `startConferenceOnEnter="false"` wait
+ * `<Dial><Conference>`: a named mixing bridge per room (`POST /bridges/{id}` creates it;
+ * Asterisk answers 409 when it exists, and the member joins the existing one). The caller's
+ * conference "leg" reports `answered` as soon as the caller is in the room. A room starts when
+ * a member with `startConferenceOnEnter` (the default) joins; until then members who joined with `startConferenceOnEnter="false"` wait
  * outside the bridge hearing music on hold, and they are moved into the bridge when it starts.
  * Hanging the leg up takes the caller out of the room. The last one out destroys the bridge; a
  * member with `endConferenceOnExit` ends the room for everyone, waiting members included.
@@ -17,6 +17,7 @@ import type {
 } from '@rcml/core';
 import { RcmlError } from '@rcml/core';
 import { segment } from '../ari/query.js';
+import { ariStatus } from '../ari/restClient.js';
 import type { AriChannel } from '../channel/ariChannel.js';
 
 interface Room {
@@ -116,7 +117,7 @@ export class ConferenceLeg implements Channel {
       return;
     }
     const bridge = `/bridges/${segment(this.bridgeId)}`;
-    await ctx.rest.request('POST', bridge, { query: { type: 'mixing', name: this.room } });
+    await this.ensureBridge();
     if (options?.muted === true) {
       await this.parent.ari('POST', this.parent.path('/mute'), { direction: 'in' });
     }
@@ -143,6 +144,30 @@ export class ConferenceLeg implements Channel {
     }
     if (options?.beep === 'true' || options?.beep === 'onEnter') this.beep();
     this.call((h) => h.answered());
+  }
+
+  /**
+   * Create the room's bridge, or find it. Asterisk answers 409 "Bridge with id … already
+   * exists" to `POST /bridges/{id}` for a bridge it has (it does not return it): the room is
+   * there, checked with `GET /bridges/{id}`; a bridge destroyed between the two is made again.
+   */
+  private async ensureBridge(): Promise<void> {
+    const { ctx } = this.parent;
+    const bridge = `/bridges/${segment(this.bridgeId)}`;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await ctx.rest.request('POST', bridge, { query: { type: 'mixing', name: this.room } });
+        return;
+      } catch (error) {
+        if (ariStatus(error) !== 409) throw error;
+      }
+      try {
+        await ctx.rest.request('GET', bridge);
+        return;
+      } catch (error) {
+        if (ariStatus(error) !== 404 || attempt >= 2) throw error;
+      }
+    }
   }
 
   /** The room started: stop the music and move this waiting member into the bridge. */
@@ -195,7 +220,9 @@ export class ConferenceLeg implements Channel {
     const options = this.target.conference;
     if (this.joined && (options?.beep === 'true' || options?.beep === 'onExit') && members.size > 0)
       this.beep();
-    if (options?.endConferenceOnExit === true) {
+    // Only a member who was in the room ends it (one refused as full, or gone before it
+    // joined, never was).
+    if (this.joined && options?.endConferenceOnExit === true) {
       for (const other of [...members]) other.ended();
     }
     if (members.size === 0) {

@@ -1,8 +1,9 @@
 /**
  * `<Dial>`: one outbound leg per target, created in the Stasis application and dialled from
  * there, exactly as the recorded traffic does it:
- *   `POST /channels/create?endpoint=…&app=…&appArgs=outbound&originator={caller}` (StasisStart,
- *   state Down, follows at once), then `POST /channels/{leg}/dial?caller={caller}&timeout=…`.
+ *   `POST /channels/create?endpoint=…&app=…&appArgs=outbound&originator={caller}`, then, once
+ *   the leg's `StasisStart` has arrived (before or after the 200: both happen on a real
+ *   Asterisk), `POST /channels/{leg}/dial?caller={caller}&timeout=…`.
  * The engine listens to each leg, bridges the first to answer with `bridge(index)` (a mixing
  * bridge holding both channels) and hangs the others up. When either side leaves the bridge
  * the driver destroys it before the caller's next command, so the caller carries on.
@@ -112,7 +113,9 @@ function createLeg(parent: AriChannel, target: DialTarget, request: DialRequest)
       return;
     }
     leg.attach(created.id);
-    if (leg.localHangup || leg.gone) return;
+    // On an idle Asterisk the 200 usually beats the leg's StasisStart: wait for it, or ARI
+    // answers 409 "Channel not in Stasis application" to the variable and the dial.
+    if (!(await leg.inStasis()) || leg.localHangup) return;
     // `caller=` copies the caller's ID to the leg (the SIP From); another caller ID is set
     // on the leg's connected line instead.
     const sameCaller = request.callerId === '' || request.callerId === parent.callerNumber;

@@ -2,8 +2,11 @@
  * A fake Asterisk: an ARI server on 127.0.0.1 that simulates channels, playbacks, recordings
  * and bridges on a simulated clock, with the request shapes, response bodies, event sequences
  * and quirks of the recorded traces (see `fixtures/ari-traces/README.md`):
- * - events before responses: `StasisStart` of a created leg, `PlaybackStarted` and
- *   `RecordingStarted` are sent before the HTTP answer;
+ * - events before responses: `PlaybackStarted` and `RecordingStarted` are sent before the
+ *   HTTP answer; a created leg's `StasisStart` comes after it (on the clock, as on an idle
+ *   real Asterisk), and until then the leg refuses `dial` and variables with 409;
+ * - 409 for `POST /bridges/{id}` of an existing bridge, for stopping a recording Asterisk has
+ *   just ended itself, and for a `channelId` that is a prefix of a live channel's id;
  * - hang-up order: `ChannelHangupRequest` (soft 32 for a DELETE), `StasisEnd`,
  *   `ChannelDestroyed` with the Q.850 cause; a playback cut by a hang-up finishes `failed`;
  * - DTMF does not stop a playback; DTMF sent to a playing channel goes out after it;
@@ -29,6 +32,8 @@ export interface ModelOptions {
   readonly app?: string;
   /** Length of every media item in ms (default 1000). */
   readonly mediaMs?: number;
+  /** Simulated ms between a `POST /channels/create`'s 200 and the leg's `StasisStart` (default 0: due at once, fired by `settle` once the client's immediate requests are in). */
+  readonly stasisStartDelayMs?: number;
 }
 
 type Query = URLSearchParams;
@@ -61,10 +66,15 @@ export class ModelAri {
     });
   }
 
-  static async start(options: ModelOptions): Promise<ModelAri> {
+  /** Listen on 127.0.0.1 (`port`: a fixed one, to come back where a killed fake was). */
+  static async start(options: ModelOptions, port = 0): Promise<ModelAri> {
     const fake = new ModelAri(options);
-    await new Promise<void>((resolve) => fake.server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => fake.server.listen(port, '127.0.0.1', resolve));
     return fake;
+  }
+
+  private get stasisDelayMs(): number {
+    return this.options.stasisStartDelayMs ?? 0;
   }
 
   get url(): string {
@@ -81,9 +91,17 @@ export class ModelAri {
     this.socket = null;
   }
 
+  /** Refuse REST connections from now on, leaving the event WebSocket open. */
+  stopHttp(): void {
+    // No wait for `close`: it would wait for the upgraded WebSocket connection too.
+    this.server.close();
+    this.server.closeAllConnections();
+  }
+
   async close(): Promise<void> {
     for (const ws of this.wss.clients) ws.terminate();
     this.server.closeAllConnections();
+    if (!this.server.listening) return;
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -150,11 +168,23 @@ export class ModelAri {
     const notFound = (what: string) => reply(404, { message: `${what} not found` });
     const [root, id, action] = parts;
     if (root === 'channels') {
-      if (method === 'POST' && id === undefined) return reply(200, s.originate(q));
+      if (method === 'POST' && id === undefined) {
+        const refused = s.refusedChannelId(q.get('channelId'));
+        if (refused !== null) return reply(409, { message: refused });
+        return reply(200, s.originate(q));
+      }
       if (method === 'POST' && id === 'create' && action === undefined) {
-        // StasisStart goes out before the 200, as Asterisk may do.
+        // As on an idle real Asterisk: the 200 first, the leg's StasisStart a moment later
+        // (until then `dial` and variables answer 409 "Channel not in Stasis application").
+        const refused = s.refusedChannelId(q.get('channelId'));
+        if (refused !== null) return reply(409, { message: refused });
         const channel = s.create(q);
-        return reply(200, s.channelJson(channel));
+        reply(200, s.channelJson(channel));
+        this.options.clock.setTimeout(
+          () => s.enterStasis(channel, q.get('appArgs') ?? ''),
+          this.stasisDelayMs,
+        );
+        return;
       }
       const channel = id === undefined ? undefined : s.channels.get(id);
       if (channel === undefined || channel.destroyed) return notFound('Channel');
@@ -168,8 +198,12 @@ export class ModelAri {
     }
     if (root === 'recordings' && id === 'live' && parts[2] !== undefined) {
       const name = parts[2];
-      if (method === 'POST' && parts[3] === 'stop')
-        return s.stopRecording(name, 'done') ? reply(204) : notFound('Recording');
+      if (method === 'POST' && parts[3] === 'stop') {
+        if (s.stopRecording(name, 'done')) return reply(204);
+        // Ended by Asterisk itself a moment ago (terminate key, limit): still closing.
+        if (s.recentlyEnded.has(name)) return reply(409, { message: 'Recording not in session' });
+        return notFound('Recording');
+      }
       if (method === 'DELETE') return s.stopRecording(name, 'canceled') ? reply(204) : notFound('Recording');
     }
     if (root === 'recordings' && id === 'stored' && parts[2] !== undefined && method === 'GET') {
@@ -178,6 +212,9 @@ export class ModelAri {
       return parts[3] === 'file'
         ? reply(200, wav8k(8000 * stored), 'audio/wav')
         : reply(200, { name: parts[2], format: 'wav' });
+    }
+    if (root === 'asterisk' && id === 'ping' && method === 'GET') {
+      return reply(200, { asterisk_id: '02:fc:00:00:00:01', ping: 'pong', timestamp: '' });
     }
     if (root === 'bridges') return this.bridgeAction(method, id, action, q, reply);
     if (root === 'applications' && method === 'GET' && id === (this.options.app ?? 'rcml')) {
@@ -232,6 +269,7 @@ export class ModelAri {
         reply(204);
         return s.whenIdle(channel, () => this.log.push(`DTMF-OUT ${channel.id} ${q.get('dtmf') ?? ''}`));
       case 'POST variable':
+        if (!needStasis()) return;
         if (q.get('variable') === 'TALK_DETECT(set)') channel.talkDetect = true;
         if (q.get('variable') === 'TALK_DETECT(remove)') channel.talkDetect = false;
         return reply(204);
@@ -265,10 +303,15 @@ export class ModelAri {
     reply: (status: number, body?: unknown) => void,
   ): unknown {
     const s = this.state;
-    if (method === 'POST' && action === undefined)
+    if (method === 'POST' && action === undefined) {
+      // Asterisk does not hand back an existing bridge: it refuses the id.
+      if (id !== undefined && s.bridges.has(id))
+        return reply(409, { message: `Bridge with id '${id}' already exists` });
       return reply(200, s.bridgeJson(s.bridge(id ?? randomUUID(), q.get('name') ?? '')));
+    }
     const bridge = id === undefined ? undefined : s.bridges.get(id);
     if (bridge === undefined) return reply(404, { message: 'Bridge not found' });
+    if (method === 'GET' && action === undefined) return reply(200, s.bridgeJson(bridge));
     if (method === 'DELETE' && action === undefined) {
       reply(204);
       return s.destroyBridge(bridge);

@@ -9,17 +9,28 @@ import { startDriver, type TestDriver, turn, until } from '../helpers.js';
 import { ModelAri } from './modelAri.js';
 import type { ModelChannel } from './modelState.js';
 
-/** Yield until neither side has done anything for a while (20 quiet event-loop turns). */
+/**
+ * Yield until neither side has done anything for a while (20 quiet event-loop turns). Then the
+ * fake's timers that are already due (a created leg's `StasisStart`, "a moment" after the 200)
+ * fire, one at a time, each followed by settling again: what a client does at once after an
+ * answer always comes before them, as on an idle real Asterisk.
+ */
 export async function settle(fake: ModelAri): Promise<void> {
-  let quiet = 0;
-  let last = fake.activity;
-  while (quiet < 20) {
-    await turn();
-    if (fake.activity === last) quiet += 1;
-    else {
-      quiet = 0;
-      last = fake.activity;
+  const clock = fake.options.clock;
+  for (;;) {
+    let quiet = 0;
+    let last = fake.activity;
+    while (quiet < 20) {
+      await turn();
+      if (fake.activity === last) quiet += 1;
+      else {
+        quiet = 0;
+        last = fake.activity;
+      }
     }
+    const due = clock.nextDue();
+    if (due === undefined || due > clock.now()) return;
+    clock.fireNext();
   }
 }
 

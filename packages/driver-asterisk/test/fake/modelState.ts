@@ -43,6 +43,8 @@ export class ModelState {
   readonly channels = new Map<string, ModelChannel>();
   readonly bridges = new Map<string, { id: string; name: string; channels: string[] }>();
   readonly stored = new Map<string, number>();
+  /** Recordings Asterisk ended itself (terminate key, limit); a stop then answers 409. */
+  readonly recentlyEnded = new Set<string>();
   /** Live recordings of bridges, by recording name. */
   readonly bridgeRecordings = new Map<string, { bridge: string; startedAt: number }>();
   private readonly playbacks = new Map<string, Playback>();
@@ -219,16 +221,35 @@ export class ModelState {
     return this.channelJson(c);
   }
 
+  /** `POST /channels/create`: the leg exists, but is in Stasis only after `enterStasis`. */
   create(q: URLSearchParams): ModelChannel {
     const endpoint = q.get('endpoint') ?? '';
-    const c = this.newChannel({
-      name: `${endpoint.replace(/\/n$/, '')}-${String(this.seq).padStart(8, '0')};1`,
-      kind: 'created',
-      endpoint,
-    });
+    return this.newChannel(
+      {
+        name: `${endpoint.replace(/\/n$/, '')}-${String(this.seq).padStart(8, '0')};1`,
+        kind: 'created',
+        endpoint,
+      },
+      q.get('channelId') ?? undefined,
+    );
+  }
+
+  enterStasis(c: ModelChannel, appArgs: string): void {
+    if (c.destroyed || c.inStasis) return;
     c.inStasis = true;
-    this.chan('StasisStart', c, { args: [q.get('appArgs') ?? ''] });
-    return c;
+    this.chan('StasisStart', c, { args: [appArgs] });
+  }
+
+  /**
+   * Why Asterisk refuses a caller-chosen channel id, or null: it is taken, or it is a prefix
+   * of a live channel's id (Asterisk finds channels by id prefix, so it would be ambiguous).
+   */
+  refusedChannelId(id: string | null): string | null {
+    if (id === null || id === '') return null;
+    for (const c of this.channels.values()) {
+      if (!c.destroyed && c.id.startsWith(id)) return 'Channel with given unique ID already exists';
+    }
+    return null;
   }
 
   dial(c: ModelChannel, timeout: number): void {
@@ -440,8 +461,10 @@ export class ModelState {
           if (c.destroyed) return;
           this.chan('ChannelDtmfReceived', c, { digit, duration_ms: 120 });
           const rec = c.recording;
-          if (rec !== null && (rec.terminateOn === 'any' || rec.terminateOn === digit))
+          if (rec !== null && (rec.terminateOn === 'any' || rec.terminateOn === digit)) {
             this.finishRecording(c, 'done');
+            this.recentlyEnded.add(rec.name);
+          }
         },
         220 * (i + 1),
       );

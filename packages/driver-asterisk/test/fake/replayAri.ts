@@ -14,7 +14,8 @@
  * `<tts>` up front.
  *
  * A few requests the recorded client did not make are answered without consuming the script
- * (and listed in `extra`): listing the application at start (nothing left over), setting a
+ * (and listed in `extra`): listing the application at start (nothing left over), the ping
+ * after the event socket closed (Asterisk is still there), setting a
  * channel variable (TALK_DETECT), downloading a stored
  * recording's file, stopping a live recording (404 once the script has finished it), and
  * deleting a channel whose destruction the script already holds.
@@ -237,6 +238,12 @@ export class ReplayAri {
           device_names: [],
         }),
       );
+      return true;
+    }
+    if (method === 'GET' && url.pathname === '/ari/asterisk/ping') {
+      // The driver's check, when the event socket closes, that Asterisk is still there.
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ asterisk_id: 'replay', ping: 'pong', timestamp: '' }));
       return true;
     }
     if (method === 'POST' && /^\/ari\/channels\/[^/]+\/variable$/.test(url.pathname)) {
