@@ -176,12 +176,15 @@ describe.skipIf(!built)(
 
     it('speech menu: an unclear phrase, then "sales"', async () => {
       const app = await start(createSpeechApp(TOKEN));
-      const { code, output } = await call(`${app.url}/voice`, 'shello there\nsI want sales\n', ...signing);
+      const { code, output } = await call(`${app.url}/voice`, 's hello there\ns I want sales\n', ...signing);
       expect(code, output).toBe(0);
       expect(output).toMatch(/Call ended: completed/);
-      expect(app.paths()).toEqual(['/voice', '/speech-result', '/voice', '/speech-result', '/sales']);
+      expect(app.paths(), output).toEqual(['/voice', '/speech-result', '/voice', '/speech-result', '/sales']);
       const results = app.seen.filter((r) => r.path === '/speech-result');
-      expect(results.map((r) => r.params.SpeechResult)).toEqual(['hello there', 'I want sales']);
+      expect(
+        results.map((r) => r.params.SpeechResult),
+        output,
+      ).toEqual(['hello there', 'I want sales']);
       for (const r of results) expect(Number(r.params.Confidence)).toBeGreaterThan(0);
       expect(output).toContain('Sales it is.');
       expectAllSigned(app);

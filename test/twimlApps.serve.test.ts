@@ -278,58 +278,81 @@ async function serveProcess(...args: string[]): Promise<{ url: string; output: (
   return { url, output: () => output };
 }
 
+const SALES_PATH = `/outbound/${encodeURIComponent(AGENT_NUMBER)}`;
+
+/**
+ * A real `rcml serve` process playing `party` against the call and `sales` for the sales
+ * team's phone, and the click-to-call app pointed at it; the visitor submits the form.
+ */
+async function clickToCall(party: readonly object[], sales: readonly object[]) {
+  const dir = await mkdtemp(join(tmpdir(), 'rcml-click-'));
+  cleanup.push(() => rm(dir, { recursive: true, force: true }));
+  const script = join(dir, 'far-end.json');
+  await writeFile(
+    script,
+    JSON.stringify({ party, dialed: { [AGENT_NUMBER]: sales }, media: { sayCharSeconds: 0.001 } }),
+  );
+  const server = await serveProcess('--account-sid', ACCOUNT, '--auth-token', TOKEN, '--script', script);
+  const app = await start(
+    createClickToCallApp({
+      accountSid: ACCOUNT,
+      authToken: TOKEN,
+      twilioNumber: COMPANY,
+      salesNumber: AGENT_NUMBER,
+      apiBaseUrl: server.url,
+    }),
+  );
+  const post = async (path: string, form: Record<string, string>) => {
+    const res = await request(`${app.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+    });
+    return { status: res.statusCode, body: (await res.body.json()) as Record<string, string> };
+  };
+  const placed = await post('/call', { phoneNumber: CUSTOMER });
+  expect(placed.status, placed.body.message).toBe(200);
+  const sid = placed.body.sid as string;
+  expect(sid).toMatch(/^CA[0-9a-f]{32}$/);
+  const completed = () =>
+    app.waitFor('the completed callback', (r) => r.path === '/status' && r.params.CallStatus === 'completed');
+  return { server, app, sid, post, completed };
+}
+
+/** The requests of the app's webhooks (not its own web pages). */
+const webhooksOf = (app: RunningApp): RunningApp => ({
+  ...app,
+  seen: app.seen.filter((r) => r.path === '/status' || r.path.startsWith('/outbound/')),
+});
+
 describe.skipIf(!built)(
   built
     ? 'click-to-call: the app places the call with its own twilio client, against rcml serve'
     : 'click-to-call against rcml serve: skipped because packages/cli/dist is not built',
   () => {
-    it('the visitor answers, hears the line, the sales team is dialled, the call completes', async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'rcml-click-'));
-      cleanup.push(() => rm(dir, { recursive: true, force: true }));
-      const script = join(dir, 'far-end.json');
-      await writeFile(
-        script,
-        JSON.stringify({
-          party: [
-            { at: 0.05, do: 'ring' },
-            { at: 0.1, do: 'answer' },
-          ],
-          dialed: {
-            [AGENT_NUMBER]: [
-              { after: 0.1, do: 'answer' },
-              { after: 0.5, do: 'hangup' },
-            ],
-          },
-          media: { sayCharSeconds: 0.001 },
-        }),
+    it('a person answers, hears the line, the sales team is dialled, the call completes', async () => {
+      const { server, app, sid, completed } = await clickToCall(
+        [
+          { at: 0.05, do: 'ring' },
+          { at: 0.1, do: 'answer' },
+        ],
+        [
+          { after: 0.1, do: 'answer' },
+          { after: 0.5, do: 'hangup' },
+        ],
       );
-      const server = await serveProcess('--account-sid', ACCOUNT, '--auth-token', TOKEN, '--script', script);
-      const app = await start(
-        createClickToCallApp({
-          accountSid: ACCOUNT,
-          authToken: TOKEN,
-          twilioNumber: COMPANY,
-          salesNumber: AGENT_NUMBER,
-          apiBaseUrl: server.url,
-        }),
-      );
-      // The visitor submits the web form.
-      const res = await request(`${app.url}/call`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ phoneNumber: CUSTOMER }).toString(),
-      });
-      const answer = (await res.body.json()) as { message: string; sid?: string };
-      expect(res.statusCode, answer.message).toBe(200);
-      expect(answer.sid).toMatch(/^CA[0-9a-f]{32}$/);
-      const completed = await app.waitFor(
-        'the completed callback',
-        (r) => r.path === '/status' && r.params.CallStatus === 'completed',
-      );
-      expect(completed.params.CallSid).toBe(answer.sid);
-      const outbound = route(app, `/outbound/${encodeURIComponent(AGENT_NUMBER)}`);
+      expect((await completed()).params.CallSid).toBe(sid);
+      const outbound = route(app, SALES_PATH);
       expect(outbound.map((r) => r.params.CallStatus)).toEqual(['in-progress']);
-      expect(outbound[0]?.params).toMatchObject({ To: CUSTOMER, From: COMPANY, Direction: 'outbound-api' });
+      expect(outbound[0]?.params).toMatchObject({
+        CallSid: sid,
+        To: CUSTOMER,
+        From: COMPANY,
+        Caller: COMPANY,
+        Called: CUSTOMER,
+        Direction: 'outbound-api',
+        AnsweredBy: 'human',
+      });
       expect(route(app, '/status').map((r) => r.params.CallStatus)).toEqual([
         'initiated',
         'ringing',
@@ -337,9 +360,48 @@ describe.skipIf(!built)(
         'completed',
       ]);
       const calls = (await (await request(`${app.url}/calls`)).body.json()) as Record<string, string>;
-      expect(calls).toEqual({ [answer.sid as string]: 'completed' });
-      expectAllSigned({ ...app, seen: app.seen.filter((r) => r.path !== '/call' && r.path !== '/calls') });
-      expect(server.output()).toMatch(/dial/);
+      expect(calls).toEqual({ [sid]: 'completed' });
+      expectAllSigned(webhooksOf(app));
+      expectHtmlDocuments(webhooksOf(app));
+      expect(server.output()).toMatch(/dial\s+dials \+15550100200/);
+    });
+
+    it('an answering machine picks up: the app leaves a message instead of dialling', async () => {
+      const { server, app, sid, completed } = await clickToCall(
+        [
+          { at: 0.05, do: 'ring' },
+          { at: 0.1, do: 'answer', by: 'machine' },
+        ],
+        [],
+      );
+      expect((await completed()).params.CallSid).toBe(sid);
+      expect(route(app, SALES_PATH).map((r) => r.params.AnsweredBy)).toEqual(['machine_start']);
+      expect(server.output()).toContain('Sorry we missed you.');
+      expect(server.output()).not.toMatch(/dials \+15550100200/);
+      expect(route(app, '/status').at(-1)?.params.AnsweredBy).toBe('machine_start');
+      expectAllSigned(webhooksOf(app));
+    });
+
+    it("the agent's page ends a live call with an announcement (update with inline TwiML)", async () => {
+      const { server, app, sid, post, completed } = await clickToCall(
+        [
+          { at: 0.05, do: 'ring' },
+          { at: 0.1, do: 'answer' },
+        ],
+        // The sales team answers and stays on the line.
+        [{ after: 0.1, do: 'answer' }],
+      );
+      await app.waitFor('the call document', (r) => r.path === SALES_PATH);
+      const announced = await post(`/calls/${sid}/announce`, { message: 'We are closing now, goodbye.' });
+      expect(announced).toEqual({ status: 200, body: { status: 'in-progress' } });
+      expect((await completed()).params.CallSid).toBe(sid);
+      expect(server.output()).toContain('We are closing now, goodbye.');
+      // The call has ended: hanging it up is refused, and the app shows the API's reason.
+      const again = await post(`/calls/${sid}/hangup`, {});
+      expect(again.status).toBe(500);
+      expect(again.body.message).toMatch(/not in progress|not in a state/i);
+      expect(route(app, SALES_PATH)).toHaveLength(1);
+      expectAllSigned(webhooksOf(app));
     });
   },
 );

@@ -3,10 +3,15 @@
  * places a call to it through the official `twilio` REST client, and when the visitor answers
  * the call says a line and dials the sales team.
  *
- *   POST /call                   (from the web page) `phoneNumber` → client.calls.create({ to, from, url, statusCallback })
- *   POST /outbound/:salesNumber  (webhook) <Say> + <Dial>salesNumber</Dial>
+ *   POST /call                   (from the web page) `phoneNumber` → client.calls.create({ to, from, url,
+ *                                statusCallback, machineDetection })
+ *   POST /outbound/:salesNumber  (webhook) `AnsweredBy` a machine: a short voicemail message and <Hangup/>;
+ *                                otherwise <Say> + <Dial>salesNumber</Dial>
  *   POST /status                 (webhook) `CallStatus` of each call, kept for GET /calls
  *   GET  /calls                  the last status of every call placed (JSON)
+ *   POST /calls/:sid/announce    (from the agent's page) `message` → client.calls(sid).update({ twiml }):
+ *                                the live call says it and hangs up
+ *   POST /calls/:sid/hangup      → client.calls(sid).update({ status: 'completed' })
  *
  * The one setting a TwiML application needs to talk to `rcml serve` instead of the hosted
  * API is where its REST client sends requests: `client.api.baseUrl` (see docs/twiml.md).
@@ -47,6 +52,7 @@ export function createClickToCallApp(config: ClickToCallConfig): express.Express
         statusCallback: `${origin}/status`,
         statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
         statusCallbackMethod: 'POST',
+        machineDetection: 'Enable',
       });
       calls[call.sid] = call.status;
       res.send({ message: 'Thank you! We will be calling you shortly.', sid: call.sid });
@@ -57,6 +63,12 @@ export function createClickToCallApp(config: ClickToCallConfig): express.Express
 
   app.post('/outbound/:salesNumber', webhook, (req, res) => {
     const twiml = new VoiceResponse();
+    if (String(req.body.AnsweredBy ?? '').startsWith('machine')) {
+      twiml.say('Sorry we missed you. Our sales team will try again later.');
+      twiml.hangup();
+      res.send(twiml.toString());
+      return;
+    }
     twiml.say(
       { voice: 'alice' },
       'Thanks for contacting our sales department. Our next available representative will take your call.',
@@ -73,6 +85,27 @@ export function createClickToCallApp(config: ClickToCallConfig): express.Express
 
   app.get('/calls', (_req, res) => {
     res.send(calls);
+  });
+
+  app.post('/calls/:sid/announce', async (req, res) => {
+    const twiml = new VoiceResponse();
+    twiml.say(String(req.body.message ?? 'Goodbye.'));
+    twiml.hangup();
+    try {
+      const call = await client.calls(req.params.sid).update({ twiml: twiml.toString() });
+      res.send({ status: call.status });
+    } catch (error) {
+      res.status(500).send({ message: String((error as Error).message) });
+    }
+  });
+
+  app.post('/calls/:sid/hangup', async (req, res) => {
+    try {
+      const call = await client.calls(req.params.sid).update({ status: 'completed' });
+      res.send({ status: call.status });
+    } catch (error) {
+      res.status(500).send({ message: String((error as Error).message) });
+    }
   });
 
   return app;
