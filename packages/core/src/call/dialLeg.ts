@@ -4,7 +4,7 @@
  */
 import { CallbackQueue } from '../callbacks/callbackQueue.js';
 import { ProgressReporter } from '../callbacks/progress.js';
-import type { ProgressEvent } from '../document/ast.js';
+import type { HttpMethod, ProgressEvent } from '../document/ast.js';
 import type { CallStatus, FinalStatus } from '../engine/types.js';
 import { callParams } from '../fetch/params.js';
 import type { DialLegHandle, DialLegSpec } from '../verbs/types.js';
@@ -71,6 +71,11 @@ export class DialLeg implements DialLegHandle {
 
   params(): Record<string, string> {
     return callParams(this.data);
+  }
+
+  notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void {
+    if (this.data.final) return;
+    this.queue.enqueue(url, method, params);
   }
 
   private step(status: CallStatus, event: ProgressEvent): void {

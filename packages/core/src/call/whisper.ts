@@ -226,8 +226,10 @@ class LegScope implements VerbScope {
   nextSid(prefix: 'CA' | 'RE' | 'SM'): string {
     return this.ctx.ids.next(prefix);
   }
-  /** A whisper verb has no callback queue of its own (Gather's partial results are not sent). */
-  notify(): void {}
+  /** On the leg's own queue (a whisper Gather's `partialResultCallback`). */
+  notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void {
+    this.request.leg.notify(url, method, params);
+  }
   async sendSms(): Promise<'sent' | 'failed'> {
     return 'failed';
   }

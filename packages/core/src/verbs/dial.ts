@@ -292,6 +292,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
         toWhisper(i)?.voice?.(active);
       },
       speech: (result) => toWhisper(i)?.speech?.(result),
+      partialSpeech: (result) => toWhisper(i)?.partialSpeech?.(result),
       hangup: () => onLegEnded(i, states[i] === 'ringing' ? 'failed' : 'completed'),
     });
   });

@@ -59,6 +59,11 @@ export interface DialLegHandle {
   end(status: FinalStatus): void;
   /** The request parameters of the leg (section 2) as it is now. */
   params(): Record<string, string>;
+  /**
+   * Queue a notification of the leg's own (a whisper Gather's `partialResultCallback`), in
+   * order with its status callbacks, before its `completed`.
+   */
+  notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void;
 }
 
 /** How a leg's whisper ended: its documents ran out (bridge it), or it declined. */
