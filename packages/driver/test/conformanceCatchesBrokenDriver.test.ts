@@ -150,6 +150,35 @@ const eventInsideListen = brokenHarness(
     }),
 );
 
+/** Claims a recogniser but its speech gathers hear nothing (announces input, never listens). */
+const deafRecogniser = brokenHarness(
+  (channel) =>
+    new Proxy(channel, {
+      get(target, key) {
+        if (key === 'gather') return () => Promise.resolve();
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }),
+);
+
+/** A recogniser that keeps listening after its gather's signal aborted. */
+const recogniserNeverStops = brokenHarness(
+  (channel) =>
+    new Proxy(channel, {
+      get(target, key) {
+        if (key === 'gather') {
+          return (r: Parameters<Channel['gather']>[0]) => target.gather(r, new AbortController().signal);
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }),
+);
+
+const SPEECH =
+  'media driver conformance: under test > speech recognition (drivers with capabilities.speech) > ';
+
 const ABORT_CHECKS = ['say', 'play', 'pause', 'sendDigits'].flatMap((op) => [
   `media driver conformance: under test > every operation can be cancelled > ${op} settles promptly when its signal aborts`,
   `media driver conformance: under test > every operation can be cancelled > ${op} with a signal already aborted settles promptly`,
@@ -181,6 +210,15 @@ describe('the driver conformance suite catches broken drivers', () => {
     const outcome = await runConformance(ignoresHangup);
     const failures = failed(outcome);
     for (const name of AFTER_HANGUP) expect(failures).toContain(name);
+  });
+
+  it('fails the speech checks for a recogniser that hears nothing, or never stops listening', async () => {
+    expect(failed(await runConformance(deafRecogniser))).toContain(
+      `${SPEECH}in a speech gather, reports voice and then the words the party said`,
+    );
+    expect(failed(await runConformance(recogniserNeverStops))).toContain(
+      `${SPEECH}reports no words when no speech gather listens (none running, or its signal aborted)`,
+    );
   });
 
   it('fails the "nothing inside listen" check for a driver that reports synchronously', async () => {

@@ -45,8 +45,11 @@ export interface FarEnd {
   fail(): Promise<void>;
   /** Press keys (`0-9 * # A-D`), one after the other. */
   dtmf(digits: string): Promise<void>;
-  /** Talk for `seconds` (voice activity starts now and stops after `seconds`). */
-  speak(seconds: number): Promise<void>;
+  /**
+   * Talk for `seconds` (voice activity starts now and stops after `seconds`). `text`, when
+   * given, is what the party says: a driver with a recogniser reports it in a speech gather.
+   */
+  speak(seconds: number, text?: string): Promise<void>;
   /** Hang up. */
   hangup(): Promise<void>;
 }

@@ -40,6 +40,7 @@ export function createRecordingHandler(): RecordingHandler {
     dtmf: (digit) => note(`dtmf:${digit}`),
     voice: (active) => note(`voice:${active}`),
     speech: (result) => note(`speech:${result.transcript}`),
+    partialSpeech: (result) => note(`partial:${result.stable}|${result.unstable}`),
     hangup: () => note('hangup'),
   };
 }

@@ -102,6 +102,23 @@ export function describeDriverConformance(name: string, factory: HarnessFactory)
         expect(call.handler.events).toEqual(['answered', 'detected:machine']);
       });
 
+      it('reports a MachineDetection result in its values when detection was asked that way', async () => {
+        const h = await setup('answerByMachine');
+        if (!h?.driver.capabilities.voicemailDetection) return;
+        const call = await h.outbound({
+          ...ORIGINATE,
+          detectVoicemail: false,
+          detection: 'Enable',
+          detectionTimeout: 30,
+        });
+        const handler = createRecordingHandler();
+        call.channel.listen(handler);
+        await call.farEnd.answer('machine');
+        await eventsWithin(h, handler.events, 2, REACT_MS);
+        expect(withoutRinging(handler.events)[0]).toBe('answered');
+        expect(['detected:machine_start', 'detected:unknown']).toContain(withoutRinging(handler.events)[1]);
+      });
+
       it('a cancelled attempt reports nothing, even if the far end answers late', async () => {
         const h = await setup('answer');
         if (!h) return;
@@ -153,6 +170,51 @@ export function describeDriverConformance(name: string, factory: HarnessFactory)
         await call.farEnd.dtmf('7').catch(() => undefined);
         await h.advance(REACT_MS);
         expect(call.handler.afterEnd).toEqual([]);
+      });
+    });
+
+    describe('speech recognition (drivers with capabilities.speech)', () => {
+      const speechGather = (c: Channel, signal: AbortSignal) =>
+        c.gather(
+          {
+            input: 'speech',
+            timeout: 5,
+            finishOnKey: '#',
+            numDigits: null,
+            language: 'en-US',
+            hints: ['hello'],
+            speechTimeout: 1,
+          },
+          signal,
+        );
+
+      it('in a speech gather, reports voice and then the words the party said', async () => {
+        const h = await setup('answer', 'speak');
+        if (!h?.driver.capabilities.speech) return;
+        const call = await answered(h);
+        await settlesWithin(h, speechGather(call.channel, new AbortController().signal), REACT_MS);
+        await call.farEnd.speak(1, 'hello');
+        await eventsWithin(h, call.handler.events, call.handler.events.length + 3, REACT_MS * 2);
+        const events = withoutRinging(call.handler.events).filter((e) => !e.startsWith('partial:'));
+        expect(events.slice(0, 3)).toEqual(['answered', 'voice:true', 'voice:false']);
+        expect(events[3]?.toLowerCase()).toMatch(/^speech:.*hello/);
+      });
+
+      it('reports no words when no speech gather listens (none running, or its signal aborted)', async () => {
+        const h = await setup('answer', 'speak');
+        if (!h?.driver.capabilities.speech) return;
+        const call = await answered(h);
+        await call.farEnd.speak(1, 'hello');
+        await eventsWithin(h, call.handler.events, call.handler.events.length + 2, REACT_MS * 2);
+        const stop = new AbortController();
+        await settlesWithin(h, speechGather(call.channel, stop.signal), REACT_MS);
+        stop.abort();
+        await call.farEnd.speak(1, 'hello');
+        await eventsWithin(h, call.handler.events, call.handler.events.length + 2, REACT_MS * 2);
+        await h.advance(REACT_MS);
+        expect(
+          call.handler.events.filter((e) => e.startsWith('speech:') || e.startsWith('partial:')),
+        ).toEqual([]);
       });
     });
 
