@@ -14,7 +14,12 @@ import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '../src/main.js';
 import { type RunningServer, type ServeOptions, startServe } from '../src/serve/startServe.js';
-import { isLoopbackHost, resolveUrlPolicy, urlGuardFromFlags } from '../src/serve/urlPolicy.js';
+import {
+  checkConfiguredUrls,
+  isLoopbackHost,
+  resolveUrlPolicy,
+  urlGuardFromFlags,
+} from '../src/serve/urlPolicy.js';
 
 const ACCOUNT = `AC${'7'.repeat(32)}`;
 const TOKEN = 'network-test-token';
@@ -160,6 +165,40 @@ describe('the policy by listening address and flags', () => {
       status: 2,
       stderr: expect.stringContaining('"bad host!"'),
     });
+    // The operator's own URLs are checked at startup when the guard would refuse them.
+    expect(
+      await run(
+        '--host',
+        '0.0.0.0',
+        '--driver',
+        'asterisk',
+        '--ari-url',
+        'http://127.0.0.1:1',
+        '--ari-user',
+        'u',
+        '--ari-password',
+        'p',
+        '--inbound-url',
+        'http://127.0.0.1:3000/voice',
+      ),
+    ).toMatchObject({
+      status: 2,
+      stderr: expect.stringContaining(
+        '--inbound-url: refused by the SSRF guard: 127.0.0.1 is a loopback address',
+      ),
+    });
+    expect(checkConfiguredUrls.length).toBe(2);
+    expect(() =>
+      checkConfiguredUrls(resolveUrlPolicy('0.0.0.0'), { '--inbound-status-callback': 'http://10.0.0.8/s' }),
+    ).toThrow('add --allow-url-host 10.0.0.8');
+    expect(() =>
+      checkConfiguredUrls(resolveUrlPolicy('0.0.0.0', { allow: ['10.0.0.0/8'] }), {
+        '--inbound-url': 'http://10.0.0.8/',
+      }),
+    ).not.toThrow();
+    expect(() =>
+      checkConfiguredUrls(resolveUrlPolicy('127.0.0.1'), { '--inbound-url': 'http://127.0.0.1/' }),
+    ).not.toThrow();
     let help = '';
     await main(['serve', '--help'], {
       stdout: { write: (t: string) => (help += t) },

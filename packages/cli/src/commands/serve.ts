@@ -1,3 +1,4 @@
+import { createUrlGuard } from '@rcml/webhook';
 import {
   eventsOption,
   httpMethodOption,
@@ -11,7 +12,7 @@ import { type LoadedAsterisk, loadAsteriskDriver, splitAsteriskArgs } from '../s
 import { loadServeScript } from '../serve/farEndScriptFile.js';
 import { type InboundSettings, withInboundSettings } from '../serve/inbound.js';
 import { DEFAULT_FAR_END_HANGUP_AFTER, type ServeOptions, startServe } from '../serve/startServe.js';
-import { urlGuardFromFlags } from '../serve/urlPolicy.js';
+import { checkConfiguredUrls, resolveUrlPolicy, urlGuardFromFlags } from '../serve/urlPolicy.js';
 import { formatLine } from '../timeline/format.js';
 
 const HELP = `usage: rcml serve [options]
@@ -168,11 +169,20 @@ async function plan(args: readonly string[], io: CliIo): Promise<Plan | 'help'> 
   const script = scriptFile === undefined ? undefined : await loadServeScript(scriptFile);
   const inbound = inboundSettings(values, driver);
   const inboundUrl = inbound?.Url;
-  const asterisk = driver === 'asterisk' ? await loadAsteriskDriver(own, io.stderr) : undefined;
+  const host = str(values, 'host') ?? '127.0.0.1';
+  const urlGuard = urlGuardFromFlags(values['allow-private-urls'] === true, str(values, 'allow-url-host'));
+  const policy = resolveUrlPolicy(host, urlGuard);
+  checkConfiguredUrls(policy, {
+    '--inbound-url': inbound?.Url,
+    '--inbound-fallback-url': inbound?.FallbackUrl,
+    '--inbound-status-callback': inbound?.StatusCallback,
+  });
+  const mediaGuard = policy.guard ? createUrlGuard({ allow: policy.allow }) : null;
+  const asterisk = driver === 'asterisk' ? await loadAsteriskDriver(own, io.stderr, mediaGuard) : undefined;
   const serve: ServeOptions = {
     port: numberOption('port', str(values, 'port'), 8080, 0, 65535),
-    host: str(values, 'host') ?? '127.0.0.1',
-    urlGuard: urlGuardFromFlags(values['allow-private-urls'] === true, str(values, 'allow-url-host')),
+    host,
+    urlGuard,
     answerAfter: numberOption('answer-after', str(values, 'answer-after'), 1, 0, 600),
     farEndHangupAfter: numberOption(
       'far-end-hangup-after',

@@ -5,8 +5,10 @@
  */
 import type { Logger, MediaDriver } from '@rcml/core';
 import type { AsteriskDriver } from '@rcml/driver-asterisk';
+import type { UrlGuard } from '@rcml/webhook';
 import { UsageError } from '../args.js';
 import type { Runtime } from '../runtime/createRuntime.js';
+import { createGuardedMediaFetcher } from './guardedMedia.js';
 
 type AsteriskModule = typeof import('@rcml/driver-asterisk');
 
@@ -80,12 +82,19 @@ export function sinkLogger(sink: LogSink): Logger {
 export async function loadAsteriskDriver(
   flags: readonly string[],
   log: LogSink = process.stderr,
+  guard: UrlGuard | null = null,
 ): Promise<LoadedAsterisk> {
   const { createAsteriskDriver, parseAsteriskArgs } = await load();
   const logger = sinkLogger(log);
+  // With the URL guard on, <Play> downloads go through it: every connection, every redirect hop.
+  const media = guard === null ? null : createGuardedMediaFetcher(guard);
   let driver: AsteriskDriver;
   try {
-    driver = createAsteriskDriver({ ...parseAsteriskArgs(flags, process.env), logger });
+    driver = createAsteriskDriver({
+      ...parseAsteriskArgs(flags, process.env),
+      logger,
+      ...(media === null ? {} : { mediaFetcher: media.fetch }),
+    });
   } catch (error) {
     throw new UsageError(error instanceof Error ? error.message : String(error));
   }
@@ -126,6 +135,7 @@ export async function loadAsteriskDriver(
     },
     async stop() {
       await driver.stop();
+      await media?.close();
     },
   };
 }

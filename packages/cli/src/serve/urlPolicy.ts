@@ -7,7 +7,7 @@
  * `--allow-private-urls` turns the guard off.
  */
 import { isIP } from 'node:net';
-import { createSsrfPolicy } from '@rcml/webhook';
+import { createSsrfPolicy, createUrlGuard } from '@rcml/webhook';
 import { UsageError } from '../args.js';
 
 /** How the guard is chosen: by the listening address (`auto`), forced, or on with an allow list. */
@@ -95,5 +95,29 @@ export function urlGuardFromFlags(allowPrivate: boolean, allowHosts: string | un
     throw new UsageError(
       error instanceof Error ? error.message.replace('ssrfGuard.allow', '--allow-url-host') : String(error),
     );
+  }
+}
+
+/**
+ * The operator's own URLs (`--inbound-url` and friends) under the policy: one the guard would
+ * refuse at every call is a usage error at startup, naming the flag and the way out. Names
+ * that only DNS can judge pass (they are checked when the engine connects).
+ */
+export function checkConfiguredUrls(
+  policy: UrlPolicy,
+  urls: Readonly<Record<string, string | undefined>>,
+): void {
+  if (!policy.guard) return;
+  const guard = createUrlGuard({ allow: policy.allow });
+  for (const [flag, url] of Object.entries(urls)) {
+    if (url === undefined) continue;
+    const reason = guard.check(url);
+    if (reason !== null) {
+      const host = new URL(url).hostname;
+      throw new UsageError(
+        `${flag}: ${reason}, and the URL guard is on (the server does not listen on loopback): ` +
+          `add --allow-url-host ${host} to let it through, or --allow-private-urls`,
+      );
+    }
   }
 }
