@@ -222,4 +222,22 @@ describe('rcml call, piped', () => {
     expect(none.stdout).toMatch(/caller\s+hangs up \(no more input\)/);
     expect(none.stdout).toContain('Call ended: completed');
   });
+
+  it('says a phrase to a speech Gather: s, the words, Enter; the app gets SpeechResult', async () => {
+    const app = await startMenuApp({
+      voice: (_req, res) => {
+        const twiml = new VoiceResponse();
+        twiml
+          .gather({ input: ['speech'], action: '/menu', speechTimeout: 'auto', timeout: 5 })
+          .say('Say sales or support.');
+        res.type('text/xml').send(twiml.toString());
+      },
+    });
+    const run = await call([`${app.url}/voice`], 's sales please\n');
+    expect(run.stdout).toMatch(/caller\s+says “sales please” \(1 s\)/);
+    const menu = app.seen.find((s) => s.path === '/menu');
+    expect(menu?.params.SpeechResult).toBe('sales please');
+    expect(Number(menu?.params.Confidence)).toBeGreaterThan(0);
+    expect(run.stdout).toContain('Call ended: completed');
+  });
 });

@@ -68,6 +68,9 @@ function startPhone(url: string, ...options: string[]): string {
 let app: ExampleApp;
 let media: Server;
 let mediaUrl: string;
+let speechUrl: string;
+/** What the speech app heard (`SpeechResult` of its action request). */
+const heard: string[] = [];
 beforeAll(async () => {
   if (!hasTmux) return;
   // The test command (`node scripts/run.mjs test`) builds before vitest; after editing the
@@ -75,12 +78,29 @@ beforeAll(async () => {
   if (!existsSync(bin)) throw new Error(`${bin} is missing: build with "npx tsc -b packages/cli"`);
   app = await createExampleApp();
   // A one-document app that plays a URL, for the progress bar.
-  media = createServer((_req, res) => {
+  media = createServer((req, res) => {
     res.writeHead(200, { 'Content-Type': 'text/xml' });
+    if (req.url === '/speech') {
+      res.end(
+        '<Response><Gather input="speech" action="/heard" timeout="20" speechTimeout="1"><Say>Which department?</Say></Gather></Response>',
+      );
+      return;
+    }
+    if (req.url === '/heard') {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        const said = new URLSearchParams(body).get('SpeechResult') ?? '';
+        heard.push(said);
+        res.end(`<Response><Say>You said ${said}.</Say></Response>`);
+      });
+      return;
+    }
     res.end('<Response><Play>http://media.test/song.mp3</Play><Say>That was the song.</Say></Response>');
   });
   await new Promise<void>((resolve) => media.listen(0, '127.0.0.1', resolve));
   mediaUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/play`;
+  speechUrl = `http://127.0.0.1:${(media.address() as AddressInfo).port}/speech`;
 });
 afterEach(() => {
   for (const name of started.splice(0))
@@ -137,5 +157,20 @@ describe.skipIf(!hasTmux)(title, () => {
     expect(playing).toMatch(/\[#*-+\] \d+%/);
     const done = await waitFor(s, /Call ended: completed/);
     expect(done).toContain('“That was the song.”');
+  });
+
+  it('speaks a typed phrase to a speech Gather: s, the words, Enter', async () => {
+    const s = startPhone(speechUrl, '--say-char-seconds', '0.01');
+    const listening = await waitFor(s, /Which department\?”/);
+    expect(listening).toMatch(/Listening for speech/);
+    press(s, 's');
+    await waitFor(s, /You say: ▌/);
+    tmux(s, 'send-keys', '-t', s, '-l', 'billing please');
+    await waitFor(s, /You say: billing please▌/);
+    press(s, 'Enter');
+    const done = await waitFor(s, /Call ended: completed/);
+    expect(done).toMatch(/says “billing please”/);
+    expect(done).toContain('“You said billing please.”');
+    expect(heard).toEqual(['billing please']);
   });
 });

@@ -181,7 +181,8 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
           at: clock.now(),
           text: action.text === '' ? `speaks for ${seconds} s` : `says “${action.text}” (${seconds} s)`,
         });
-        void speak(farEnd, seconds, action.text);
+        // The words reach a listening speech recogniser (the simulated driver has one).
+        void (action.text === '' ? farEnd.speak(seconds) : farEnd.speak(seconds, action.text));
         return seconds * 1000;
       }
       case 'hangup':
@@ -311,12 +312,6 @@ const GEOGRAPHIC = /^(From|To)(City|State|Zip|Country)$/;
 
 function geographic(params: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(params).filter(([name]) => GEOGRAPHIC.test(name)));
-}
-
-/** Speak on the far end: with words when the driver's far end takes them (a recogniser hears them). */
-function speak(farEnd: SimulatedFarEnd, seconds: number, text: string): Promise<void> {
-  const withWords = farEnd.speak as (seconds: number, text?: string) => Promise<void>;
-  return text === '' ? farEnd.speak(seconds) : withWords.call(farEnd, seconds, text);
 }
 
 /**

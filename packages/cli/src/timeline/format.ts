@@ -63,8 +63,14 @@ export function describeOperation(op: string, detail: Readonly<Record<string, un
       return `sends ${String(detail.digits)}`;
     case 'pause':
       return `${String(detail.length)} s`;
-    case 'gather':
-      return `waits for keys (numDigits=${detail.numDigits ?? 'any'} timeout=${detail.timeout}s finishOnKey="${detail.finishOnKey}")`;
+    case 'gather': {
+      const input = String(detail.input ?? 'dtmf');
+      const speech =
+        detail.speechTimeout === undefined ? '' : ` speechTimeout=${String(detail.speechTimeout)}`;
+      if (!input.includes('dtmf')) return `listens for speech (timeout=${detail.timeout}s${speech})`;
+      const what = input.includes('speech') ? 'keys or speech' : 'keys';
+      return `waits for ${what} (numDigits=${detail.numDigits ?? 'any'} timeout=${detail.timeout}s finishOnKey="${detail.finishOnKey}"${speech})`;
+    }
     case 'record':
       return `records (maxLength=${detail.maxLength}s silence=${detail.timeout}s finishOnKey="${detail.finishOnKey}")`;
     case 'dial': {
