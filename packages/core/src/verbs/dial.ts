@@ -7,7 +7,7 @@
  * plus `RecordingUrl`/`RecordingSid`/`RecordingDuration` when `record` recorded (dialRecording.ts).
  */
 
-import { ABORTED, childController, fireAndForget, untilAborted } from '../call/abort.js';
+import { ABORTED, childController, fireAndForget, isAborted, untilAborted } from '../call/abort.js';
 import type { DialVerb } from '../document/ast.js';
 import type { FinalStatus } from '../engine/types.js';
 import type { Channel, ChannelHandler, DialSession, TimerId } from '../ports.js';
@@ -240,7 +240,12 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
           if (result === 'accepted') accept(i);
           else decline(i);
         },
-        () => {},
+        (error: unknown) => {
+          // Stopped (ABORTED) when the leg or the dial ended; anything else is a bug: decline.
+          if (isAborted(error) || outcome !== null || states[i] !== 'whispering') return;
+          scope.notice(20500, `Dial: the document of leg ${targets[i]!.callSid} failed: ${String(error)}`);
+          decline(i);
+        },
       );
   }
   /** Leg `i` declined: it ends (`completed`), the dial goes on with the others. */
