@@ -3,8 +3,9 @@
  * prompts (spec 4.4), neither earlier nor never. For each `gather` operation, the prompts'
  * end is computed from the media timings of the replay format (`sayCharSeconds`,
  * `playSeconds`, `defaultPlaySeconds`, `Pause` length); when no key was pressed, no live
- * change came and the call was still up, the next operation or request of the call must
- * come exactly `timeout` seconds after the prompts ended. A `<Gather>` of a dial leg's whisper
+ * change came, the party did not talk during a speech Gather and the call was still up, the
+ * next operation or request of the call must come exactly `timeout` seconds after the
+ * prompts ended. A `<Gather>` of a dial leg's whisper
  * document (spec 4.6) is not judged: it hears the dialled party's keys and ends with the leg.
  */
 import type { MediaEntry, Scenario, TimelineEntry } from '@rcml/replay';
@@ -52,9 +53,21 @@ function promptsEnd(scenario: Scenario, timeline: readonly TimelineEntry[], inde
   return end;
 }
 
-/** Whether anything but the timer may have ended the gather within `[from, to]`. */
-function disturbed(scenario: Scenario, run: ObservedRun, from: number, to: number): boolean {
+/** Whether the party talks at some time within `[from, to]` (a `speak` action overlapping it). */
+function talksWithin(scenario: Scenario, from: number, to: number): boolean {
+  return (scenario.party ?? []).some(
+    (a) => a.do === 'speak' && a.at < to + EPSILON && a.at + a.for > from - EPSILON,
+  );
+}
+
+/**
+ * Whether anything but the timer may have ended the gather within `[from, to]`: a key, a live
+ * change, the end of the call, or (speech input, spec 4.4) the party's voice, which holds the
+ * Gather until its utterance ends.
+ */
+function disturbed(scenario: Scenario, run: ObservedRun, from: number, to: number, speech: boolean): boolean {
   if (keyPressTimes(scenario).some((t) => t > from - 1 - EPSILON && t < to + EPSILON)) return true;
+  if (speech && talksWithin(scenario, from, to)) return true;
   return modifiedWithin(scenario, from, to) || endedBefore(run, to);
 }
 
@@ -67,7 +80,7 @@ function check(observation: RunObservation): Violation[] {
       const prompts = promptsEnd(scenario, timeline, index);
       if (prompts === null) return;
       const deadline = prompts + entry.timeout;
-      if (disturbed(scenario, run, entry.at, deadline)) return;
+      if (disturbed(scenario, run, entry.at, deadline, entry.input !== 'dtmf')) return;
       const next = timeline.slice(index + 1).find((e) => {
         if (e.kind === 'callback') return false;
         if (e.kind === 'fetch') return e.params.CallSid === MAIN_CALL_SID;
