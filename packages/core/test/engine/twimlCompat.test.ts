@@ -132,6 +132,40 @@ describe('Twiml on a live change (spec 1.5, 9.2)', () => {
     ]);
   });
 
+  it('keeps an inline document given before the answer for the answer (no fetch of Url)', async () => {
+    const requests: HttpRequest[] = [];
+    const spoken: string[] = [];
+    let answer: (() => void) | undefined;
+    const engine = createEngine({
+      driver: {
+        capabilities: { ssml: false, speech: false, voicemailDetection: false },
+        originate: () =>
+          stubChannel({
+            listen(handler: ChannelHandler) {
+              answer = () => handler.answered();
+            },
+            say: async (request) => {
+              spoken.push(request.text);
+            },
+          }),
+      },
+      http: {
+        send: async (request) => {
+          requests.push(request);
+          return { status: 200, contentType: 'text/xml', location: null, body: '<Response/>' };
+        },
+      },
+      clock: createSimulatedClock(),
+    });
+    const { sid } = engine.create({ ...CALL, Url: 'http://app.test/voice' });
+    await flush();
+    engine.modify(sid, { Twiml: '<Response><Say>Before the answer</Say></Response>' });
+    answer?.();
+    await flush();
+    expect(spoken).toEqual(['Before the answer']);
+    expect(requests.filter((r) => r.kind === 'fetch')).toEqual([]);
+  });
+
   it('refuses an invalid inline document and changes nothing', async () => {
     const { engine, requests, spoken } = setup();
     const { sid } = engine.create({ ...CALL, Url: 'http://app.test/voice' });
