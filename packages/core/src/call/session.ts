@@ -350,8 +350,7 @@ export class CallSession implements CallLifecycleHooks {
         this.report('answered');
         // Outbound: the call's Url now (after the transition, same instant, after `answered`).
         if (data.direction !== 'inbound') {
-          const { record, sendDigits } = this.settings;
-          if (record) this.recording = new CallRecording(this, record);
+          const { sendDigits } = this.settings;
           // Running from now on: a live change or hang-up before the microtask is taken by the loop.
           this.running = true;
           queueMicrotask(() => this.run(this.initialTarget(), sendDigits ?? null));
@@ -391,6 +390,9 @@ export class CallSession implements CallLifecycleHooks {
     const { data } = this;
     if (data.final || this.answered || data.direction === 'inbound' || this.pickedUpAt !== null) return;
     this.pickedUpAt = this.ctx.clock.now();
+    // Record=true: from the answer, detection included (spec 9.4).
+    const { record } = this.settings;
+    if (record) this.recording = new CallRecording(this, record);
     if (this.detection !== null) {
       if (!this.ctx.driver.capabilities.voicemailDetection) this.detected('unknown');
       if (data.answeredBy === null) {
