@@ -87,6 +87,26 @@ describe('fuzz: engine invariants on generated calls', () => {
     expect(status).toBe(0);
   });
 
+  it('rcml fuzz --check on an --out folder a clean run never wrote: no counterexamples, exit 0', async () => {
+    const stdout = capture();
+    const status = await main(['fuzz', '--check', 'no-such-fuzz-out/'], {
+      stdout,
+      stderr: capture(),
+      cwd: root,
+    });
+    expect(stdout.text()).toBe(
+      'no-such-fuzz-out/: no counterexamples (the folder does not exist: a clean fuzz run writes none)\n' +
+        'no counterexamples to check\n0 passed, 0 failed\n',
+    );
+    expect(status).toBe(0);
+    // A named file that is missing is still a failure.
+    const missing = capture();
+    expect(
+      await main(['fuzz', '--check', 'no-such.json'], { stdout: missing, stderr: capture(), cwd: root }),
+    ).toBe(1);
+    expect(missing.text()).toBe('FAIL no-such.json\n  no such file\n0 passed, 1 failed\n');
+  });
+
   it('rcml fuzz refuses a bad option with exit 2 and the usage', async () => {
     const stdout = capture();
     const stderr = capture();

@@ -4,6 +4,7 @@
  * the counterexamples as replay scenarios. `rcml fuzz --check FILE...` reruns such files
  * through the same invariants. Exit 1 on any violation, 2 on a usage error.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadScenarios } from '@rcml/replay';
 import { checkScenario, createProgressDisplay, formatFuzzReport, fuzz } from '@rcml/testing';
@@ -47,9 +48,32 @@ function parseArgs(args: readonly string[]): Options | string {
   return { runs, seed, out };
 }
 
+/**
+ * `--check`: a folder that does not exist holds no counterexamples (a fuzz run writes its
+ * `--out` folder only when a property fails), which is said as such and is not a failure; a
+ * missing `.json` file is.
+ */
 async function check(paths: readonly string[], io: CliIo): Promise<number> {
-  const loaded = await loadScenarios(paths.map((p) => resolve(io.cwd, p)));
-  let failed = 0;
+  const present: string[] = [];
+  let missingFiles = 0;
+  for (const path of paths) {
+    const full = resolve(io.cwd, path);
+    if (existsSync(full)) present.push(full);
+    else if (path.endsWith('.json')) {
+      missingFiles++;
+      io.stdout.write(`FAIL ${path}\n  no such file\n`);
+    } else {
+      io.stdout.write(
+        `${path}: no counterexamples (the folder does not exist: a clean fuzz run writes none)\n`,
+      );
+    }
+  }
+  const loaded = present.length === 0 ? [] : await loadScenarios(present);
+  if (loaded.length === 0 && missingFiles === 0) {
+    io.stdout.write('no counterexamples to check\n0 passed, 0 failed\n');
+    return 0;
+  }
+  let failed = missingFiles;
   for (const item of loaded) {
     if (item.scenario === undefined) {
       failed++;
@@ -61,7 +85,7 @@ async function check(paths: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${violations.length === 0 ? 'ok  ' : 'FAIL'} ${item.scenario.name}\n`);
     for (const v of violations) io.stdout.write(`  ${v.invariant}: ${v.message}\n`);
   }
-  io.stdout.write(`${loaded.length - failed} passed, ${failed} failed\n`);
+  io.stdout.write(`${loaded.length + missingFiles - failed} passed, ${failed} failed\n`);
   return failed === 0 ? 0 : 1;
 }
 
