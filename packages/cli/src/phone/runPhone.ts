@@ -198,15 +198,18 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   let inputEnded = false;
   let busyUntil = 0;
   let scheduled = false;
+  /** A phrase answers one `<Gather>`: after one, the next action waits for the next listener. */
+  let answered = -1;
+  const ready = () => listening.now() && listening.generation !== answered;
   /** Piped input: the next action once the app listens (and the caller's last speech ended). */
   const pump = () => {
     if (scheduled || state.ended !== undefined) return;
-    if (!listening.now()) return;
+    if (!ready()) return;
     scheduled = true;
     later(
       () => {
         scheduled = false;
-        if (state.ended !== undefined || !listening.now()) return;
+        if (state.ended !== undefined || !ready()) return;
         if (Date.now() < busyUntil) {
           later(pump, busyUntil - Date.now());
           return;
@@ -220,6 +223,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
           return;
         }
         busyUntil = Date.now() + perform(next);
+        if (next.kind === 'speak' && next.text !== '') answered = listening.generation;
         pump();
       },
       Math.max(REACTION_MS, busyUntil - Date.now()),
@@ -323,17 +327,24 @@ function createListening(): {
   onVerb(verb: string, phase: 'start' | 'end'): void;
   onOperation(op: ObservedOperation): void;
   now(): boolean;
+  /** Counts the `<Gather>`s and `<Record>`s started so far: which one is listening. */
+  readonly generation: number;
   onChange: () => void;
 } {
   let verb: 'Gather' | 'Record' | undefined;
   let started = false;
   let prompts = 0;
+  let generation = 0;
   const self = {
+    get generation() {
+      return generation;
+    },
     onChange: () => {},
     now: () => verb !== undefined && started && prompts === 0,
     onVerb(name: string, phase: 'start' | 'end') {
       if (name !== 'Gather' && name !== 'Record') return;
       verb = phase === 'start' ? name : undefined;
+      if (phase === 'start') generation++;
       started = false;
       prompts = 0;
       self.onChange();
