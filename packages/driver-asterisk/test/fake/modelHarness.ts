@@ -76,9 +76,11 @@ export async function startModel(overrides: Parameters<typeof startDriver>[1] = 
 
 export function farEnd(setup: ModelSetup, find: () => ModelChannel | undefined): FarEnd {
   const { fake } = setup;
+  // The channel once found stays this far end's (a dial target is found while it is dialling).
+  let found: ModelChannel | undefined;
   const channel = async () => {
-    await until(() => find() !== undefined, 'the far end channel');
-    return find()!;
+    await until(() => (found ??= find()) !== undefined, 'the far end channel');
+    return found!;
   };
   const act = async (fn: (c: ModelChannel) => void) => {
     await settle(fake);

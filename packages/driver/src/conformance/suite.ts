@@ -320,6 +320,34 @@ export function describeDriverConformance(name: string, factory: HarnessFactory)
         expect(await settlesWithin(h, session.bridge(0), REACT_MS)).toBe(true);
       });
 
+      it('an answered leg, before any bridge, hears its party and can be spoken to (whisper documents)', async () => {
+        const h = await setup('answer', 'dial', 'dtmf');
+        if (!h?.dialTarget) return;
+        const call = await answered(h);
+        const session = call.channel.dial(dialRequest(h), new AbortController().signal);
+        const leg = createRecordingHandler();
+        session.legs[0]!.listen(leg);
+        const target = h.dialTarget(dialTo(h));
+        await target.answer();
+        await eventsWithin(h, leg.events, 1, REACT_MS);
+        const signal = new AbortController().signal;
+        const gathering = session.legs[0]!.gather(
+          { input: 'dtmf', timeout: 5, finishOnKey: '#', numDigits: 1 },
+          signal,
+        );
+        expect(await settlesWithin(h, gathering, REACT_MS)).toBe(true);
+        await target.dtmf('1');
+        await eventsWithin(h, leg.events, 2, REACT_MS);
+        expect(withoutRinging(leg.events)).toEqual(['answered', 'dtmf:1']);
+        const speaking = new AbortController();
+        const say = session.legs[0]!.say(
+          { text: 'Press 1', voice: 'man', language: 'en-US', loop: 1 },
+          speaking.signal,
+        );
+        speaking.abort();
+        expect(await settlesWithin(h, say, REACT_MS)).toBe(true);
+      });
+
       it('aborting the dial cancels an unanswered leg: it reports nothing more', async () => {
         const h = await setup('answer', 'dial');
         if (!h?.dialTarget) return;
