@@ -228,6 +228,7 @@ describe('rcml serve with the guard on', () => {
     async (name, params) => {
       const running = await serve({ urlGuard: true });
       expect(running.urlPolicy.guard).toBe(true);
+      await expect(running.urlGuard?.assert('wss://app.test/stream')).rejects.toMatchObject({ code: 11210 });
       const res = await create(params(app.port));
       expect(res.status).toBe(400);
       expect(res.body).toMatchObject({
@@ -270,6 +271,7 @@ describe('rcml serve with the guard off', () => {
   ] as Array<[string, ServeOptions]>)('%s: local applications are reached', async (_name, options) => {
     const running = await serve(options);
     expect(running.urlPolicy.guard).toBe(false);
+    expect(running.urlGuard).toBeNull();
     for (const url of [
       `http://127.0.0.1:${app.port}/a`,
       `http://0x7f000001:${app.port}/b`,

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { type AuthLimitOptions, createCallsApiServer } from '@rcml/api';
 import type { EngineLimits, MediaDriver } from '@rcml/core';
-import { createUrlGuard, type LookupFunction } from '@rcml/webhook';
+import { createUrlGuard, type LookupFunction, type UrlGuard } from '@rcml/webhook';
 import { createRuntime, type Runtime } from '../runtime/createRuntime.js';
 import type { LogEntry } from '../timeline/callLog.js';
 import { playParty, type ServeScript } from './farEndScriptFile.js';
@@ -53,6 +53,11 @@ export interface RunningServer {
   readonly runtime: Runtime;
   /** The outgoing-URL policy in force (for the banner). */
   readonly urlPolicy: UrlPolicy;
+  /**
+   * The guard, when on, for code that opens connections of its own (media streams): call
+   * `assert(url)` before connecting and connect with its `lookup` (docs/webhook.md).
+   */
+  readonly urlGuard: UrlGuard | null;
   /**
    * Stop accepting requests, let live calls finish for up to `drainMs` (default 10 s), hang
    * up the rest, deliver the callbacks still due (up to 5 s), and close the server.
@@ -126,6 +131,7 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     authToken,
     runtime,
     urlPolicy,
+    urlGuard: guard,
     stop(drainMs = 10_000) {
       stopping ??= (async () => {
         // Refuse new connections first, so no call is created while draining.
