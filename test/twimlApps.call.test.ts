@@ -125,6 +125,7 @@ describe.skipIf(!built)(
       expect(app.seen.every((r) => r.params.FromState === 'CA')).toBe(true);
       expect(output).toContain('Welcome. For sales');
       expectAllSigned(app);
+      expect(output).not.toMatch(/^\s*[\d.]+s\s+notice/m);
     });
 
     it('an app validating signatures refuses an unsigned call, and the log says why', async () => {
@@ -172,6 +173,7 @@ describe.skipIf(!built)(
       expect(output).not.toContain('Press 1 to accept');
       expect(output).toContain('Sorry, nobody is available to take your call.');
       expectAllSigned(app);
+      expect(output).not.toMatch(/^\s*[\d.]+s\s+notice/m);
     });
 
     it('speech menu: an unclear phrase, then "sales"', async () => {
@@ -188,6 +190,7 @@ describe.skipIf(!built)(
       for (const r of results) expect(Number(r.params.Confidence)).toBeGreaterThan(0);
       expect(output).toContain('Sales it is.');
       expectAllSigned(app);
+      expect(output).not.toMatch(/^\s*[\d.]+s\s+notice/m);
     });
 
     it('click-to-call: the call document dials the sales team; status callbacks arrive signed', async () => {
@@ -226,6 +229,7 @@ describe.skipIf(!built)(
       expect(output).toContain('Thanks for contacting our sales department.');
       expect(output).toMatch(/dial/);
       expectAllSigned(app);
+      expect(output).not.toMatch(/^\s*[\d.]+s\s+notice/m);
     });
   },
 );

@@ -114,6 +114,10 @@ const saidOn = (server: RunningServer) =>
     e.kind === 'media' && e.op === 'say' ? [String(e.detail.text ?? '')] : [],
   );
 
+/** The notices (warnings and errors) of every call the server ran, as `code message`. */
+const noticesOf = (server: RunningServer) =>
+  server.runtime.log.entries.flatMap((e) => (e.kind === 'notice' ? [`${e.code} ${e.message}`] : []));
+
 const route = (app: RunningApp, path: string): SeenRequest[] => app.seen.filter((r) => r.path === path);
 
 describe('TwiML applications through rcml serve and the twilio REST client', () => {
@@ -155,6 +159,7 @@ describe('TwiML applications through rcml serve and the twilio REST client', () 
     ]);
     expectAllSigned(app);
     expectHtmlDocuments(app);
+    expect(noticesOf(server)).toEqual([]);
   });
 
   it('IVR menu: the caller known by Caller is greeted by name', async () => {
@@ -211,6 +216,7 @@ describe('TwiML applications through rcml serve and the twilio REST client', () 
     expect(saidOn(server)).toContain('Thank you for calling. Goodbye.');
     expectAllSigned(app);
     expectHtmlDocuments(app);
+    expect(noticesOf(server)).toEqual([]);
   });
 
   it('call screening: the agent declines in the whisper, the caller hears nobody is available', async () => {
@@ -251,6 +257,7 @@ describe('TwiML applications through rcml serve and the twilio REST client', () 
     expect(saidOn(server)).toContain('Sorry, I heard "hello there". Let\'s try again.');
     expectAllSigned(app);
     expectHtmlDocuments(app);
+    expect(noticesOf(server)).toEqual([]);
   });
 });
 
@@ -380,6 +387,7 @@ describe.skipIf(!built)(
       expect(server.output()).not.toMatch(/dials \+15550100200/);
       expect(route(app, '/status').at(-1)?.params.AnsweredBy).toBe('machine_start');
       expectAllSigned(webhooksOf(app));
+      expect(server.output()).not.toMatch(/\snotice\s/);
     });
 
     it("the agent's page ends a live call with an announcement (update with inline TwiML)", async () => {
@@ -402,6 +410,7 @@ describe.skipIf(!built)(
       expect(again.body.message).toMatch(/not in progress|not in a state/i);
       expect(route(app, SALES_PATH)).toHaveLength(1);
       expectAllSigned(webhooksOf(app));
+      expect(server.output()).not.toMatch(/\snotice\s/);
     });
   },
 );
