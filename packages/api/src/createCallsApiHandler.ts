@@ -13,6 +13,7 @@ import {
   isFinalStatus,
   type ListFilter,
   type ModifyCallParams,
+  parseDocument,
   RcmlError,
   unimplementedParams,
 } from '@rcml/core';
@@ -102,8 +103,10 @@ const REALM = 'Basic realm="RCML Calls API"';
 
 /**
  * The response header that lists what a create or change request asked for and this engine
- * does not implement (spec 9.5): `13911 Name` items separated by `, `, e.g.
- * `X-Rcml-Warnings: 13911 TimeLimit, 13911 AsyncAmd`. Absent when there is nothing to report.
+ * does not implement (spec 9.5), items separated by `, `: `13911 Name` for a parameter, and
+ * `13910 path@attribute` for an attribute of the inline `Twiml` document, e.g.
+ * `X-Rcml-Warnings: 13911 TimeLimit, 13910 Response/Dial[1]@answerOnBridge`. Absent when there
+ * is nothing to report.
  */
 export const WARNINGS_HEADER = 'X-Rcml-Warnings';
 
@@ -112,13 +115,20 @@ function warningHeaders(
   params: Readonly<Record<string, string>>,
   kind: 'create' | 'modify',
 ): Record<string, string> {
-  const names = unimplementedParams(params, kind);
-  if (names.length === 0) return {};
-  // Printable ASCII without commas, each name cut to 64 characters, at most 20 names listed.
-  const shown = names
-    .slice(0, 20)
-    .map((name) => `13911 ${name.slice(0, 64).replace(/[^\x21-\x2b\x2d-\x7e]/g, '?')}`);
-  if (names.length > 20) shown.push(`13911 (${names.length - 20} more)`);
+  const items = unimplementedParams(params, kind).map((name) => `13911 ${name}`);
+  const twiml = params.Twiml;
+  if (twiml !== undefined && twiml.trim() !== '') {
+    // The engine accepted the document; its attributes not implemented are 13910.
+    const parsed = parseDocument(twiml);
+    for (const warning of parsed.warnings) {
+      if (warning.code === 13910)
+        items.push(`13910 ${warning.path ?? 'Response'}@${warning.attribute ?? ''}`);
+    }
+  }
+  if (items.length === 0) return {};
+  // Printable ASCII without commas, each item cut to 80 characters, at most 20 items listed.
+  const shown = items.slice(0, 20).map((item) => item.slice(0, 80).replace(/[^\x20-\x2b\x2d-\x7e]/g, '?'));
+  if (items.length > 20) shown.push(`(${items.length - 20} more)`);
   return { [WARNINGS_HEADER]: shown.join(', ') };
 }
 

@@ -154,6 +154,22 @@ describe('Twiml through the Calls API', () => {
     expect(changed.headers[WARNINGS_HEADER.toLowerCase()]).toBe('13911 TimeLimit');
   });
 
+  it('lists attributes not implemented of an inline document as 13910 in the warnings header', async () => {
+    const created = await call(url, 'POST', `${callsPath()}.json`, {
+      type: FORM,
+      body: form({
+        ...CALL,
+        Twiml:
+          '<Response><Say voice="woman" ssmlVoice="x">Hi</Say><Dial answerOnBridge="true">+15550003333</Dial></Response>',
+        Trim: 'trim-silence',
+      }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.headers[WARNINGS_HEADER.toLowerCase()]).toBe(
+      '13911 Trim, 13910 Response/Say[1]@ssmlVoice, 13910 Response/Dial[1]@answerOnBridge',
+    );
+  });
+
   it("runs the official client's create({ twiml }) and update({ twiml })", async () => {
     const client = twilio(ACCOUNT, TOKEN, { httpClient: loopbackHttpClient(url) as never });
     const created = await client.calls.create({
