@@ -101,7 +101,7 @@ export function renderTable(results: Partial<Results>): string {
       ? 'an unrecorded machine'
       : `${machine.cpu}, ${machine.cores} cores, Node ${machine.node}, on ${machine.date}`;
   const lines = [
-    `Measured with \`pnpm bench${results.mode === 'quick' ? ' --quick' : ''}\` on ${where}. ` +
+    `Measured with \`npm run bench -- ${results.mode === 'quick' ? '--quick ' : ''}--record\` on ${where}. ` +
       'Ratios are engine ÷ baseline measured in alternating rounds of the same run: median (min to max). ' +
       'See [docs/benchmarks.md](docs/benchmarks.md).',
     '',
@@ -114,7 +114,7 @@ export function renderTable(results: Partial<Results>): string {
 
 /** Replace the table in `readmePath` with one rendered from `resultsPath`. */
 export function updateReadme(resultsPath: string, readmePath: string): void {
-  if (!existsSync(resultsPath)) throw new Error(`${resultsPath} does not exist: run pnpm bench --json first`);
+  if (!existsSync(resultsPath)) throw new Error(`${resultsPath} does not exist: run npm run bench -- --record first`);
   const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Partial<Results>;
   const block = `${START}\n${renderTable(results)}\n${END}`;
   const readme = readFileSync(readmePath, 'utf8');

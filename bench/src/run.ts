@@ -1,10 +1,12 @@
 /**
- * The benchmark runner: `pnpm bench [--quick] [--json] [--only b1,b3] [--readme]`.
- * Full by default; `--quick` takes about a minute. `--json` writes `bench/results.json`
- * (with `--only`, the sections measured replace those in the existing file). `--readme`
- * regenerates the README's results table from `bench/results.json` (alone: without measuring).
+ * The benchmark runner: `npm run bench -- [--quick] [--only b1,b3] [--record] [--readme]`.
+ * Full by default; `--quick` takes about a minute and a half. Every measuring run prints its
+ * results and writes them to the untracked `bench/out/results.json`; `--record` also writes
+ * the tracked `bench/results.json` and the README table from it (with `--only`, the sections
+ * measured replace those in the existing file). `--readme` alone regenerates the README's
+ * table from `bench/results.json` without measuring.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startAppServer } from './appServer.js';
@@ -20,14 +22,14 @@ type Measure = (typeof MEASURES)[number];
 
 interface Args {
   readonly quick: boolean;
-  readonly json: boolean;
+  readonly record: boolean;
   readonly readme: boolean;
   readonly only: ReadonlySet<Measure>;
 }
 
 function parseArgs(argv: readonly string[]): Args {
   let quick = false;
-  let json = false;
+  let record = false;
   let readme = false;
   let only: Set<Measure> | null = null;
   for (let i = 0; i < argv.length; i++) {
@@ -36,8 +38,10 @@ function parseArgs(argv: readonly string[]): Args {
       process.stdout.write(`${USAGE}\n${HELP}`);
       process.exit(0);
     } else if (arg === '--quick') quick = true;
-    else if (arg === '--json') json = true;
-    else if (arg === '--readme') readme = true;
+    else if (arg === '--record') record = true;
+    else if (arg === '--json') {
+      // Accepted for older command lines: results are always written (untracked); see --record.
+    } else if (arg === '--readme') readme = true;
     else if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++i] : arg.slice('--only='.length);
       only = new Set();
@@ -48,16 +52,24 @@ function parseArgs(argv: readonly string[]): Args {
     } else usage(`unknown argument "${arg}"`);
   }
   // `--readme` alone renders the table from the existing results without measuring.
-  const measureNothing = readme && !json && !quick && only === null;
-  return { quick, json, readme, only: measureNothing ? new Set() : (only ?? new Set(MEASURES)) };
+  const measureNothing = readme && !record && !quick && only === null;
+  return {
+    quick,
+    record,
+    readme: readme || record,
+    only: measureNothing ? new Set() : (only ?? new Set(MEASURES)),
+  };
 }
 
-const USAGE = 'usage: pnpm bench [--quick] [--json] [--only b1,b2,b3,b4] [--readme]';
+const USAGE = 'usage: npm run bench -- [--quick] [--only b1,b2,b3,b4] [--record] [--readme]';
 const HELP = `
   --quick     shorter and fewer rounds (about a minute and a half), B2 with 3,000 calls
-  --json      write bench/results.json (with --only: replace just those sections)
   --only L    measure only these (b1 throughput, b2 memory, b3 parsing, b4 callbacks)
+  --record    keep this run: write the tracked bench/results.json (with --only: replace just
+              those sections) and the README table from it
   --readme    regenerate the README table from bench/results.json (alone: no measuring)
+
+Every measuring run writes bench/out/results.json (untracked) and prints the same on stdout.
 
 Every figure is a ratio to a baseline measured in the same run; see docs/benchmarks.md.
 `;
@@ -73,6 +85,7 @@ async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const resultsPath = join(root, 'bench', 'results.json');
+  const outPath = join(root, 'bench', 'out', 'results.json');
   const started = performance.now();
   const machine = machineInfo(new Date());
   const sections: { -readonly [K in keyof Results]?: Results[K] } = {};
@@ -117,7 +130,10 @@ async function main(): Promise<void> {
     log(`done in ${seconds} s`);
     const measured = { mode: quick ? 'quick' : 'full', seconds, machine, ...sections } as const;
     process.stdout.write(`${JSON.stringify(measured, null, 2)}\n`);
-    if (args.json) {
+    mkdirSync(dirname(outPath), { recursive: true });
+    writeFileSync(outPath, `${JSON.stringify(measured, null, 2)}\n`);
+    log(`wrote ${outPath} (untracked; --record keeps a run in bench/results.json)`);
+    if (args.record) {
       const previous: Partial<Results> =
         existsSync(resultsPath) && args.only.size < MEASURES.length
           ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as Partial<Results>)
@@ -127,8 +143,8 @@ async function main(): Promise<void> {
     }
   }
   if (args.readme) {
-    if (args.only.size > 0 && !args.json)
-      log('note: --readme renders bench/results.json; add --json to render this run');
+    if (args.only.size > 0 && !args.record)
+      log('note: --readme renders bench/results.json; add --record to render this run');
     updateReadme(resultsPath, join(root, 'README.md'));
     log('updated the results table in README.md');
   }
