@@ -33,6 +33,24 @@ function checkActions(file: string, where: string, list: unknown, timeKey: 'at' 
     if (a.do === 'speak' && (typeof a.for !== 'number' || a.for <= 0)) {
       throw new UsageError(`${file}: ${where}[${i}].for must be a positive number of seconds`);
     }
+    if (a.do === 'speak' && a.text !== undefined && typeof a.text !== 'string') {
+      throw new UsageError(`${file}: ${where}[${i}].text must be a string`);
+    }
+    const confidence = a.confidence;
+    if (
+      a.do === 'speak' &&
+      confidence !== undefined &&
+      (typeof confidence !== 'number' || !(confidence >= 0 && confidence <= 1))
+    ) {
+      throw new UsageError(`${file}: ${where}[${i}].confidence must be a number from 0 to 1`);
+    }
+    if (
+      a.do === 'answer' &&
+      a.greeting !== undefined &&
+      (typeof a.greeting !== 'number' || !(a.greeting >= 0))
+    ) {
+      throw new UsageError(`${file}: ${where}[${i}].greeting must be a number of seconds >= 0`);
+    }
   });
 }
 
@@ -80,7 +98,7 @@ function perform(farEnd: SimulatedFarEnd, action: ScriptAction): Promise<void> {
     case 'ring':
       return farEnd.ring();
     case 'answer':
-      return farEnd.answer(action.by ?? 'human');
+      return farEnd.answer(action.by ?? 'human', action.greeting ?? 0);
     case 'busy':
       return farEnd.busy();
     case 'fail':
@@ -90,6 +108,6 @@ function perform(farEnd: SimulatedFarEnd, action: ScriptAction): Promise<void> {
     case 'dtmf':
       return farEnd.dtmf(action.digits, action.gap ?? 0);
     case 'speak':
-      return farEnd.speak(action.for);
+      return farEnd.speak(action.for, action.text, action.confidence);
   }
 }

@@ -92,9 +92,15 @@ export function observeChannel(
     hangup: () => track('hangup', {}, undefined, () => channel.hangup()),
     reject: (reason) => track('reject', { reason }, undefined, () => channel.reject(reason)),
   };
-  // Cancelling an unanswered attempt is not a media operation of the timeline: passed through unreported.
+  // Cancelling an unanswered attempt is not a media operation of the timeline, nor is recording
+  // the whole call (Record=true): both passed through unreported.
   const cancel = channel.cancel?.bind(channel);
-  return cancel === undefined ? observed : { ...observed, cancel };
+  const recordCall = channel.recordCall?.bind(channel);
+  return {
+    ...observed,
+    ...(cancel === undefined ? {} : { cancel }),
+    ...(recordCall === undefined ? {} : { recordCall }),
+  };
 }
 
 /** Wrap a driver so that every outbound channel it makes is observed. */
