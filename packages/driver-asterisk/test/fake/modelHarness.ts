@@ -79,7 +79,10 @@ export function farEnd(setup: ModelSetup, find: () => ModelChannel | undefined):
   // The channel once found stays this far end's (a dial target is found while it is dialling).
   let found: ModelChannel | undefined;
   const channel = async () => {
-    await until(() => (found ??= find()) !== undefined, 'the far end channel');
+    await until(() => {
+      found = found ?? find();
+      return found !== undefined;
+    }, 'the far end channel');
     return found!;
   };
   const act = async (fn: (c: ModelChannel) => void) => {
