@@ -180,6 +180,26 @@ describe('TwiML applications through rcml serve and the twilio REST client', () 
     expectAllSigned(app);
   });
 
+  it('IVR menu: a parameter this engine does not implement is named in a header the client keeps', async () => {
+    const server = await serve();
+    const app = await start(createIvrApp(TOKEN));
+    const stopPlaying = playFarEnds(server, { outbound: [{ keys: '1' }] });
+    cleanup.push(async () => stopPlaying());
+    const client = clientFor(server);
+    const call = await client.calls.create({
+      to: CUSTOMER,
+      from: COMPANY,
+      url: `${app.url}/voice`,
+      timeLimit: 60,
+    });
+    expect(client.httpClient?.lastResponse?.headers['x-rcml-warnings']).toBe('13911 TimeLimit');
+    expect(await finalStatus(server, call.sid)).toBe('completed');
+    expect(app.paths()).toEqual(['/voice', '/menu', '/sales']);
+    expect(noticesOf(server)).toEqual([
+      '13911 Calls API parameter TimeLimit is not implemented by this engine; ignored',
+    ]);
+  });
+
   it('call screening: the agent accepts in the whisper and is bridged', async () => {
     const server = await serve({
       script: {
