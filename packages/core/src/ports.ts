@@ -17,8 +17,11 @@ export type TimerId = unknown;
  * `createActor(machine, { clock })`, so its shape matches xstate's clock.
  */
 export interface Clock {
+  /** The current time in milliseconds since the Unix epoch. */
   now(): number;
+  /** Call `fn` once after `ms` milliseconds; returns a handle for `clearTimeout`. */
   setTimeout(fn: (...args: unknown[]) => void, ms: number): TimerId;
+  /** Cancel a timer that has not fired yet (an unknown or fired handle is ignored). */
   clearTimeout(id: TimerId): void;
 }
 
@@ -60,6 +63,7 @@ export interface HttpResponse {
  * refused by the SSRF guard), 11750 (body over the cap).
  */
 export interface HttpPort {
+  /** Make one request (one hop); resolves with any HTTP status, rejects only for transport failures. */
   send(request: HttpRequest): Promise<HttpResponse>;
 }
 
@@ -136,6 +140,7 @@ export interface ChannelHandler {
   hangup(): void;
 }
 
+/** What the engine asks of {@link Channel.say}: the text of a `<Say>` with its voice, language and loop. */
 export interface SayRequest {
   /** Plain text (SSML removed). */
   readonly text: string;
@@ -147,6 +152,7 @@ export interface SayRequest {
   readonly loop: number;
 }
 
+/** What the engine asks of {@link Channel.play}: an absolute media URL and its loop count. */
 export interface PlayRequest {
   /** Absolute URL. */
   readonly url: string;
@@ -158,11 +164,13 @@ export type PlayOutcome =
   | { readonly ok: true }
   | { readonly ok: false; readonly reason: 'media-unavailable' };
 
+/** What the engine asks of {@link Channel.sendDigits} (`<Play digits>`). */
 export interface DigitsRequest {
   /** `0-9 * # A-D w W` (`w` waits 0.5 s, `W` 1 s). */
   readonly digits: string;
 }
 
+/** What the engine asks of {@link Channel.pause}: `length` whole seconds of silence. */
 export interface PauseRequest {
   readonly length: number;
 }
@@ -187,6 +195,7 @@ export interface GatherRequest {
   readonly speechTimeout?: number | 'auto';
 }
 
+/** What the engine asks of {@link Channel.record}: the resolved attributes of a `<Record>`. */
 export interface RecordRequest {
   readonly maxLength: number;
   readonly timeout: number;
@@ -211,8 +220,10 @@ export interface RecordingSession {
   stop(): Promise<{ readonly url: string }>;
 }
 
+/** The kind of a `<Dial>` target. */
 export type DialTargetType = 'number' | 'client' | 'sip' | 'conference';
 
+/** One target of a {@link DialRequest}, with the SID of the leg the engine made for it. */
 export interface DialTarget {
   readonly type: DialTargetType;
   /** Number without formatting characters, client name without `client:`, SIP URI, or room name. */
@@ -229,6 +240,7 @@ export interface DialTarget {
   };
 }
 
+/** What the engine asks of {@link Channel.dial}: the targets of a `<Dial>` and its resolved attributes. */
 export interface DialRequest {
   readonly targets: readonly DialTarget[];
   readonly timeout: number;
@@ -280,10 +292,15 @@ export interface Channel {
   readonly id: string;
   /** Set the handler for this channel's events (replaces any earlier one). */
   listen(handler: ChannelHandler): void;
+  /** Answer an arriving call; resolves once it is answered. */
   answer(signal: AbortSignal): Promise<void>;
+  /** Speak; resolves when speech ends, rejects when `signal` aborts. */
   say(request: SayRequest, signal: AbortSignal): Promise<void>;
+  /** Play media; resolves when playback ends or the media cannot be fetched. */
   play(request: PlayRequest, signal: AbortSignal): Promise<PlayOutcome>;
+  /** Send DTMF tones to the far end; resolves when all are sent. */
   sendDigits(request: DigitsRequest, signal: AbortSignal): Promise<void>;
+  /** Stay silent for `request.length` seconds; resolves when the time is up. */
   pause(request: PauseRequest, signal: AbortSignal): Promise<void>;
   /** Start input collection (speech recognition when asked and available). Resolves at once. */
   gather(request: GatherRequest, signal: AbortSignal): Promise<void>;
@@ -310,6 +327,7 @@ export interface Channel {
   reject(reason: 'rejected' | 'busy'): Promise<void>;
 }
 
+/** What the engine asks of {@link MediaDriver.originate}: the outbound call to place. */
 export interface OriginateRequest {
   readonly callSid: string;
   readonly to: string;
@@ -326,6 +344,7 @@ export interface OriginateRequest {
   readonly detectionTimeout?: number;
 }
 
+/** What a driver can do beyond the basics; the engine adapts (and warns) where it cannot. */
 export interface DriverCapabilities {
   /** The driver speaks SSML. */
   readonly ssml: boolean;
@@ -351,16 +370,23 @@ export interface MediaDriver {
 
 /** Makes SIDs: a two-letter prefix and 32 hex characters (`CA…`, `RE…`, `SM…`). */
 export interface IdGenerator {
+  /** A new SID with this prefix, never given before. */
   next(prefix: 'CA' | 'RE' | 'SM'): string;
 }
 
+/** Where the engine writes its log lines; `fields` carry structured context (call SID, code…). */
 export interface Logger {
+  /** Detail for debugging. */
   debug(message: string, fields?: Record<string, unknown>): void;
+  /** Normal operation. */
   info(message: string, fields?: Record<string, unknown>): void;
+  /** Something went wrong for one call; the engine carries on. */
   warn(message: string, fields?: Record<string, unknown>): void;
+  /** Something went wrong that is not tied to one call's input. */
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+/** A text message a `<Sms>` verb asks the {@link MessagingPort} to send. */
 export interface SmsRequest {
   readonly to: string;
   readonly from: string;
@@ -372,6 +398,7 @@ export interface SmsRequest {
 
 /** The embedding server's way of sending a text message during a call (`<Sms>`). */
 export interface MessagingPort {
+  /** Send the message; resolves with whether it was sent. */
   send(request: SmsRequest): Promise<{ readonly status: 'sent' | 'failed' }>;
 }
 
@@ -395,5 +422,6 @@ export interface NumberGeography {
  * geography with `engine.inbound` instead.
  */
 export interface NumberLookupPort {
+  /** What is known about where `number` is, or `undefined`. */
   lookup(number: string): NumberGeography | undefined;
 }

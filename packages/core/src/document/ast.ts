@@ -6,6 +6,7 @@
  */
 import type { ErrorCode } from '../errors.js';
 
+/** An HTTP method an attribute or parameter may name: `GET` or `POST`. */
 export type HttpMethod = 'GET' | 'POST';
 
 /** Where an element stands: `Response/Gather[1]/Say[2]` (1-based among siblings of that name). */
@@ -25,6 +26,7 @@ export interface DocumentIssue {
   readonly attribute?: string;
 }
 
+/** `<Say>`: speak text (spec 4.1). */
 export interface SayVerb {
   readonly kind: 'Say';
   /** Plain text (SSML tags removed, whitespace trimmed). */
@@ -40,6 +42,7 @@ export interface SayVerb {
   readonly position: Position;
 }
 
+/** `<Play>`: play an audio URL, or send DTMF with `digits` (spec 4.2). */
 export interface PlayVerb {
   readonly kind: 'Play';
   /** The media URL as written (may be relative); `''` when `digits` is used. */
@@ -50,6 +53,7 @@ export interface PlayVerb {
   readonly position: Position;
 }
 
+/** `<Pause>`: wait in silence (spec 4.3). */
 export interface PauseVerb {
   readonly kind: 'Pause';
   /** Whole seconds, at least 1. Default 1. */
@@ -57,8 +61,10 @@ export interface PauseVerb {
   readonly position: Position;
 }
 
+/** What `<Gather input>` listens for: keys, speech, or both. */
 export type GatherInput = 'dtmf' | 'speech' | 'dtmf speech';
 
+/** `<Gather>`: collect keys or speech while its nested prompts play, then request `action` (spec 4.4). */
 export interface GatherVerb {
   readonly kind: 'Gather';
   /** As written; null means "the current document's URL". */
@@ -86,6 +92,7 @@ export interface GatherVerb {
   readonly position: Position;
 }
 
+/** `<Record>`: record the caller, then request `action` with the recording (spec 4.5). */
 export interface RecordVerb {
   readonly kind: 'Record';
   readonly action: string | null;
@@ -103,6 +110,7 @@ export interface RecordVerb {
   readonly position: Position;
 }
 
+/** What `<Dial record>` records: nothing, from the answer or from ringing, mono or dual-channel. */
 export type DialRecord =
   | 'do-not-record'
   | 'record-from-answer'
@@ -110,6 +118,7 @@ export type DialRecord =
   | 'record-from-answer-dual'
   | 'record-from-ringing-dual';
 
+/** A call-progress event a status callback can subscribe to (spec 5). */
 export type ProgressEvent = 'initiated' | 'ringing' | 'answered' | 'completed';
 
 /** What `<Number>`, `<Client>` and `<Sip>` share. */
@@ -135,6 +144,7 @@ export interface ClientNoun extends LegNounBase {
 export interface SipNoun extends LegNounBase {
   readonly kind: 'Sip';
 }
+/** `<Conference>` inside `<Dial>`: join the named room. */
 export interface ConferenceNoun {
   readonly kind: 'Conference';
   /** Room name, trimmed. */
@@ -149,8 +159,10 @@ export interface ConferenceNoun {
   readonly maxParticipants: number;
   readonly position: Position;
 }
+/** One target of a `<Dial>`: a number, a client, a SIP URI or a conference room. */
 export type DialNoun = NumberNoun | ClientNoun | SipNoun | ConferenceNoun;
 
+/** `<Dial>`: call one or more targets and bridge the first that answers (spec 4.6). */
 export interface DialVerb {
   readonly kind: 'Dial';
   readonly action: string | null;
@@ -171,11 +183,13 @@ export interface DialVerb {
   readonly position: Position;
 }
 
+/** `<Hangup>`: end the call (spec 4.7). */
 export interface HangupVerb {
   readonly kind: 'Hangup';
   readonly position: Position;
 }
 
+/** `<Redirect>`: fetch another document and run it instead (spec 4.8). */
 export interface RedirectVerb {
   readonly kind: 'Redirect';
   /** Non-empty; may be relative. */
@@ -184,12 +198,14 @@ export interface RedirectVerb {
   readonly position: Position;
 }
 
+/** `<Reject>`: refuse an unanswered call (spec 4.9). */
 export interface RejectVerb {
   readonly kind: 'Reject';
   readonly reason: 'rejected' | 'busy';
   readonly position: Position;
 }
 
+/** `<Sms>`: send a text message through the messaging port (spec 4.10). */
 export interface SmsVerb {
   readonly kind: 'Sms';
   readonly body: string;
@@ -203,6 +219,7 @@ export interface SmsVerb {
   readonly position: Position;
 }
 
+/** Any verb of a document, told apart by `kind`. */
 export type Verb =
   | SayVerb
   | PlayVerb
@@ -215,6 +232,7 @@ export type Verb =
   | RejectVerb
   | SmsVerb;
 
+/** The element name of a verb: `'Say'`, `'Play'`, … */
 export type VerbKind = Verb['kind'];
 
 /** A validated document: the verbs of `<Response>` in order. Immutable; safe to cache and share. */

@@ -17,6 +17,7 @@ import type {
 } from '../ports.js';
 import type { CreateCallParams, ModifyCallParams } from './params.js';
 
+/** A call's status as the Calls API reports it (`CallStatus`). */
 export type CallStatus =
   | 'queued'
   | 'initiated'
@@ -28,8 +29,10 @@ export type CallStatus =
   | 'no-answer'
   | 'canceled';
 
+/** The statuses a call ends in; none changes afterwards. */
 export type FinalStatus = 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
 
+/** How the call came to be: arrived, created through the Calls API, or a `<Dial>` leg. */
 export type Direction = 'inbound' | 'outbound-api' | 'outbound-dial';
 
 /** A call as the Calls API shows it. Times are epoch milliseconds from the engine's clock. */
@@ -76,6 +79,7 @@ export interface RetryPolicy {
   readonly delaysMs: readonly number[];
 }
 
+/** Options of `createEngine`: the ports it talks through (driver, HTTP, clock, ids…), timeouts, limits and retries. */
 export interface EngineOptions {
   readonly driver: MediaDriver;
   readonly http: HttpPort;
@@ -140,6 +144,7 @@ export interface InboundParams {
   readonly ToCountry?: string;
 }
 
+/** Which calls `Engine.list` returns, and how many per page. */
 export interface ListFilter {
   readonly accountSid?: string;
   readonly to?: string;
@@ -152,6 +157,7 @@ export interface ListFilter {
   readonly page?: number;
 }
 
+/** One page of `Engine.list`, newest first. */
 export interface CallPage {
   readonly calls: readonly CallRecord[];
   readonly page: number;
@@ -211,6 +217,7 @@ export type EngineEvent =
       readonly at: number;
     };
 
+/** How `Engine.shutdown` ends the live calls and how long it waits. */
 export interface ShutdownOptions {
   /** `drain` waits for calls to end on their own; `hangup` (default) ends them at once. */
   readonly mode?: 'drain' | 'hangup';
@@ -232,6 +239,7 @@ export interface Engine {
   create(params: CreateCallParams, owner?: CallOwner): CallRecord;
   /** Hand over an arriving call; its first fetch happens at once. */
   inbound(params: InboundParams, channel: Channel, owner?: CallOwner): CallRecord;
+  /** The call with this SID (live or ended and still kept), or `undefined`. */
   get(callSid: string): CallRecord | undefined;
   /** Newest first. */
   list(filter?: ListFilter): CallPage;
