@@ -60,6 +60,8 @@ export interface World {
    * `missing`: the driver has none; `reject`: starting fails; `stop-fails`: stopping fails.
    */
   dialRecord?: 'missing' | 'reject' | 'stop-fails';
+  /** Harness only: `say` on a dial leg fails (a driver failure during a whisper document). */
+  legSayFails?: boolean;
   expect?: { timeline?: Record<string, unknown>[]; final?: { status?: string; duration?: number } };
 }
 
@@ -233,6 +235,11 @@ export async function runWorld(
           };
           leg.hangup = stop;
           leg.cancel = stop;
+          if (world.legSayFails) {
+            leg.say = async () => {
+              throw new Error('leg media lost');
+            };
+          }
           return leg;
         });
         const session: DialSession = { legs, bridge: async () => {} };

@@ -304,6 +304,32 @@ describe('whisper documents (spec 4.6: screening with Gather, Hangup, Redirect)'
     expect(notices(run)).toEqual([]);
   });
 
+  it('a driver failure on the leg during its document (14103 on the leg) declines it', async () => {
+    const run = await runWorld(
+      dial(
+        '<Number url="/w">+15550003333</Number><Number>+15550004444</Number>',
+        {
+          '+15550003333': [{ after: 1, do: 'answer' }],
+          '+15550004444': [
+            { after: 3, do: 'answer' },
+            { after: 8, do: 'hangup' },
+          ],
+        },
+        {
+          app: { 'POST http://app.test/w': { body: '<Response><Say>Hello</Say></Response>' } },
+          legSayFails: true,
+        },
+      ),
+    );
+    expect(notices(run)).toEqual([{ code: 14103, callSid: LEG, level: 'error' }]);
+    // The first leg declined at 1; the second answered at 3 (no url) and was bridged until 8.
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({
+      DialCallStatus: 'completed',
+      DialCallSid: 'CA00000000000000000000000000000003',
+      DialCallDuration: '5',
+    });
+  });
+
   it('the caller keys do not reach the leg; a leg key before its Gather is not buffered', async () => {
     const run = await runWorld(
       dial(
