@@ -19,6 +19,7 @@ export interface ExampleApp {
   readonly url: string;
   /** Every request, in arrival order. */
   readonly received: readonly ReceivedRequest[];
+  /** Stop the server (open connections are closed). */
   close(): Promise<void>;
 }
 

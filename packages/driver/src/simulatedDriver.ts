@@ -43,15 +43,19 @@ export type DialedScript = Readonly<Record<string, readonly (ScriptAction & { re
 
 /** The far end of one simulated leg, driven live. Each action happens now. */
 export interface SimulatedFarEnd {
+  /** Start ringing (an outbound call or a leg). */
   ring(): Promise<void>;
   /** Pick up as `by` (default `human`); a machine's greeting lasts `greeting` seconds. */
   answer(by?: AnswerTruth, greeting?: number): Promise<void>;
+  /** Report the line busy. */
   busy(): Promise<void>;
+  /** Fail the call: it cannot be connected. */
   fail(): Promise<void>;
   /** Keys one after the other, `gap` seconds apart (default 0). */
   dtmf(digits: string, gap?: number): Promise<void>;
   /** Talk for `seconds`; `text` is what a listening recogniser hears (with `confidence`). */
   speak(seconds: number, text?: string, confidence?: number): Promise<void>;
+  /** Hang up from the far end. */
   hangup(): Promise<void>;
 }
 

@@ -12,6 +12,7 @@ export interface TimelineRecorder {
   readonly entries: TimelineEntry[];
   /** Seconds since t = 0, without binary noise. */
   seconds(): number;
+  /** An `HttpPort` that records each request as a `fetch` or `callback` entry, then passes it on to `port`. */
   wrapHttp(port: HttpPort): HttpPort;
   /**
    * Wrap a channel. `main`: the scenario's call (its `hangup`/`reject` are entries); dial

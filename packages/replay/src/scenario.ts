@@ -3,6 +3,7 @@
  * `validateScenario` (validate.ts) turns unknown JSON into this type or a clear error.
  */
 
+/** The scenario's `options`: account, signing, API version, fetch timeout and the epoch of t = 0. */
 export interface ScenarioOptions {
   readonly accountSid?: string;
   readonly authToken?: string;
@@ -13,6 +14,7 @@ export interface ScenarioOptions {
   readonly epoch?: string;
 }
 
+/** One action of the far end under `party`, at `at` seconds. */
 export type PartyAction =
   | { readonly at: number; readonly do: 'ring' | 'busy' | 'fail' | 'hangup' }
   | {
@@ -45,11 +47,13 @@ export interface SpeakAction {
   readonly confidence?: number;
 }
 
+/** One action of a `<Dial>` target under `dialed`, `after` seconds from when that leg was dialled. */
 export type DialedAction =
   | { readonly after: number; readonly do: 'ring' | 'answer' | 'busy' | 'fail' | 'hangup' }
   | { readonly after: number; readonly do: 'dtmf'; readonly digits: string; readonly gap?: number }
   | ({ readonly after: number } & SpeakAction);
 
+/** One answer of the simulated application under `app`: a response, or a refused / never-answered connection. */
 export type AppResponse =
   | {
       readonly status?: number;
@@ -61,6 +65,7 @@ export type AppResponse =
     }
   | { readonly error: 'connect' | 'hang' };
 
+/** The scenario's `media`: how long simulated speech, media and DTMF take, and which media URLs fail. */
 export interface ScenarioMedia {
   readonly sayCharSeconds?: number;
   readonly playSeconds?: Readonly<Record<string, number>>;
@@ -70,14 +75,17 @@ export interface ScenarioMedia {
   readonly failUrls?: readonly string[];
 }
 
+/** One live change under `modify`: Calls API parameters applied at `at` seconds. */
 export type ModifyEntry = { readonly at: number } & Readonly<Record<string, string | number>>;
 
+/** The scenario's `expect`: creation, timeline and final state to match. */
 export interface ScenarioExpect {
   readonly create?: { readonly ok: boolean; readonly field?: string };
   readonly timeline?: readonly Readonly<Record<string, unknown>>[];
   readonly final?: { readonly status?: string; readonly duration?: number };
 }
 
+/** A whole replay scenario (`docs/replay-format.md`). */
 export interface Scenario {
   readonly name: string;
   readonly source?: string;

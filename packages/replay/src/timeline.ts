@@ -11,6 +11,7 @@ export interface FetchEntry {
   readonly at: number;
 }
 
+/** A timeline entry for a notification whose answer does not steer the call (status callbacks, `recordingStatusCallback`); one per delivery attempt. */
 export interface CallbackEntry {
   readonly kind: 'callback';
   readonly method: 'GET' | 'POST';
@@ -40,6 +41,7 @@ export interface MediaEntry {
   readonly [field: string]: unknown;
 }
 
+/** One entry of a timeline: a document request, a callback, or a media operation. */
 export type TimelineEntry = FetchEntry | CallbackEntry | MediaEntry;
 
 /** A whole recorded call: its timeline and how it ended. */

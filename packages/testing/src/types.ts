@@ -52,6 +52,7 @@ export interface Invariant {
   readonly name: string;
   /** One sentence: what the rule says. */
   readonly description: string;
+  /** Judge one observed run; an empty list when the rule holds. */
   check(observation: RunObservation): Violation[];
 }
 

@@ -25,6 +25,7 @@ export interface CallbackContext {
   readonly timeoutMs: number;
   /** Where each attempt's controller comes from (and returns to, when it did not fire). */
   readonly controllers: ControllerPool;
+  /** Report a notice (14101 dropped, 14102 failed after its retries) for the call. */
   notice(callSid: string, code: ErrorCode, message: string): void;
 }
 

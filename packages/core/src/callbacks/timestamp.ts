@@ -7,6 +7,7 @@
 let lastSecond = Number.NaN;
 let lastText = '';
 
+/** The RFC 2822 date (UTC, whole seconds) of `epochMs` milliseconds since the Unix epoch. */
 export function rfc2822(epochMs: number): string {
   const second = Math.floor(epochMs / 1000);
   if (second !== lastSecond) {

@@ -4,6 +4,7 @@
  */
 import type { Clock } from '../ports.js';
 
+/** The real clock: `Date.now()` and the host's timers. The only module of the core that touches them. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms),

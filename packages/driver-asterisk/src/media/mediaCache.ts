@@ -23,6 +23,7 @@ export interface FetchedMedia {
 /** Downloads one URL (following redirects); rejects on transport failures. */
 export type MediaFetcher = (url: string, signal: AbortSignal) => Promise<FetchedMedia>;
 
+/** Downloads `<Play>` media once, converts it for Asterisk and keeps it on disk. */
 export interface MediaCache {
   /** The media URI to give ARI (`sound:/dir/key`), or null when the URL is unavailable. */
   resolve(url: string, signal: AbortSignal): Promise<string | null>;

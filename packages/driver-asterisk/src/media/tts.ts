@@ -20,6 +20,7 @@ export interface TtsPort {
   synthesize(request: SayRequest, signal: AbortSignal): Promise<string>;
 }
 
+/** Options of {@link createEspeakTts}: where the synthesised files go. */
 export interface EspeakOptions {
   readonly dir: string;
   /** `dir` as Asterisk sees it. */
@@ -36,6 +37,7 @@ export function espeakVoice(voice: string, language: string): string {
   return voice;
 }
 
+/** Text to speech with the `espeak-ng` program (converted to 8 kHz wav by `sox`), cached by text, voice and language. */
 export function createEspeakTts(options: EspeakOptions): TtsPort {
   const inFlight = new Map<string, Promise<string>>();
 

@@ -29,6 +29,7 @@ export interface FuzzOptions {
   readonly onProgress?: (progress: FuzzProgress) => void;
 }
 
+/** How far a {@link fuzz} run is, reported to `onProgress` as it goes. */
 export interface FuzzProgress {
   readonly done: number;
   readonly total: number;
@@ -49,6 +50,7 @@ export interface FuzzCounterexample {
   readonly file?: string;
 }
 
+/** What a {@link fuzz} run found: the numbers, the violations by invariant and the counterexample files written. */
 export interface FuzzReport {
   readonly runs: number;
   readonly seed: number;

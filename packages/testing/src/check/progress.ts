@@ -7,13 +7,16 @@ import type { FuzzProgress } from './fuzz.js';
 
 /** The part of a writable stream the display needs. */
 export interface ProgressStream {
+  /** Write text to the stream. */
   write(text: string): unknown;
   readonly isTTY?: boolean;
 }
 
 /** Shows progress; `done()` ends the display (clears the bar line on a TTY). */
 export interface ProgressDisplay {
+  /** Show the latest progress. */
   update(progress: FuzzProgress): void;
+  /** End the display. */
   done(): void;
 }
 
