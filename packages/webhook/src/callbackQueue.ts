@@ -15,7 +15,7 @@ export interface CallbackQueueLimits {
   readonly maxQueued: number;
 }
 
-/** What {@link CallbackQueue.drain} found. */
+/** What {@link HttpTransport.drain} found. */
 export interface DrainResult {
   /** True when everything finished before the deadline. */
   readonly drained: boolean;
