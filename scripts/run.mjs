@@ -46,7 +46,14 @@ switch (task) {
   case 'test':
     step('typecheck tests (tsc)', bin('tsc'), ['-p', 'tsconfig.test.json']);
     step('lint (biome)', bin('biome'), ['ci', '.']);
+    // The API reference: every export documented, every {@link} resolved (typedoc.json).
+    step('API reference check (typedoc)', bin('typedoc'), ['--emit', 'none']);
     step('test (vitest)', bin('vitest'), ['run', ...rest]);
+    break;
+  case 'docs':
+    // The API reference as HTML in out/api/ (untracked).
+    step('API reference (typedoc)', bin('typedoc'), []);
+    console.error(`open ${join(root, 'out', 'api', 'index.html')}`);
     break;
   case 'start':
     process.exit(run(process.execPath, [cli, 'demo', ...rest]));
@@ -58,6 +65,6 @@ switch (task) {
     process.exit(run(process.execPath, [join(root, 'bench', 'dist', 'run.js'), ...rest]));
     break;
   default:
-    console.error(`unknown task "${task}" (expected test, start, rcml, bench, build)`);
+    console.error(`unknown task "${task}" (expected test, start, rcml, bench, build, docs)`);
     process.exit(2);
 }
