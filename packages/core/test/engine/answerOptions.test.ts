@@ -1,4 +1,4 @@
-import { createEngine, RcmlError } from '@rcml/core';
+import { createEngine, type GatherVerb, parseDocument, RcmlError, serializeDocument } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
 import { detectionResult } from '../../src/call/answerActions.js';
 import { validateAnswerOptions } from '../../src/engine/validateAnswerOptions.js';
@@ -124,5 +124,51 @@ describe('Confidence is written as the shortest decimal (spec 4.4)', () => {
     [Number.NaN, '0'],
   ])('%s -> %s', (value, text) => {
     expect(formatConfidence(value)).toBe(text);
+  });
+});
+
+describe('speech attributes of <Gather> (spec 4.4 Speech)', () => {
+  const gatherOf = (xml: string) => {
+    const result = parseDocument(xml);
+    if (!result.ok) throw new Error(result.error.message);
+    return { verb: result.document.verbs[0] as GatherVerb, warnings: result.warnings };
+  };
+
+  it('reads language, hints, speechTimeout and partialResultCallback(Method), and serializes them back', () => {
+    const xml =
+      '<Response><Gather input="speech dtmf" language="es-MX" hints=" sales , support,,billing " speechTimeout="auto" partialResultCallback="/p" partialResultCallbackMethod="get"/></Response>';
+    const { verb, warnings } = gatherOf(xml);
+    expect(warnings).toEqual([]);
+    expect(verb).toMatchObject({
+      input: 'dtmf speech',
+      language: 'es-MX',
+      hints: ['sales', 'support', 'billing'],
+      speechTimeout: 'auto',
+      partialResultCallback: '/p',
+      partialResultCallbackMethod: 'GET',
+    });
+    const again = parseDocument(serializeDocument({ verbs: [verb] } as never));
+    expect(again.ok && again.document.verbs[0]).toMatchObject({
+      hints: ['sales', 'support', 'billing'],
+      speechTimeout: 'auto',
+    });
+    expect(gatherOf('<Response><Gather speechTimeout="3"/></Response>').verb.speechTimeout).toBe(3);
+  });
+
+  it('leaves them out when absent, and warns 13301 for a bad speechTimeout', () => {
+    const plain = gatherOf('<Response><Gather/></Response>').verb;
+    for (const key of [
+      'language',
+      'hints',
+      'speechTimeout',
+      'partialResultCallback',
+      'partialResultCallbackMethod',
+    ]) {
+      expect(key in plain).toBe(false);
+    }
+    const bad = gatherOf('<Response><Gather speechTimeout="0"/></Response>');
+    expect(bad.verb.speechTimeout).toBeUndefined();
+    expect(bad.warnings.map((w) => w.code)).toEqual([13301]);
+    expect(bad.warnings[0]?.message).toContain('speechTimeout');
   });
 });
