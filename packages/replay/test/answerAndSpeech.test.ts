@@ -281,3 +281,44 @@ describe('Record=true on a driver that cannot record a whole call', () => {
     expect(run.outcome.final).toEqual({ status: 'completed', duration: 2 });
   });
 });
+
+describe('replay format: answer by/greeting and speak text/confidence', () => {
+  const base = { name: 'x', call: { From: '+1', To: '+2', Url: 'http://app.test/v' } };
+  const check = (party: unknown[]) => () => validateScenario({ ...base, party }, 'x.json');
+
+  it('accepts every TwiML AnsweredBy value, a greeting, and speak text with confidence (party and dialed)', () => {
+    for (const by of [
+      'human',
+      'machine',
+      'machine_start',
+      'machine_end_beep',
+      'machine_end_silence',
+      'machine_end_other',
+      'fax',
+    ]) {
+      expect(check([{ at: 1, do: 'answer', by, greeting: 2.5 }])).not.toThrow();
+    }
+    expect(
+      check([
+        { at: 1, do: 'answer' },
+        { at: 2, do: 'speak', for: 1, text: 'sales', confidence: 1 },
+      ]),
+    ).not.toThrow();
+    expect(() =>
+      validateScenario(
+        { ...base, dialed: { '+3': [{ after: 1, do: 'speak', for: 1, text: 'yes', confidence: 0 }] } },
+        'x.json',
+      ),
+    ).not.toThrow();
+  });
+
+  it.each([
+    [[{ at: 1, do: 'answer', by: 'unknown' }], 'x.json: party[0].by'],
+    [[{ at: 1, do: 'answer', greeting: -1 }], 'x.json: party[0].greeting'],
+    [[{ at: 1, do: 'speak', for: 1, text: 3 }], 'x.json: party[0].text'],
+    [[{ at: 1, do: 'speak', for: 1, confidence: 1.5 }], 'x.json: party[0].confidence: must be at most 1'],
+    [[{ at: 1, do: 'speak', for: 1, confidence: -0.1 }], 'x.json: party[0].confidence'],
+  ])('refuses %j naming the field', (party, message) => {
+    expect(check(party)).toThrow(message);
+  });
+});
