@@ -32,6 +32,7 @@ export interface ClickToCallConfig {
   readonly apiBaseUrl?: string;
 }
 
+/** The click-to-call app: its REST client uses `config`'s account; its webhooks validate with its token. */
 export function createClickToCallApp(config: ClickToCallConfig): express.Express {
   const client = twilio(config.accountSid, config.authToken);
   if (config.apiBaseUrl) client.api.baseUrl = config.apiBaseUrl;

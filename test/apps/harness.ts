@@ -10,6 +10,7 @@ import express from 'express';
 
 /** A request the application answered. */
 export interface SeenRequest {
+  /** `GET` or `POST`. */
   readonly method: string;
   /** The path without its query. */
   readonly path: string;
@@ -19,13 +20,17 @@ export interface SeenRequest {
   readonly signed: boolean;
   /** What the application answered: 200 for a document; 403 when `twilio.webhook()` refused the signature. */
   readonly status: number;
+  /** The `Content-Type` it answered with (Express's `text/html; charset=utf-8` for a string). */
   readonly contentType: string | undefined;
+  /** The body it answered with. */
   readonly body: string;
 }
 
+/** An application listening on 127.0.0.1, with what it answered so far. */
 export interface RunningApp {
   /** e.g. `http://127.0.0.1:40123`. */
   readonly url: string;
+  /** Every request it answered, in order. */
   readonly seen: readonly SeenRequest[];
   /** The paths answered so far, in order. */
   paths(): string[];
@@ -34,6 +39,7 @@ export interface RunningApp {
    * reject after `timeoutMs` naming what was awaited and what was seen.
    */
   waitFor(what: string, match: (r: SeenRequest) => boolean, timeoutMs?: number): Promise<SeenRequest>;
+  /** Stop listening and drop open connections. */
   close(): Promise<void>;
 }
 

@@ -17,6 +17,7 @@ const { VoiceResponse } = twilio.twiml;
 /** Callers the menu greets by name. */
 const KNOWN_CALLERS: Record<string, string> = { '+15550001000': 'Ada' };
 
+/** The IVR menu as an Express app whose webhooks validate signatures with `authToken`. */
 export function createIvrApp(authToken: string): express.Express {
   const app = express();
   app.use(express.urlencoded({ extended: false }));

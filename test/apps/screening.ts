@@ -14,8 +14,10 @@ import twilio from 'twilio';
 
 const { VoiceResponse } = twilio.twiml;
 
+/** The agent's number, dialled with the whisper document. */
 export const AGENT_NUMBER = '+15550100200';
 
+/** Call screening as an Express app whose webhooks validate signatures with `authToken`. */
 export function createScreeningApp(authToken: string): express.Express {
   const app = express();
   app.use(express.urlencoded({ extended: false }));

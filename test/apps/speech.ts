@@ -15,6 +15,7 @@ import twilio from 'twilio';
 
 const { VoiceResponse } = twilio.twiml;
 
+/** The speech menu as an Express app whose webhooks validate signatures with `authToken`. */
 export function createSpeechApp(authToken: string): express.Express {
   const app = express();
   app.use(express.urlencoded({ extended: false }));
