@@ -92,7 +92,8 @@ export const callLifecycle = setup({
               actions: ({ context }) => context.hooks.detectionTimedOut?.(),
             },
           },
-          on: { ANSWER: '#call.inProgress' },
+          // Picked up, then hung up before the result: an answered call that ended (spec 9.3).
+          on: { ANSWER: '#call.inProgress', COMPLETE: '#call.completed' },
         },
       },
     },

@@ -176,6 +176,13 @@ export class CallSession implements CallLifecycleHooks {
       this.step?.abort(ABORTED);
       return;
     }
+    if (kind === 'completed' && this.pickedUpAt !== null) {
+      // Ended while detection ran: the engine hangs up an answered call.
+      this.hangupChannel();
+      this.data.startTime ??= this.pickedUpAt;
+      this.send({ type: 'COMPLETE' });
+      return;
+    }
     this.send({ type: 'CANCEL' });
   }
 
@@ -439,6 +446,12 @@ export class CallSession implements CallLifecycleHooks {
     if (this.data.final || this.hungUp) return;
     this.hungUp = true;
     if (!this.running) {
+      if (this.pickedUpAt !== null) {
+        // Hung up while detection ran: the call was answered (its duration counts from then).
+        this.data.startTime ??= this.pickedUpAt;
+        this.send({ type: 'COMPLETE' });
+        return;
+      }
       // An outbound call that hangs up before it was answered: nobody took the call.
       this.send({ type: this.data.direction === 'inbound' ? 'COMPLETE' : 'NO_ANSWER' });
       return;
