@@ -244,7 +244,7 @@ describe('packed packages installed with npm', () => {
     }
   }, 90_000);
 
-  it('the rcml command runs from the project: validate, replay, demo, fuzz, serve, call', async () => {
+  it('the rcml command runs from the project: validate, replay, demo, fuzz, serve, call; rcml-example-app serves', async () => {
     const rcml = join(project(), 'node_modules', '.bin', 'rcml');
     await writeFile(join(project(), 'ok.xml'), '<Response><Say>Hello</Say></Response>');
     await writeFile(join(project(), 'bad.xml'), '<Response><Sayy>Hello</Sayy></Response>');
@@ -276,6 +276,25 @@ describe('packed packages installed with npm', () => {
     expect(answer.status).toBe(401);
     serve.kill('SIGINT');
     expect(await exited).toBe(0);
+    // The example application's own command serves its menu.
+    const app = spawn(join(project(), 'node_modules', '.bin', 'rcml-example-app'), ['0'], { cwd: project() });
+    const appUrl = await new Promise<string>((done, fail) => {
+      let text = '';
+      const timer = setTimeout(() => fail(new Error(`rcml-example-app did not start: ${text}`)), 20_000);
+      app.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        const url = /listening: (http:\/\/\S+)/.exec(text)?.[1];
+        if (url !== undefined) {
+          clearTimeout(timer);
+          done(url);
+        }
+      });
+    });
+    const appExited = new Promise<number | null>((done) => app.on('exit', (code) => done(code)));
+    const menu = await fetch(appUrl, { method: 'POST', body: new URLSearchParams({ CallSid: 'CA1' }) });
+    expect(await menu.text()).toContain('<Gather');
+    app.kill('SIGTERM');
+    expect(await appExited).toBe(0);
   }, 90_000);
 
   it('npm i -g of the CLI tarball with its @rcml/* tarballs gives a working rcml', async () => {
