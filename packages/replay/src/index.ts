@@ -4,6 +4,13 @@
  */
 export { createSimulatedApp, type SimulatedApp, withoutQuery } from './app.js';
 export { checkInvariants, isFinalStatus, type Leftovers } from './invariants.js';
+export {
+  checkLiveUrl,
+  createLiveApp,
+  type LiveApp,
+  type LiveAppOptions,
+  scenarioOrigin,
+} from './liveApp.js';
 export { type LoadedScenario, loadScenarios, parseScenario } from './load.js';
 export { type Difference, entryMismatch, firstDifference, type MatchResult, matchScenario } from './match.js';
 export {

@@ -5,8 +5,9 @@
  */
 import { createEngine, type Engine, type EngineEvent, type EngineOptions, isRcmlError } from '@rcml/core';
 import { LIVE_CHANGE_PRIORITY } from '@rcml/driver';
-import { createSimulatedApp } from './app.js';
+import { createSimulatedApp, type SimulatedApp } from './app.js';
 import { checkInvariants, isFinalStatus, type Leftovers } from './invariants.js';
+import { createLiveApp, type LiveApp, type LiveAppOptions } from './liveApp.js';
 import type { Scenario } from './scenario.js';
 import { createScenarioWorld, scenarioEngineOptions, startScenarioCall } from './setup.js';
 import type { CallOutcome } from './timeline.js';
@@ -25,6 +26,14 @@ export interface RunOptions {
    * `<Say>` is about 57 hours); the timer count above is what keeps a broken engine finite.
    */
   readonly maxSeconds?: number;
+  /**
+   * Live replay: send the scenario's requests to this running application (a base URL such
+   * as `http://127.0.0.1:3000`, or {@link LiveAppOptions}) instead of answering them from
+   * the `app` section. The scenario's origin maps to the URL; time stays simulated (the
+   * clock waits while a real request is pending), so the timeline does not depend on the
+   * application's latency. Signed with `authToken` (or the scenario's `options.authToken`).
+   */
+  readonly app?: string | LiveAppOptions;
 }
 
 /** A replayed call. */
@@ -51,7 +60,11 @@ const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 export async function runScenario(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
   const world = createScenarioWorld(scenario);
   const { origin, clock, recorder, driver } = world;
-  const app = createSimulatedApp(scenario.app, clock);
+  const live: LiveApp | null =
+    options.app === undefined
+      ? null
+      : createLiveApp(scenario, clock, typeof options.app === 'string' ? { url: options.app } : options.app);
+  const app: SimulatedApp = live ?? createSimulatedApp(scenario.app, clock);
   const engine = (options.createEngine ?? createEngine)({
     ...options.engineOptions,
     driver: recorder.wrapDriver(driver),
@@ -102,7 +115,12 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     }
   }
 
-  const bounds = await runClock();
+  let bounds: string[];
+  try {
+    bounds = await runClock();
+  } finally {
+    await live?.close();
+  }
   for (const id of modifyTimers) clock.clearTimeout(id);
   const leftovers: Leftovers = {
     pendingTimers: clock.pending,
@@ -131,6 +149,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     const deadline = origin + (options.maxSeconds ?? DEFAULT_MAX_SECONDS) * 1000;
     await settle();
     for (let fired = 0; ; fired++) {
+      // Live replay: the clock does not move while a real request is pending.
+      if (live !== null) await live.quiesce();
       const next = clock.nextDue();
       if (next === undefined) return [];
       const ended = callSid === null || isFinalStatus(engine.get(callSid)?.status);

@@ -16,30 +16,62 @@ import {
   scenarioNotices,
   withActualExpect,
 } from '@rcml/replay';
+import { httpUrlOption, parseOptions, UsageError } from '../args.js';
 import type { Command } from '../io.js';
 
-const USAGE = `usage: rcml replay <files or folders>... [--json] [--write]
+const USAGE = `usage: rcml replay <files or folders>... [--json] [--write] [--app URL [--auth-token T]]
 
-  --json   print the results (each with its actual timeline and notices) as JSON
-  --write  fill in each scenario's expect.timeline and expect.final from the actual run
-           (for authoring new scenarios only: check what it wrote before you keep it)
+  --json             print the results (each with its actual timeline and notices) as JSON
+  --write            fill in each scenario's expect.timeline and expect.final from the actual run
+                     (for authoring new scenarios only: check what it wrote before you keep it)
+  --app URL          live replay: send each scenario's requests to the application running at
+                     URL (its Url's origin, e.g. http://app.test, maps to URL) instead of
+                     answering them from its "app" section; time stays simulated
+  --auth-token T     sign the live requests (X-Twilio-Signature) for their real URL
+                     (default: $TWILIO_AUTH_TOKEN, else the scenario's options.authToken)
 `;
 
 export const command: Command = {
   summary: 'run replay scenarios (files or folders) and compare timelines',
   async run(args, io) {
-    const json = args.includes('--json');
-    const write = args.includes('--write');
-    const unknown = args.filter((a) => a.startsWith('-') && a !== '--json' && a !== '--write');
-    const paths = args.filter((a) => !a.startsWith('-'));
     if (args.includes('--help') || args.includes('-h')) {
       io.stdout.write(USAGE);
       return 0;
     }
-    if (unknown.length > 0 || paths.length === 0) {
-      io.stderr.write(`${unknown.length > 0 ? `rcml replay: unknown option ${unknown[0]}\n` : ''}${USAGE}`);
+    let values: Record<string, string | boolean | undefined>;
+    let paths: string[];
+    let app: string | undefined;
+    try {
+      ({ values, positionals: paths } = parseOptions(
+        args,
+        {
+          json: { type: 'boolean' },
+          write: { type: 'boolean' },
+          app: { type: 'string' },
+          'auth-token': { type: 'string' },
+        },
+        true,
+      ));
+      app = values.app === undefined ? undefined : httpUrlOption('--app', String(values.app));
+      if (values['auth-token'] !== undefined && app === undefined) {
+        throw new UsageError('--auth-token signs the requests of a live replay: give --app too');
+      }
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      io.stderr.write(`rcml replay: ${error.message}\n${USAGE}`);
       return 2;
     }
+    const json = values.json === true;
+    const write = values.write === true;
+    if (paths.length === 0) {
+      io.stderr.write(USAGE);
+      return 2;
+    }
+    const token = (values['auth-token'] as string | undefined) ?? (io.env ?? process.env).TWILIO_AUTH_TOKEN;
+    const live =
+      app === undefined
+        ? {}
+        : { app: { url: app, ...(token === undefined || token === '' ? {} : { authToken: token }) } };
     const loaded = await loadScenarios(paths.map((p) => resolve(io.cwd, p)));
     const results: unknown[] = [];
     let passed = 0;
@@ -54,7 +86,7 @@ export const command: Command = {
       for (const warning of item.warnings) io.stderr.write(`warning: ${warning}\n`);
       let result: Awaited<ReturnType<typeof runScenario>>;
       try {
-        result = await runScenario(item.scenario);
+        result = await runScenario(item.scenario, live);
       } catch (error) {
         // The engine itself threw (not a mismatch): report it as this scenario's failure.
         failed++;
