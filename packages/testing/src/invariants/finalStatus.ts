@@ -3,12 +3,13 @@
  * ends `completed`; an outbound call that was never answered ends `busy`, `failed`,
  * `no-answer` or `canceled`, and the far end's busy / fail / silence decides which (unless a
  * live change ended it first); a `<Reject>`ed inbound call ends `busy` or `no-answer` as its
- * reason says; the duration is the whole seconds from answer to end.
+ * reason says; the duration is the whole seconds from answer to end (with `MachineDetection`,
+ * from the pick-up).
  */
 import type { Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import {
-  answeredAt,
+  answeredFrom,
   EPSILON,
   finalStatusEvent,
   isInbound,
@@ -70,7 +71,7 @@ function checkInboundReject(run: ObservedRun, status: string, v: (m: string) => 
 function check(observation: RunObservation): Violation[] {
   return judgeCreatedRun(observation, NAME, (run, scenario, v) => {
     if (run.outcome.final === null) return;
-    const answer = answeredAt(run, MAIN_CALL_SID);
+    const answer = answeredFrom(run, scenario);
     const end = finalStatusEvent(run, MAIN_CALL_SID)?.event;
     const { status, duration } = run.outcome.final;
     if (answer !== null && status !== 'completed')

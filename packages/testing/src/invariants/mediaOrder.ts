@@ -8,7 +8,7 @@
  */
 import type { Invariant, RunObservation, Violation } from '../types.js';
 import {
-  answeredAt,
+  answeredFrom,
   describeEntry,
   EPSILON,
   isFinalStatus,
@@ -50,7 +50,7 @@ function check(observation: RunObservation): Violation[] {
         }
       }
     } else {
-      const answer = answeredAt(run, MAIN_CALL_SID);
+      const answer = answeredFrom(run, scenario);
       for (const entry of timeline) {
         if (entry.kind !== 'media') continue;
         if (entry.op === 'answer') v(`${describeEntry(entry)}: the engine answered an outbound call`);

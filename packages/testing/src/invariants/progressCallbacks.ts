@@ -9,7 +9,7 @@ import type { ProgressEvent } from '@rcml/core';
 import type { CallbackEntry, Scenario } from '@rcml/replay';
 import type { Invariant, ObservedRun, RunObservation, Violation } from '../types.js';
 import {
-  answeredAt,
+  answeredFrom,
   callParams,
   EPSILON,
   eventOfStatus,
@@ -137,7 +137,7 @@ function checkMainCall(scenario: Scenario, run: ObservedRun, deliveries: Deliver
   if (reported !== String(final.duration)) {
     v(`completed callback has CallDuration=${reported} but the call's duration is ${final.duration}`);
   }
-  const answer = answeredAt(run, MAIN_CALL_SID);
+  const answer = answeredFrom(run, scenario);
   const end = finalStatusEvent(run, MAIN_CALL_SID)?.event.at;
   const expected = answer === null || end === undefined ? 0 : Math.floor(end - answer + EPSILON);
   if (end !== undefined && reported !== String(expected)) {

@@ -69,7 +69,8 @@ function detectionOf(scenario: Scenario): { answeredBy: string; detector: string
   if (detect !== 'yes' && detect !== 'true') return null;
   const answer = (scenario.party ?? []).find((a) => a.do === 'answer');
   if (answer === undefined || answer.do !== 'answer') return null;
-  const machine = answer.by === 'machine';
+  // The replay format's TwiML values (machine_start, machine_end_*, fax) are machines to DetectVoicemail.
+  const machine = answer.by !== undefined && answer.by !== 'human';
   return { answeredBy: machine ? 'machine' : 'human', detector: machine ? 'voicemail' : 'person_found' };
 }
 

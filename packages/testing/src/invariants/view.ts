@@ -175,6 +175,20 @@ export function answeredAt(run: ObservedRun, callSid: string): number | null {
   return statusEvents(run, callSid).find((s) => s.event.status === 'in-progress')?.event.at ?? null;
 }
 
+/**
+ * When the scenario's call counts as answered: its `in-progress` time, or with
+ * `MachineDetection` (spec 9.3) the party's pick-up (its `answer` before `Timeout`, when the call
+ * was not busy or failed first), since the call's duration counts from the answer, not from
+ * the end of detection. Null when it never was.
+ */
+export function answeredFrom(run: ObservedRun, scenario: Scenario): number | null {
+  const inProgress = answeredAt(run, MAIN_CALL_SID);
+  if ((scenario.call?.MachineDetection ?? '').trim() === '') return inProgress;
+  const timeout = Number(scenario.call?.Timeout ?? '60');
+  const first = (scenario.party ?? []).find((a) => ['answer', 'busy', 'fail'].includes(a.do));
+  return first?.do === 'answer' && first.at < timeout - EPSILON ? first.at : inProgress;
+}
+
 /** The SIDs of every call that appears in the run's events. */
 export function callSids(run: ObservedRun): string[] {
   const sids = new Set<string>();
