@@ -28,6 +28,7 @@ export {
   type RunOptions,
   type RunResult,
   runScenario,
+  type StartedRun,
 } from './runScenario.js';
 export type * from './scenario.js';
 export {

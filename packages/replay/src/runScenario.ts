@@ -9,7 +9,12 @@ import { createSimulatedApp, type SimulatedApp } from './app.js';
 import { checkInvariants, isFinalStatus, type Leftovers } from './invariants.js';
 import { createLiveApp, type LiveApp, type LiveAppOptions } from './liveApp.js';
 import type { Scenario } from './scenario.js';
-import { createScenarioWorld, scenarioEngineOptions, startScenarioCall } from './setup.js';
+import {
+  createScenarioWorld,
+  type ScenarioWorld,
+  scenarioEngineOptions,
+  startScenarioCall,
+} from './setup.js';
 import type { CallOutcome } from './timeline.js';
 
 /** How the runner is set up; everything optional. */
@@ -34,6 +39,19 @@ export interface RunOptions {
    * application's latency. Signed with `authToken` (or the scenario's `options.authToken`).
    */
   readonly app?: string | LiveAppOptions;
+  /**
+   * Called once the call has started (before any timer fires), with the engine and the
+   * scenario's world: a caller that reacts to what the application does (`callApp` of
+   * `@rcml/testing`) subscribes to the engine and schedules far-end actions on the clock.
+   */
+  readonly onStart?: (run: StartedRun) => void;
+}
+
+/** What {@link RunOptions.onStart} is given. */
+export interface StartedRun {
+  readonly engine: Engine;
+  readonly world: ScenarioWorld;
+  readonly callSid: string;
 }
 
 /** A replayed call. */
@@ -88,6 +106,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
         }
       : { code: 0, message: error instanceof Error ? error.message : String(error) };
   }
+
+  if (callSid !== null) options.onStart?.({ engine, world, callSid });
 
   const modifyErrors: { at: number; code: number; message: string }[] = [];
   const modifyTimers: unknown[] = [];

@@ -4,6 +4,18 @@
  * that every call must obey, `checkScenario` to run one scenario and check them, and
  * `fuzz` to run thousands with shrinking and counterexample files.
  */
+
+export {
+  type AppMatchers,
+  appMatchers,
+  assertEndedWith,
+  assertRequested,
+  assertRoutes,
+  checkEndedWith,
+  checkRequested,
+  type ExpectedParams,
+  requestsTo,
+} from './appMatchers.js';
 export {
   APP_BASE,
   digitString,
@@ -49,6 +61,7 @@ export {
 } from './arbitraries/responses.js';
 export { type ScenarioArbitraryOptions, scenario } from './arbitraries/scenario.js';
 export { DIAL_TARGET_NAMES, DIAL_TARGETS, pageRef } from './arbitraries/verbs.js';
+export { type AppCall, type AppRequest, type CallAppOptions, type CallerInput, callApp } from './callApp.js';
 export {
   applyInvariants,
   type CheckOptions,
