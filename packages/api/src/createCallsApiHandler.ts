@@ -23,6 +23,7 @@ import { parseBody, parseForm, readBody } from './body.js';
 import { toErrorBody } from './errors.js';
 import { type Format, negotiate, renderCall, renderCallList, renderError, send } from './render.js';
 import { toCallListResource, toCallResource } from './representation.js';
+import { matchResource, type ResourceMatch, serveResource } from './resources/index.js';
 import { matchRoute, pathSuffix, type RouteMatch } from './routes.js';
 import { checkRequestUrls, type UrlCheck } from './urlPolicy.js';
 
@@ -248,6 +249,38 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
     return one(shown, 200, warningHeaders(params, 'modify'));
   }
 
+  /** A request for a resource beside Calls (GET, POST or DELETE). */
+  function serveOther(
+    req: IncomingMessage,
+    res: ServerResponse,
+    format: Format,
+    match: ResourceMatch,
+    query: string,
+  ): Promise<void> {
+    const method = req.method ?? 'GET';
+    if (method !== 'GET' && method !== 'POST' && method !== 'DELETE') {
+      req.resume();
+      return Promise.reject(
+        new RcmlError(20004, `method ${method.slice(0, 20)} is not allowed here: use GET, POST or DELETE`),
+      );
+    }
+    if (method !== 'POST') req.resume();
+    return serveResource({
+      engine,
+      res,
+      format,
+      match,
+      method,
+      query: parseForm(query),
+      root: `${mount}/${match.version}`,
+      body: async () => {
+        const params = parseBody(await readBody(req, maxBodyBytes), req.headers['content-type']);
+        checkRequestUrls(params, options.urlCheck);
+        return params;
+      },
+    });
+  }
+
   return (req, res) => {
     // Frameworks that mount handlers under a path (express) keep the full path in `originalUrl`.
     const rawUrl = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
@@ -280,16 +313,20 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
         pathname = pathname.slice(mount.length);
       }
       const route = matchRoute(pathname);
-      if (route === undefined) throw new RcmlError(20404, 'no resource at this path');
+      // Recordings, Queues, Conferences and their sub-resources (resources/).
+      const resource = route === undefined ? matchResource(pathname) : undefined;
+      const accountSid = route?.accountSid ?? resource?.accountSid;
+      if (accountSid === undefined) throw new RcmlError(20404, 'no resource at this path');
       // Over its budget of failures, a client is refused before its credentials are looked at.
       const client = limiter === null ? '' : clientOf(req);
       const wait = limiter === null ? 0 : limiter.retryAfter(client);
       if (wait > 0) throw new TooManyFailures(wait);
-      if (!authenticate(req.headers.authorization, route.accountSid, accounts)) {
+      if (!authenticate(req.headers.authorization, accountSid, accounts)) {
         if (req.headers.authorization !== undefined) limiter?.failed(client);
         throw new RcmlError(20003, 'authentication required: use HTTP Basic auth with AccountSid:AuthToken');
       }
-      serve(req, res, format, route, query).catch(fail);
+      if (route !== undefined) serve(req, res, format, route, query).catch(fail);
+      else serveOther(req, res, format, resource!, query).catch(fail);
     } catch (error) {
       req.resume();
       fail(error);

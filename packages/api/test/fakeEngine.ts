@@ -122,6 +122,17 @@ export function createFakeEngine(start = Date.UTC(2026, 0, 1)): FakeEngine {
         Object.assign(patch, { endTime: now + 1000, duration: call.startTime === null ? 0 : 1 });
       replace(sid, patch);
     },
+    recordings: {
+      get: () => undefined,
+      list: (filter = {}) => ({
+        recordings: [],
+        page: filter.page ?? 0,
+        pageSize: filter.pageSize ?? 50,
+        total: 0,
+      }),
+      remove: async () => false,
+      audio: async () => null,
+    },
     subscribe(_listener: (event: EngineEvent) => void) {
       return () => {};
     },

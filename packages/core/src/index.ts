@@ -20,7 +20,6 @@ export {
 } from './document/index.js';
 export { createEngine, DEFAULT_LIMITS } from './engine/createEngine.js';
 export { createClockSeededIds, createSequentialIds } from './engine/ids.js';
-export { BODY_LINE_CHARS, bodyLine } from './fetch/bodyLine.js';
 export {
   type CallsApiParams,
   CREATE_PARAMS,
@@ -40,4 +39,14 @@ export {
   RcmlError,
   type RcmlErrorOptions,
 } from './errors.js';
+export { BODY_LINE_CHARS, bodyLine } from './fetch/bodyLine.js';
 export type * from './ports.js';
+export {
+  createMemoryRecordingStore,
+  type RecordingFilter,
+  type RecordingMade,
+  type RecordingPage,
+  type RecordingRecord,
+  type RecordingSource,
+  type Recordings,
+} from './recordings/recordings.js';

@@ -362,6 +362,33 @@ export interface MediaDriver {
   readonly capabilities: DriverCapabilities;
   /** Place an outbound call; progress comes through the channel's handler. */
   originate(request: OriginateRequest): Channel;
+  /**
+   * The audio of a recording this driver made, as a WAV file (the Recordings resource's media).
+   * Optional: without it a recording's audio is served only from the engine's
+   * {@link RecordingStore}, when the embedding server put it there.
+   */
+  recordingAudio?(recording: RecordingRef): Promise<Uint8Array>;
+}
+
+/** A recording as {@link MediaDriver.recordingAudio} is asked for it. */
+export interface RecordingRef {
+  /** The SID the engine gave the recording. */
+  readonly recordingSid: string;
+  /** The URL the driver gave when it stopped. */
+  readonly url: string;
+}
+
+/**
+ * Where the engine keeps recordings' audio (WAV files), e.g. a folder (`@rcml/api`'s
+ * `createFolderRecordingStore`). Pluggable: object storage works the same.
+ */
+export interface RecordingStore {
+  /** Keep the audio of `recordingSid` (replacing any earlier one). */
+  save(recordingSid: string, wav: Uint8Array): Promise<void>;
+  /** The audio, or undefined when the store has none. */
+  load(recordingSid: string): Promise<Uint8Array | undefined>;
+  /** Delete the audio (nothing when there is none). */
+  remove(recordingSid: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------

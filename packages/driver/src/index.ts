@@ -15,6 +15,7 @@ export {
   type SimChannelState,
   type Utterance,
 } from './simChannel.js';
+export { createSimRecordings, SIM_SAMPLE_RATE, type SimRecordings, wavOf } from './simRecordings.js';
 export {
   createSimulatedDriver,
   type DialedScript,
@@ -25,6 +26,15 @@ export {
   type SimulatedDriverOptions,
   type SimulatedFarEnd,
 } from './simulatedDriver.js';
+export {
+  linearToMulaw,
+  MULAW_FRAME_BYTES,
+  mulawEnergy,
+  mulawToLinear,
+  SILENT_FRAME,
+  toneFrame,
+} from './mulaw.js';
+export { SimMediaStream, type StreamSource } from './simMediaStream.js';
 export {
   DEFAULT_TIMING,
   digitsDuration,

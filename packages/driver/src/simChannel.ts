@@ -13,6 +13,8 @@ import type {
   DialSession,
   DigitsRequest,
   GatherRequest,
+  MediaStreamHandler,
+  MediaStreamRequest,
   PauseRequest,
   PlayOutcome,
   PlayRequest,
@@ -21,6 +23,8 @@ import type {
   SayRequest,
 } from '@rcml/core';
 import { DRIVER_PRIORITY, SCRIPT_PRIORITY, type TimerGroup, toMs } from './scheduler.js';
+import { SimMediaStream } from './simMediaStream.js';
+import type { SimRecordings } from './simRecordings.js';
 import { digitsDuration, type MediaTiming, playDuration, sayDuration } from './timing.js';
 
 /**
@@ -56,6 +60,8 @@ export interface SimChannelContext {
   readonly timers: TimerGroup;
   /** Make a dial leg (the driver schedules its script). */
   createLegs(request: DialRequest): SimChannel[];
+  /** The driver's recording files (absent: recordings have no audio). */
+  readonly recordings?: SimRecordings;
   /** Told once when the leg ends. */
   onEnd(channel: SimChannel): void;
 }
@@ -94,6 +100,9 @@ export class SimChannel implements Channel {
   private words: Utterance[] = [];
   /** The speech gather the recogniser listens for, until its signal aborts. */
   private recognising: GatherRequest | null = null;
+  /** The engine's own audible media running now (say, play, digits). */
+  private audible = 0;
+  private readonly streams: SimMediaStream[] = [];
 
   constructor(private readonly ctx: SimChannelContext) {
     this.id = ctx.id;
@@ -140,7 +149,7 @@ export class SimChannel implements Channel {
   }
 
   say(request: SayRequest, signal: AbortSignal): Promise<void> {
-    return this.timed(sayDuration(request.text, request.loop, this.ctx.timing), signal, undefined);
+    return this.sounding(this.timed(sayDuration(request.text, request.loop, this.ctx.timing), signal, undefined));
   }
 
   play(request: PlayRequest, signal: AbortSignal): Promise<PlayOutcome> {
@@ -148,11 +157,11 @@ export class SimChannel implements Channel {
       return Promise.resolve({ ok: false, reason: 'media-unavailable' });
     }
     const ok: PlayOutcome = { ok: true };
-    return this.timed(playDuration(request.url, request.loop, this.ctx.timing), signal, ok);
+    return this.sounding(this.timed(playDuration(request.url, request.loop, this.ctx.timing), signal, ok));
   }
 
   sendDigits(request: DigitsRequest, signal: AbortSignal): Promise<void> {
-    return this.timed(digitsDuration(request.digits, this.ctx.timing), signal, undefined);
+    return this.sounding(this.timed(digitsDuration(request.digits, this.ctx.timing), signal, undefined));
   }
 
   pause(request: PauseRequest, signal: AbortSignal): Promise<void> {
@@ -176,14 +185,24 @@ export class SimChannel implements Channel {
 
   recordCall(request: CallRecordRequest, _signal: AbortSignal): Promise<RecordingSession> {
     // Like `<Record>`: the file is named after its SID and exists as soon as it stops.
-    const url = this.ctx.timing.recordingBaseUrl + request.recordingSid;
-    return Promise.resolve({ stop: () => Promise.resolve({ url }) });
+    return Promise.resolve(this.recordingFile(request.recordingSid, request.dual ? 2 : 1));
   }
 
   record(request: RecordRequest, _signal: AbortSignal): Promise<RecordingSession> {
     // The beep is instantaneous, so recording starts at once; the engine decides the end.
-    const url = this.ctx.timing.recordingBaseUrl + request.recordingSid;
-    return Promise.resolve({ stop: () => Promise.resolve({ url }) });
+    return Promise.resolve(this.recordingFile(request.recordingSid, 1));
+  }
+
+  /** A recording starting now, named after its SID; its file exists once it stops. */
+  recordingFile(recordingSid: string, channels: 1 | 2): RecordingSession {
+    const url = this.ctx.timing.recordingBaseUrl + recordingSid;
+    const file = this.ctx.recordings?.start(recordingSid, channels);
+    return {
+      stop: () => {
+        file?.stop();
+        return Promise.resolve({ url });
+      },
+    };
   }
 
   dial(request: DialRequest, signal: AbortSignal): DialSession {
@@ -205,16 +224,43 @@ export class SimChannel implements Channel {
         return Promise.resolve();
       },
       // Like `<Record>`: the file is named after its SID and exists as soon as it stops.
-      record: (recording) => {
-        const url = this.ctx.timing.recordingBaseUrl + recording.recordingSid;
-        return Promise.resolve({ stop: () => Promise.resolve({ url }) });
-      },
+      record: (recording) =>
+        Promise.resolve(this.recordingFile(recording.recordingSid, recording.dual ? 2 : 1)),
     };
   }
 
   hangup(): Promise<void> {
     this.end('engine');
     return Promise.resolve();
+  }
+
+  /**
+   * Stream this leg's audio (simMediaStream.ts): frames every 20 ms of clock time, the
+   * application's audio played at that pace. A leg that is not answered streams nothing.
+   */
+  mediaStream(request: MediaStreamRequest, handler: MediaStreamHandler, signal: AbortSignal): SimMediaStream {
+    const channel = this;
+    const stream = new SimMediaStream(
+      {
+        timers: this.ctx.timers,
+        get partyTalking() {
+          return channel.voiceActive;
+        },
+        get enginePlaying() {
+          return channel.audible > 0;
+        },
+      },
+      request,
+      handler,
+      this.stateValue === 'answered' ? signal : AbortSignal.abort(),
+    );
+    this.streams.push(stream);
+    return stream;
+  }
+
+  /** The media streams this leg ran, in order (what each played to the party). */
+  get mediaStreams(): readonly SimMediaStream[] {
+    return this.streams;
   }
 
   reject(_reason: 'rejected' | 'busy'): Promise<void> {
@@ -347,6 +393,16 @@ export class SimChannel implements Channel {
 
   // -------------------------------------------------------------------------------------
 
+  /** Count `media` as the engine's audible media while it runs (the outbound track's tone). */
+  private sounding<T>(media: Promise<T>): Promise<T> {
+    this.audible++;
+    const done = () => {
+      this.audible--;
+    };
+    media.then(done, done);
+    return media;
+  }
+
   private emit(deliver: (h: ChannelHandler) => void): void {
     if (this.stateValue === 'ended') return;
     if (this.handler === null) this.buffered.push(deliver);
@@ -361,6 +417,7 @@ export class SimChannel implements Channel {
     // reaches the handler once the engine itself ended the leg.
     if (by === 'engine') this.buffered = [];
     this.ctx.timers.cancelAll();
+    for (const stream of this.streams) stream.end();
     for (const op of [...this.ops]) op.stop();
     this.ctx.onEnd(this);
   }

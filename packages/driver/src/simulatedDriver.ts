@@ -10,9 +10,11 @@ import type {
   DriverCapabilities,
   MediaDriver,
   OriginateRequest,
+  RecordingRef,
 } from '@rcml/core';
 import { createTimerGroup, SCRIPT_PRIORITY, type TimerGroup, toMs } from './scheduler.js';
 import { type AnswerTruth, SimChannel } from './simChannel.js';
+import { createSimRecordings } from './simRecordings.js';
 import { type MediaTiming, resolveTiming } from './timing.js';
 
 /** One far-end action of a script. */
@@ -95,6 +97,8 @@ export interface SimulatedDriverOptions {
 /** The simulated driver: a `MediaDriver` plus inbound calls and far-end access. */
 export interface SimulatedDriver extends MediaDriver {
   originate(request: OriginateRequest): SimChannel;
+  /** A recording's audio: a WAV of its simulated length (rejects for one it never made). */
+  recordingAudio(recording: RecordingRef): Promise<Uint8Array>;
   /** A call arriving from `from` to `to`, not yet answered. Hand `channel` to `engine.inbound`. */
   inbound(params: { readonly from: string; readonly to: string }): SimulatedCall;
   /** Every leg made so far, in creation order. */
@@ -120,6 +124,7 @@ export function createSimulatedDriver(options: SimulatedDriverOptions): Simulate
   };
   const calls: SimulatedCall[] = [];
   const live = new Set<SimChannel>();
+  const recordings = createSimRecordings(clock);
   let nextId = 1;
   let partyUsed = false;
 
@@ -138,6 +143,7 @@ export function createSimulatedDriver(options: SimulatedDriverOptions): Simulate
       timing,
       timers,
       createLegs,
+      recordings,
       onEnd: (c) => live.delete(c),
     });
     live.add(channel);
@@ -198,6 +204,7 @@ export function createSimulatedDriver(options: SimulatedDriverOptions): Simulate
 
   return {
     capabilities,
+    recordingAudio: (recording) => recordings.audio(recording),
     originate(request) {
       const { call, timers } = makeLeg(
         'outbound',

@@ -129,6 +129,12 @@ export function createToyEngine(options: EngineOptions, bugs: ToyBugs = {}): Eng
     modify(sid) {
       return calls.get(sid)!;
     },
+    recordings: {
+      get: () => undefined,
+      list: () => ({ recordings: [], page: 0, pageSize: 50, total: 0 }),
+      remove: async () => false,
+      audio: async () => null,
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

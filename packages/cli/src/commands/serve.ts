@@ -49,6 +49,8 @@ Runs the Calls REST API (POST/GET /2012-04-24/Accounts/{AccountSid}/Calls, also 
                            ranges, addresses or host names (10.1.0.0/16,app.internal)
                            (the guard is on by default unless --host is loopback;
                            docs/cli.md, "Running it on a network")
+  --recording-store D      the folder where recordings' audio is kept and served from
+                           (Recordings resource; default rcml-recordings in the temp folder)
   --drain-seconds S        on SIGINT/SIGTERM, let calls end on their own for up to S
                            seconds before hanging them up (default 10)
   --quiet                  do not print the calls' timeline
@@ -73,6 +75,7 @@ const OPTIONS = {
   'allow-private-urls': { type: 'boolean' },
   'allow-url-host': { type: 'string' },
   'drain-seconds': { type: 'string' },
+  'recording-store': { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -194,6 +197,9 @@ async function plan(args: readonly string[], io: CliIo): Promise<Plan | 'help'> 
     ...(accountSid === undefined ? {} : { accountSid }),
     ...(authToken === undefined ? {} : { authToken }),
     ...(script === undefined ? {} : { script }),
+    ...(str(values, 'recording-store') === undefined
+      ? {}
+      : { recordingsDir: str(values, 'recording-store') as string }),
     ...(asterisk === undefined ? {} : { driver: asterisk.driver }),
     ...(values.quiet === true
       ? {}

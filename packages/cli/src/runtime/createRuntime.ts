@@ -11,6 +11,7 @@ import {
   type HttpPort,
   type HttpRequest,
   type MediaDriver,
+  type RecordingStore,
   systemClock,
 } from '@rcml/core';
 import {
@@ -59,6 +60,12 @@ export interface RuntimeOptions {
   readonly onCall?: (call: SimulatedCall) => void;
   /** Told of every media operation (after the log). */
   readonly onOperation?: (op: ObservedOperation) => void;
+  /** Wraps the HTTP transport (innermost: it sees each request as sent), e.g. to record the answers. */
+  readonly wrapHttp?: (http: HttpPort) => HttpPort;
+  /** Where recordings' audio is kept (the engine's `recordingStore`). */
+  readonly recordingStore?: RecordingStore;
+  /** The `RecordingUrl` given to applications (the engine's `recordingUrl`). */
+  readonly recordingUrl?: (recording: { readonly sid: string; readonly accountSid: string }) => string;
 }
 
 export interface Runtime {
@@ -107,7 +114,14 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
   };
   const engine = createEngine({
     driver: observeDriver(driver, clock, report),
-    http: withRequestParams(observeHttp(transport, clock, log.onRequest), options.requestParams),
+    http: withRequestParams(
+      observeHttp(
+        options.wrapHttp === undefined ? transport : options.wrapHttp(transport),
+        clock,
+        log.onRequest,
+      ),
+      options.requestParams,
+    ),
     clock,
     ...(options.accountSid === undefined ? {} : { accountSid: options.accountSid }),
     ...(options.fetchTimeoutMs === undefined ? {} : { fetchTimeoutMs: options.fetchTimeoutMs }),
@@ -115,6 +129,8 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       ? {}
       : { callbackRetry: { delaysMs: options.callbackRetryMs } }),
     ...(options.limits === undefined ? {} : { limits: options.limits }),
+    ...(options.recordingStore === undefined ? {} : { recordingStore: options.recordingStore }),
+    ...(options.recordingUrl === undefined ? {} : { recordingUrl: options.recordingUrl }),
   });
   log.follow(engine);
   let closing: Promise<void> | undefined;

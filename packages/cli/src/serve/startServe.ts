@@ -3,7 +3,9 @@
  * the simulated driver (or another driver) and the real HTTP transport, and its orderly stop.
  */
 import { randomBytes } from 'node:crypto';
-import { type AuthLimitOptions, createCallsApiServer } from '@rcml/api';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type AuthLimitOptions, createCallsApiServer, createFolderRecordingStore } from '@rcml/api';
 import type { EngineLimits, MediaDriver } from '@rcml/core';
 import { createUrlGuard, type LookupFunction, type UrlGuard } from '@rcml/webhook';
 import { createRuntime, type Runtime } from '../runtime/createRuntime.js';
@@ -43,6 +45,11 @@ export interface ServeOptions {
   readonly authLimit?: AuthLimitOptions | false;
   /** DNS lookup of outgoing requests (tests map names to 127.0.0.1). */
   readonly lookup?: LookupFunction;
+  /**
+   * The folder where recordings' audio is kept (`<RecordingSid>.wav`), served by the
+   * Recordings resource; default `rcml-recordings` in the system's temporary folder.
+   */
+  readonly recordingsDir?: string;
 }
 
 export interface RunningServer {
@@ -81,7 +88,12 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
         ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
       })
     : null;
+  // `RecordingUrl` is the Recordings resource of this server (its URL is known once it listens).
+  let url = '';
   const runtime = createRuntime({
+    recordingStore: createFolderRecordingStore(options.recordingsDir ?? join(tmpdir(), 'rcml-recordings')),
+    recordingUrl: ({ sid, accountSid: account }) =>
+      `${url}/2010-04-01/Accounts/${encodeURIComponent(account)}/Recordings/${sid}`,
     ...(guard === null ? {} : { ssrfGuard: { allow: urlPolicy.allow } }),
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
     ...(options.driver === undefined ? {} : { driver: options.driver }),
@@ -116,7 +128,6 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
     ...(guard === null ? {} : { urlCheck: guard.check }),
     ...(options.authLimit === false ? {} : { authLimit: options.authLimit ?? {} }),
   });
-  let url: string;
   try {
     url = await api.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
   } catch (error) {

@@ -114,6 +114,7 @@ export function observeDriver(
       return driver.capabilities;
     },
     originate: (request) => observeChannel(driver.originate(request), clock, report),
+    ...(driver.recordingAudio === undefined ? {} : { recordingAudio: driver.recordingAudio.bind(driver) }),
   };
 }
 

@@ -96,9 +96,9 @@ export class CallRecording {
     const { data, ctx } = call;
     const recording = await this.session;
     if (recording === null) return;
-    let url: string;
+    let mediaUrl: string;
     try {
-      url = (await recording.stop()).url;
+      mediaUrl = (await recording.stop()).url;
     } catch (error) {
       ctx.notice(
         data.sid,
@@ -109,9 +109,19 @@ export class CallRecording {
       this.controller.abort(ABORTED);
       return;
     }
-    if (settings.statusCallback === null) return;
     const start = data.startTime ?? data.endTime ?? 0;
     const duration = Math.max(0, Math.floor(((data.endTime ?? start) - start) / 1000));
+    const url = ctx.recordingMade({
+      sid: this.sid,
+      accountSid: data.accountSid,
+      callSid: data.sid,
+      source: 'OutboundAPI',
+      channels: settings.channels === 'dual' ? 2 : 1,
+      startTime: start,
+      duration,
+      mediaUrl,
+    });
+    if (settings.statusCallback === null) return;
     call.notify(settings.statusCallback, settings.statusCallbackMethod, {
       AccountSid: data.accountSid,
       CallSid: data.sid,

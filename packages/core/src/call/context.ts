@@ -8,7 +8,8 @@ import type { HttpMethod } from '../document/ast.js';
 import type { EngineEvent, EngineLimits } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import type { FetchContext } from '../fetch/fetchDocument.js';
-import type { Clock, IdGenerator, Logger, MediaDriver, MessagingPort } from '../ports.js';
+import type { Clock, IdGenerator, Logger, MediaDriver, MessagingPort, StreamPort } from '../ports.js';
+import type { RecordingMade } from '../recordings/recordings.js';
 import type { ControllerPool } from './abort.js';
 import type { CallData } from './callData.js';
 
@@ -18,6 +19,8 @@ export interface CallContext {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly messaging: MessagingPort | undefined;
+  /** The WebSocket client of media streams, when configured. */
+  readonly streams?: StreamPort | undefined;
   readonly limits: EngineLimits;
   readonly fetch: FetchContext;
   readonly callbacks: CallbackContext;
@@ -29,6 +32,8 @@ export interface CallContext {
   notice(callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error'): void;
   /** A call (or leg) changed status. */
   statusChanged(call: CallData): void;
+  /** A recording is complete: register it; returns the `RecordingUrl` to give out. */
+  recordingMade(recording: RecordingMade): string;
   /** A leg was created by `<Dial>`: register it. */
   legCreated(call: CallData): void;
   /**

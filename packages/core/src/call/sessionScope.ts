@@ -4,6 +4,7 @@ import type { EngineLimits } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import { resolveUrl } from '../fetch/url.js';
 import type { Channel, Clock, DriverCapabilities, SmsRequest, TimerId } from '../ports.js';
+import type { RecordingMade } from '../recordings/recordings.js';
 import type {
   DialLegHandle,
   DialLegSpec,
@@ -75,6 +76,14 @@ export class SessionScope implements VerbScope {
 
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void {
     this.session.notify(url, method, params);
+  }
+
+  recorded(recording: Omit<RecordingMade, 'accountSid' | 'callSid'>): string {
+    return this.session.ctx.recordingMade({
+      ...recording,
+      accountSid: this.call.accountSid,
+      callSid: this.call.sid,
+    });
   }
 
   async sendSms(request: SmsRequest): Promise<'sent' | 'failed'> {

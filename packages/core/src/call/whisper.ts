@@ -9,6 +9,7 @@
  * call's document runner adds (fallback, live changes, requests after hang-up) has no place on
  * a leg.
  */
+
 import type { HttpMethod, Verb } from '../document/ast.js';
 import type { EngineLimits } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
@@ -16,6 +17,7 @@ import { fetchDocument } from '../fetch/fetchDocument.js';
 import type { CallIdentity } from '../fetch/params.js';
 import { resolveUrl } from '../fetch/url.js';
 import type { Channel, Clock, DriverCapabilities, TimerId } from '../ports.js';
+import type { RecordingMade } from '../recordings/recordings.js';
 import { executeVerb } from '../verbs/index.js';
 import type {
   DialLegHandle,
@@ -223,8 +225,12 @@ class LegScope implements VerbScope {
   resolveUrl(reference: string): string | null {
     return resolveUrl(reference, this.documentUrl);
   }
-  nextSid(prefix: 'CA' | 'RE' | 'SM'): string {
+  nextSid(prefix: 'CA' | 'RE' | 'SM' | 'MZ'): string {
     return this.ctx.ids.next(prefix);
+  }
+  /** A whisper cannot record (`<Record>` is refused in whisper documents); registered all the same. */
+  recorded(recording: Omit<RecordingMade, 'accountSid' | 'callSid'>): string {
+    return this.ctx.recordingMade({ ...recording, accountSid: this.call.accountSid, callSid: this.call.sid });
   }
   /** On the leg's own queue (a whisper Gather's `partialResultCallback`). */
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void {

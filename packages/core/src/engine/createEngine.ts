@@ -15,6 +15,7 @@ import { type ErrorCode, RcmlError } from '../errors.js';
 import { DocumentCache } from '../fetch/documentCache.js';
 import { geographyOf, geoParams } from '../fetch/params.js';
 import type { Channel, HttpPort, Logger, NumberGeography } from '../ports.js';
+import { createRecordings } from '../recordings/recordings.js';
 import { createClockSeededIds } from './ids.js';
 import { type CallsApiParams, toApiParams, unimplementedParams } from './params.js';
 import { CallRegistry } from './registry.js';
@@ -93,6 +94,13 @@ export function createEngine(options: EngineOptions): Engine {
     },
   };
   const controllers = new ControllerPool();
+  const recordings = createRecordings({
+    driver: options.driver,
+    store: options.recordingStore,
+    logger,
+    now: () => clock.now(),
+    url: options.recordingUrl,
+  });
   const notice = (callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error') => {
     (level === 'error' ? logger.warn : logger.info).call(logger, message, { callSid, code });
     if (listeners.size > 0) emit({ type: 'notice', callSid, code, level, message, at: clock.now() });
@@ -110,6 +118,7 @@ export function createEngine(options: EngineOptions): Engine {
     ids,
     logger,
     messaging: options.messaging,
+    streams: options.streams,
     limits,
     fetch: {
       http,
@@ -136,6 +145,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (listeners.size > 0)
         emit({ type: 'status', callSid: call.sid, status: call.status, at: clock.now() });
     },
+    recordingMade: (recording) => recordings.made(recording),
     legCreated(call) {
       registry.add(call);
       live++;
@@ -334,6 +344,8 @@ export function createEngine(options: EngineOptions): Engine {
       if (status !== null) session.end(status);
       return call.toRecord();
     },
+
+    recordings,
 
     subscribe(listener) {
       listeners.add(listener);

@@ -14,7 +14,10 @@ import type {
   MediaDriver,
   MessagingPort,
   NumberLookupPort,
+  RecordingStore,
+  StreamPort,
 } from '../ports.js';
+import type { Recordings } from '../recordings/recordings.js';
 import type { CreateCallParams, ModifyCallParams } from './params.js';
 
 /** A call's status as the Calls API reports it (`CallStatus`). */
@@ -95,6 +98,11 @@ export interface EngineOptions {
   /** Needed for `<Sms>`; without it `<Sms>` reports `failed`. */
   readonly messaging?: MessagingPort;
   /**
+   * The WebSocket client of media streams (`<Connect><Stream>`, `<Start><Stream>`), e.g.
+   * `createStreamPort` of `@rcml/webhook`. Without it those verbs report notice 14107.
+   */
+  readonly streams?: StreamPort;
+  /**
    * Where outbound calls' numbers are (spec 9.1): asked for `From` and `To` when a call is
    * created; what it knows is sent as `FromCity`… / `ToCity`… on every request of the call.
    * Default: nothing is known, nothing is sent.
@@ -110,6 +118,17 @@ export interface EngineOptions {
   readonly limits?: Partial<EngineLimits>;
   /** Finished calls kept for `get` and `list` (default 10,000; the oldest are forgotten). */
   readonly retainFinishedCalls?: number;
+  /**
+   * Where recordings' audio is kept (the Recordings resource's media): each recording's WAV is
+   * copied from the driver (`MediaDriver.recordingAudio`) when it is complete. Default: none,
+   * the audio is asked of the driver when it is downloaded.
+   */
+  readonly recordingStore?: RecordingStore;
+  /**
+   * The `RecordingUrl` given to applications for a recording, e.g. the Recordings resource of
+   * the server's Calls API. Default: the URL the driver gave.
+   */
+  readonly recordingUrl?: (recording: { readonly sid: string; readonly accountSid: string }) => string;
 }
 
 /** Who a call belongs to; `create` and `inbound` accept it to serve several accounts. */
@@ -250,6 +269,8 @@ export interface Engine {
    * Parameters this engine does not implement are reported as 13911 notices of the call.
    */
   modify(callSid: string, params: ModifyCallParams): CallRecord;
+  /** The recordings the engine's calls made (the Recordings resource). */
+  readonly recordings: Recordings;
   /** Listen to every event; returns the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
   /** Calls not yet in a final state. */

@@ -50,13 +50,18 @@ export function dialRecording(mode: DialRecord, session: DialSession, scope: Ver
     signal: AbortSignal,
   ): Promise<Record<string, string>> {
     try {
-      const url = (await untilAborted((await untilAborted(recording, signal)).stop(), signal)).url;
+      const mediaUrl = (await untilAborted((await untilAborted(recording, signal)).stop(), signal)).url;
       if (failed) return {};
-      return {
-        RecordingUrl: url,
-        RecordingSid: recordingSid,
-        RecordingDuration: String(Math.floor(Math.max(0, endedAt - startedAt) / 1000)),
-      };
+      const duration = Math.floor(Math.max(0, endedAt - startedAt) / 1000);
+      const url = scope.recorded({
+        sid: recordingSid,
+        source: 'DialVerb',
+        channels: dual ? 2 : 1,
+        startTime: startedAt,
+        duration,
+        mediaUrl,
+      });
+      return { RecordingUrl: url, RecordingSid: recordingSid, RecordingDuration: String(duration) };
     } catch (error) {
       if (signal.aborted) throw error;
       fail();

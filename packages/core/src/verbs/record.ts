@@ -92,14 +92,22 @@ export async function executeRecord(verb: RecordVerb, scope: VerbScope): Promise
       op.controller.abort(ABORTED);
       return NEXT;
     }
+    const duration = String(Math.floor((stoppedAt - startedAt) / 1000));
     let url = '';
     try {
-      url = (await untilAborted(session.stop(), signal)).url;
+      const mediaUrl = (await untilAborted(session.stop(), signal)).url;
+      url = scope.recorded({
+        sid: recordingSid,
+        source: 'RecordVerb',
+        channels: 1,
+        startTime: startedAt,
+        duration: Number(duration),
+        mediaUrl,
+      });
     } catch (error) {
       if (signal.aborted) throw error;
       scope.notice(14103, `Record: the driver could not stop recording ${recordingSid}`);
     }
-    const duration = String(Math.floor((stoppedAt - startedAt) / 1000));
     if (verb.recordingStatusCallback !== null) {
       const target = scope.resolveUrl(verb.recordingStatusCallback);
       if (target === null) {

@@ -6,6 +6,7 @@ import type { HttpMethod, ProgressEvent } from '../document/ast.js';
 import type { EngineLimits, FinalStatus } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import type { CallIdentity } from '../fetch/params.js';
+import type { RecordingMade } from '../recordings/recordings.js';
 import type {
   Channel,
   Clock,
@@ -125,6 +126,11 @@ export interface VerbScope {
   /** Resolve a reference against `documentUrl`; null when not http(s). */
   resolveUrl(reference: string): string | null;
   nextSid(prefix: 'CA' | 'RE' | 'SM'): string;
+  /**
+   * A recording of this call is complete (the driver stopped it): register it as a Recordings
+   * resource; returns the `RecordingUrl` to give the application.
+   */
+  recorded(recording: Omit<RecordingMade, 'accountSid' | 'callSid'>): string;
   /** Queue a notification on the call's ordered callback queue. */
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void;
   sendSms(request: SmsRequest): Promise<'sent' | 'failed'>;
