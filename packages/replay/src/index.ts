@@ -23,6 +23,13 @@ export {
   scenarioNotices,
   withActualExpect,
 } from './print.js';
+export {
+  type CallRecording,
+  createCallRecording,
+  type RecordedAction,
+  type RecordedScenario,
+  type RecordingSetup,
+} from './recordCall.js';
 export { createTimelineRecorder, type TimelineRecorder } from './recorder.js';
 export {
   type RunOptions,

@@ -1,3 +1,6 @@
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { type CallRecording, createCallRecording } from '@rcml/replay';
 import {
   eventsOption,
   httpMethodOption as httpMethod,
@@ -38,6 +41,10 @@ listens the caller hangs up.
   --play-seconds S          length of every <Play> (default 2)
   --answer-after S          a <Dial>led party answers after S seconds (default 2)
   --hangup-after S          ... and hangs up after S seconds (default 10)
+  --record FILE             write the call as a replay scenario: your keys, speech and
+                            hang-up as party actions, the app's answers as its app section,
+                            the replayed timeline as expect (rcml replay FILE, or live:
+                            rcml replay --app URL FILE)
 `;
 
 /** `--param NAME=VALUE` occurrences as one record; names checked. */
@@ -64,6 +71,7 @@ export const command: Command = {
   summary: 'an interactive terminal phone: place a call to an application',
   async run(args, io) {
     let parsed: Parameters<typeof runPhone>[0] | undefined;
+    let recording: { file: string; recorder: CallRecording } | undefined;
     const env = io.env ?? process.env;
     try {
       const { values, positionals } = parseOptions(
@@ -84,6 +92,7 @@ export const command: Command = {
           'play-seconds': { type: 'string' },
           'answer-after': { type: 'string' },
           'hangup-after': { type: 'string' },
+          record: { type: 'string' },
           help: { type: 'boolean', short: 'h' },
         },
         true,
@@ -144,6 +153,12 @@ export const command: Command = {
         legHangupAfter: num('hangup-after', 10, 0, 14400),
         terminal: { input: io.stdin ?? process.stdin, output: io.stdout },
       };
+      const recordTo = text('record');
+      if (recordTo === '') throw new UsageError('--record needs a file name');
+      if (recordTo !== undefined) {
+        recording = { file: resolve(io.cwd, recordTo), recorder: recorderFor(parsed) };
+        parsed = { ...parsed, recorder: recording.recorder };
+      }
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;
       io.stderr.write(`rcml call: ${error.message}\n\n${HELP}`);
@@ -151,6 +166,47 @@ export const command: Command = {
     }
     const status = await runPhone(parsed);
     io.stdout.write(`Call ended: ${status}\n`);
+    if (recording !== undefined) {
+      const { scenario, differences } = await recording.recorder.toScenario();
+      await writeFile(recording.file, `${JSON.stringify(scenario, null, 2)}\n`);
+      io.stdout.write(
+        `Recorded: ${recording.file} (rcml replay, or rcml replay --app <base URL> for the live app)\n`,
+      );
+      for (const d of differences)
+        io.stderr.write(`warning: the recording does not replay like the call: ${d}\n`);
+    }
     return 0;
   },
 };
+
+/** A recorder for `--record`: the call's settings as the scenario's `inbound`, `media`, `dialed`. */
+function recorderFor(options: Parameters<typeof runPhone>[0]): CallRecording {
+  const extra = options.params ?? {};
+  const inboundExtra = Object.fromEntries(
+    Object.entries(extra).filter(([name]) =>
+      /^(From|To)(City|State|Zip|Country)$|^CallerName$|^ForwardedFrom$/.test(name),
+    ),
+  );
+  const inbound: Record<string, string> = {
+    ...inboundExtra,
+    From: options.from,
+    To: options.to,
+    Url: options.url,
+    Method: options.method,
+    ...(options.fallbackUrl === undefined ? {} : { FallbackUrl: options.fallbackUrl }),
+    ...(options.fallbackMethod === undefined ? {} : { FallbackMethod: options.fallbackMethod }),
+    ...(options.statusCallback === undefined ? {} : { StatusCallback: options.statusCallback }),
+    ...(options.statusCallbackMethod === undefined
+      ? {}
+      : { StatusCallbackMethod: options.statusCallbackMethod }),
+    ...(options.statusCallbackEvent === undefined
+      ? {}
+      : { StatusCallbackEvent: options.statusCallbackEvent }),
+  };
+  return createCallRecording({
+    inbound,
+    ...(options.accountSid === undefined ? {} : { accountSid: options.accountSid }),
+    media: { sayCharSeconds: options.sayCharSeconds, defaultPlaySeconds: options.playSeconds },
+    dialedDefault: { answerAfter: options.legAnswerAfter, hangupAfter: options.legHangupAfter },
+  });
+}

@@ -5,7 +5,7 @@
  * `h` hangs up; a side log shows requests and events. Works in a real terminal (raw-mode
  * stdin), in tmux, and piped: piped input is paced, each action waiting until the app listens.
  */
-import { type CallStatus, type HttpRequest, isFinalStatus } from '@rcml/core';
+import { type CallStatus, type HttpPort, type HttpRequest, isFinalStatus } from '@rcml/core';
 import type { SimulatedFarEnd } from '@rcml/driver';
 import { createRuntime } from '../runtime/createRuntime.js';
 import { formatLine } from '../timeline/format.js';
@@ -53,6 +53,20 @@ export interface PhoneOptions extends PhoneAppSettings {
   readonly legAnswerAfter: number;
   readonly legHangupAfter: number;
   readonly terminal: Terminal;
+  /** Records the call (`rcml call --record`): its HTTP exchanges and the caller's actions. */
+  readonly recorder?: PhoneRecorder;
+}
+
+/** What `--record` needs to see of a call (`createCallRecording` of `@rcml/replay` fits). */
+export interface PhoneRecorder {
+  wrapHttp(http: HttpPort): HttpPort;
+  action(
+    action:
+      | { readonly kind: 'dtmf'; readonly digit: string }
+      | { readonly kind: 'speak'; readonly text: string; readonly seconds: number }
+      | { readonly kind: 'hangup' },
+    atMs: number,
+  ): void;
 }
 
 const SPEAK_SECONDS = 2;
@@ -111,6 +125,9 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
       });
       if (op.channelId === mainChannel) listening.onOperation(op);
     },
+    ...(options.recorder === undefined
+      ? {}
+      : { wrapHttp: (http: HttpPort) => options.recorder!.wrapHttp(http) }),
     onCall: (call) => {
       if (call.kind !== 'leg') return;
       later(() => void call.farEnd.ring(), 0);
@@ -172,10 +189,12 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
     if (state.ended !== undefined) return 0;
     switch (action.kind) {
       case 'dtmf':
+        options.recorder?.action(action, clock.now());
         void farEnd.dtmf(action.digit);
         return 0;
       case 'speak': {
         const seconds = action.text === '' ? SPEAK_SECONDS : phraseSeconds(action.text);
+        options.recorder?.action({ ...action, seconds }, clock.now());
         log.add({
           kind: 'party',
           at: clock.now(),
@@ -186,6 +205,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
         return seconds * 1000;
       }
       case 'hangup':
+        options.recorder?.action(action, clock.now());
         log.add({ kind: 'party', at: clock.now(), text: 'hangs up' });
         void farEnd.hangup();
         return 0;
@@ -217,6 +237,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
         const next = queue.shift();
         if (next === undefined) {
           if (inputEnded) {
+            options.recorder?.action({ kind: 'hangup' }, clock.now());
             log.add({ kind: 'party', at: clock.now(), text: 'hangs up (no more input)' });
             void farEnd.hangup();
           }
