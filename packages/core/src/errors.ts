@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   13701: 'Redirect: invalid attribute value',
   13801: 'Reject, Hangup or Sms: invalid attribute value',
   13901: 'Pause: invalid attribute value',
+  13151: 'Connect, Start, Stop, Stream or Parameter: invalid attribute value',
   // Nothing silently dropped (spec 9.5)
   13910: 'document attribute not implemented by this engine (ignored)',
   13911: 'Calls API parameter not implemented by this engine (ignored)',
@@ -51,6 +52,11 @@ export const ERROR_CODES = {
   14103: 'media driver operation failed',
   14104: 'messaging port failed (<Sms> reported failed)',
   14105: 'media driver cannot record a <Dial>',
+  14106: 'too many forked media streams on one call (<Start><Stream> ignored)',
+  14107: 'media streams are not available (no stream port, or the driver cannot stream)',
+  // Media streams (TwiML-compatible codes)
+  31920: 'media stream WebSocket could not connect (handshake failed)',
+  31924: 'media stream protocol error (a message from the application was not understood)',
 } as const;
 
 /** A stable numeric error code. */

@@ -325,6 +325,91 @@ export interface Channel {
   cancel?(): Promise<void>;
   /** Refuse an unanswered inbound call. */
   reject(reason: 'rejected' | 'busy'): Promise<void>;
+  /**
+   * Stream this channel's audio (`<Connect><Stream>`, `<Start><Stream>`): 20 ms frames of
+   * 8 kHz μ-law reach `handler.media` from now until `signal` aborts; with `bidirectional`,
+   * audio queued through the returned session is played to the party in order. Optional: a
+   * driver without it cannot stream (the engine reports notice 14107 and the verb ends).
+   */
+  mediaStream?(
+    request: MediaStreamRequest,
+    handler: MediaStreamHandler,
+    signal: AbortSignal,
+  ): MediaStreamSession;
+}
+
+/** A track of a media stream: the party's audio (`inbound`) or the audio played to it (`outbound`). */
+export type MediaTrack = 'inbound' | 'outbound';
+
+/** What the engine asks of {@link Channel.mediaStream}. */
+export interface MediaStreamRequest {
+  /** The tracks to deliver (`both_tracks`: both). */
+  readonly tracks: readonly MediaTrack[];
+  /** `<Connect><Stream>`: the application's audio is played to the party. */
+  readonly bidirectional: boolean;
+}
+
+/** Where a driver delivers a media stream's audio. */
+export interface MediaStreamHandler {
+  /**
+   * One frame of `track`: 20 ms of 8 kHz μ-law (160 bytes); `timestamp` is milliseconds since
+   * the stream started. Frames of a track arrive in order, one every 20 ms.
+   */
+  media(track: MediaTrack, payload: Uint8Array, timestamp: number): void;
+  /** Bidirectional: the audio queued before mark `name` has been played (or was cleared). */
+  markPlayed(name: string): void;
+}
+
+/** The bidirectional side of a media stream: audio and marks for the party, in order. */
+export interface MediaStreamSession {
+  /** Queue μ-law audio (any length) after what is already queued; played at 20 ms per 160 bytes. */
+  play(payload: Uint8Array): void;
+  /** Queue a mark: `markPlayed(name)` once the audio queued before it has been played. */
+  mark(name: string): void;
+  /** Drop the queued audio; every pending mark is reported played at once, in order. */
+  clear(): void;
+}
+
+// ---------------------------------------------------------------------------------------
+// Media streams: the WebSocket client (TwiML's media-stream protocol runs in the core)
+// ---------------------------------------------------------------------------------------
+
+/** What the engine asks of {@link StreamPort.open}. */
+export interface StreamOpenRequest {
+  /** Absolute `ws://` or `wss://` URL. */
+  readonly url: string;
+  /** The call the stream belongs to (for tracing). */
+  readonly callSid: string;
+  /** The account, for choosing the signing key (`X-Twilio-Signature` on the upgrade). */
+  readonly accountSid: string;
+  /** Aborting gives up the connection attempt (the call ended, the verb was left). */
+  readonly signal: AbortSignal;
+}
+
+/** Events of an open stream socket. */
+export interface StreamSocketHandler {
+  /** A text message from the application. */
+  message(text: string): void;
+  /** The socket closed (by either side, or broke); called once. */
+  closed(code: number, reason: string): void;
+}
+
+/** An open WebSocket to a media-stream application. */
+export interface StreamSocket {
+  /** Send one text message (dropped once the socket is closing). */
+  send(text: string): void;
+  /** Close the socket (normal closure); `closed` follows. */
+  close(): void;
+}
+
+/**
+ * The WebSocket client of media streams. `open` resolves once the upgrade succeeded and
+ * rejects with an `RcmlError`: 11210 (host refused by the SSRF guard, bad host name) or 31920
+ * (refused, handshake failed, timeout).
+ */
+export interface StreamPort {
+  /** Connect to `request.url`; `handler` receives the socket's messages from then on. */
+  open(request: StreamOpenRequest, handler: StreamSocketHandler): Promise<StreamSocket>;
 }
 
 /** What the engine asks of {@link MediaDriver.originate}: the outbound call to place. */
@@ -395,10 +480,10 @@ export interface RecordingStore {
 // Ids, logging, messaging
 // ---------------------------------------------------------------------------------------
 
-/** Makes SIDs: a two-letter prefix and 32 hex characters (`CA…`, `RE…`, `SM…`). */
+/** Makes SIDs: a two-letter prefix and 32 hex characters (`CA…`, `RE…`, `SM…`, `MZ…`). */
 export interface IdGenerator {
-  /** A new SID with this prefix, never given before. */
-  next(prefix: 'CA' | 'RE' | 'SM'): string;
+  /** A new SID with this prefix, never given before (`MZ`: media streams). */
+  next(prefix: 'CA' | 'RE' | 'SM' | 'MZ'): string;
 }
 
 /** Where the engine writes its log lines; `fields` carry structured context (call SID, code…). */

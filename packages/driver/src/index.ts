@@ -3,6 +3,14 @@
  * The conformance suite every driver runs is at `@rcml/driver/conformance`.
  */
 export {
+  linearToMulaw,
+  MULAW_FRAME_BYTES,
+  mulawEnergy,
+  mulawToLinear,
+  SILENT_FRAME,
+  toneFrame,
+} from './mulaw.js';
+export {
   DRIVER_PRIORITY,
   LIVE_CHANGE_PRIORITY,
   SCRIPT_PRIORITY,
@@ -15,6 +23,7 @@ export {
   type SimChannelState,
   type Utterance,
 } from './simChannel.js';
+export { SimMediaStream, type StreamSource } from './simMediaStream.js';
 export { createSimRecordings, SIM_SAMPLE_RATE, type SimRecordings, wavOf } from './simRecordings.js';
 export {
   createSimulatedDriver,
@@ -26,15 +35,6 @@ export {
   type SimulatedDriverOptions,
   type SimulatedFarEnd,
 } from './simulatedDriver.js';
-export {
-  linearToMulaw,
-  MULAW_FRAME_BYTES,
-  mulawEnergy,
-  mulawToLinear,
-  SILENT_FRAME,
-  toneFrame,
-} from './mulaw.js';
-export { SimMediaStream, type StreamSource } from './simMediaStream.js';
 export {
   DEFAULT_TIMING,
   digitsDuration,

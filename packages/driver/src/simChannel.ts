@@ -149,7 +149,9 @@ export class SimChannel implements Channel {
   }
 
   say(request: SayRequest, signal: AbortSignal): Promise<void> {
-    return this.sounding(this.timed(sayDuration(request.text, request.loop, this.ctx.timing), signal, undefined));
+    return this.sounding(
+      this.timed(sayDuration(request.text, request.loop, this.ctx.timing), signal, undefined),
+    );
   }
 
   play(request: PlayRequest, signal: AbortSignal): Promise<PlayOutcome> {

@@ -18,4 +18,5 @@ export {
   type SsrfGuardOptions,
   type SsrfPolicy,
 } from './ssrf.js';
+export { createStreamPort, type StreamPortOptions } from './streamPort.js';
 export { createUrlGuard, type UrlGuard, type UrlGuardOptions } from './urlGuard.js';

@@ -19,6 +19,7 @@ import type {
   PartialSpeechResult,
   SpeechResult,
 } from '../ports.js';
+import { CallStreams } from '../streams/callStreams.js';
 import type { MediaListener } from '../verbs/types.js';
 import { ABORTED, fireAndForget } from './abort.js';
 import { CallRecording, detectionResult, sendDigitsOnAnswer } from './answerActions.js';
@@ -93,6 +94,8 @@ export class CallSession implements CallLifecycleHooks {
   private recording: CallRecording | null = null;
   private events: ChannelEvents | null = null;
   private finalized = false;
+  /** The call's media streams, made on first use (streams/callStreams.ts). */
+  private streamSet: CallStreams | null = null;
 
   constructor(
     readonly ctx: CallContext,
@@ -186,6 +189,24 @@ export class CallSession implements CallLifecycleHooks {
     this.send({ type: 'CANCEL' });
   }
 
+  /** The call's media streams (`<Connect>`, `<Start>`, `<Stop>`). */
+  get streams(): CallStreams {
+    if (this.streamSet === null) {
+      const { ctx, data } = this;
+      this.streamSet = new CallStreams({
+        port: ctx.streams,
+        channel: this.channel!,
+        clock: ctx.clock,
+        callSid: data.sid,
+        accountSid: data.accountSid,
+        nextSid: () => ctx.ids.next('MZ'),
+        notice: (code, message, level) => ctx.notice(data.sid, code, message, level),
+        notify: (url, method, params) => this.notify(url, method, params),
+      });
+    }
+    return this.streamSet;
+  }
+
   /** Report a progress event (once), sending it when subscribed. */
   report(event: ProgressEvent): void {
     const { data, ctx } = this;
@@ -222,6 +243,8 @@ export class CallSession implements CallLifecycleHooks {
   finalize(): void {
     if (this.finalized) return;
     this.finalized = true;
+    // Streams end with the call; their `stream-stopped` callbacks go before `completed`.
+    this.streamSet?.stopAll();
     this.listener = null;
     // A driver that keeps ended channels around must not keep the whole call alive.
     this.events?.detach();

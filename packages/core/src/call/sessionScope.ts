@@ -5,6 +5,7 @@ import type { ErrorCode } from '../errors.js';
 import { resolveUrl } from '../fetch/url.js';
 import type { Channel, Clock, DriverCapabilities, SmsRequest, TimerId } from '../ports.js';
 import type { RecordingMade } from '../recordings/recordings.js';
+import type { CallStreams } from '../streams/callStreams.js';
 import type {
   DialLegHandle,
   DialLegSpec,
@@ -51,6 +52,10 @@ export class SessionScope implements VerbScope {
     return this.session.voiceActive;
   }
 
+  get streams(): CallStreams {
+    return this.session.streams;
+  }
+
   async answer(): Promise<void> {
     const { session, signal } = this;
     if (session.answered || session.data.direction !== 'inbound') return;
@@ -70,7 +75,7 @@ export class SessionScope implements VerbScope {
     return resolveUrl(reference, this.documentUrl);
   }
 
-  nextSid(prefix: 'CA' | 'RE' | 'SM'): string {
+  nextSid(prefix: 'CA' | 'RE' | 'SM' | 'MZ'): string {
     return this.session.ctx.ids.next(prefix);
   }
 

@@ -180,6 +180,39 @@ export interface DialVerb {
    * when it contains `@`, or a Client when it starts with `client:` (prefix removed).
    */
   readonly nouns: readonly DialNoun[];
+  /** `<Dial><Queue>`: take the first caller off this queue instead (then `nouns` is empty). */
+  readonly queue?: QueueNoun;
+  readonly position: Position;
+}
+
+/** `<Queue>` inside `<Dial>`: connect with the first caller waiting in the named queue (TwiML). */
+export interface QueueNoun {
+  readonly kind: 'Queue';
+  /** Queue name, trimmed. */
+  readonly value: string;
+  /** Document played to the dequeued caller before the two are connected, or null. */
+  readonly url: string | null;
+  readonly method: HttpMethod;
+  readonly position: Position;
+}
+
+/** `<Enqueue>`: put the caller in a queue until someone takes it off, or it leaves (TwiML). */
+export interface EnqueueVerb {
+  readonly kind: 'Enqueue';
+  /** Queue name, trimmed (at most 64 characters). */
+  readonly queue: string;
+  /** Requested when the caller leaves the queue, with `QueueResult`; null: the next verb runs. */
+  readonly action: string | null;
+  readonly method: HttpMethod;
+  /** Documents run (in a loop) while the caller waits; null: the caller waits in silence. */
+  readonly waitUrl: string | null;
+  readonly waitUrlMethod: HttpMethod;
+  readonly position: Position;
+}
+
+/** `<Leave>`: in a `waitUrl` document, take the caller out of its queue (TwiML). */
+export interface LeaveVerb {
+  readonly kind: 'Leave';
   readonly position: Position;
 }
 
@@ -219,6 +252,61 @@ export interface SmsVerb {
   readonly position: Position;
 }
 
+/** What a `<Stream>` sends: the caller's audio, the audio played to the caller, or both. */
+export type StreamTrack = 'inbound_track' | 'outbound_track' | 'both_tracks';
+
+/** `<Parameter name value>` inside `<Stream>`: a custom parameter of the `start` message. */
+export interface StreamParameter {
+  readonly name: string;
+  readonly value: string;
+}
+
+/**
+ * `<Stream>` inside `<Connect>` or `<Start>`: the call's audio over a WebSocket (TwiML media
+ * streams). Inside `<Stop>` only `name` matters.
+ */
+export interface StreamNoun {
+  readonly kind: 'Stream';
+  /** `ws://` or `wss://` URL as written (may be relative); `''` inside `<Stop>`. */
+  readonly url: string;
+  /** The stream's name (what `<Stop><Stream name>` refers to), or null. */
+  readonly name: string | null;
+  /** Default `inbound_track`; `<Connect>` always streams `inbound_track`. */
+  readonly track: StreamTrack;
+  readonly statusCallback: string | null;
+  readonly statusCallbackMethod: HttpMethod;
+  /** The nested `<Parameter>`s in document order (`customParameters` of `start`). */
+  readonly parameters: readonly StreamParameter[];
+  readonly position: Position;
+}
+
+/**
+ * `<Connect><Stream>`: a bidirectional media stream; the call stays in the verb until the
+ * socket closes, then requests `action` (or runs the next verb).
+ */
+export interface ConnectVerb {
+  readonly kind: 'Connect';
+  readonly action: string | null;
+  readonly method: HttpMethod;
+  readonly stream: StreamNoun;
+  readonly position: Position;
+}
+
+/** `<Start><Stream>`: fork the call's audio to a WebSocket; execution continues at once. */
+export interface StartVerb {
+  readonly kind: 'Start';
+  readonly stream: StreamNoun;
+  readonly position: Position;
+}
+
+/** `<Stop><Stream name>`: stop a stream started by `<Start>` (every one when `name` is absent). */
+export interface StopVerb {
+  readonly kind: 'Stop';
+  /** The stream to stop, or null for every forked stream of the call. */
+  readonly name: string | null;
+  readonly position: Position;
+}
+
 /** Any verb of a document, told apart by `kind`. */
 export type Verb =
   | SayVerb
@@ -230,7 +318,12 @@ export type Verb =
   | HangupVerb
   | RedirectVerb
   | RejectVerb
-  | SmsVerb;
+  | SmsVerb
+  | EnqueueVerb
+  | LeaveVerb
+  | ConnectVerb
+  | StartVerb
+  | StopVerb;
 
 /** The element name of a verb: `'Say'`, `'Play'`, … */
 export type VerbKind = Verb['kind'];

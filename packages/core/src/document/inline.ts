@@ -103,6 +103,17 @@ function checkVerb(verb: Verb): DocumentIssue | null {
       }
       return null;
     }
+    case 'Connect':
+      return (
+        checkRef('action', at, verb.action) ??
+        checkRef('url', verb.stream.position, verb.stream.url) ??
+        checkRef('statusCallback', verb.stream.position, verb.stream.statusCallback)
+      );
+    case 'Start':
+      return (
+        checkRef('url', verb.stream.position, verb.stream.url) ??
+        checkRef('statusCallback', verb.stream.position, verb.stream.statusCallback)
+      );
     default:
       return null;
   }

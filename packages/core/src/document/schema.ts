@@ -16,13 +16,21 @@ const VERB_NAMES: ReadonlySet<string> = new Set([
   'Redirect',
   'Reject',
   'Sms',
+  'Enqueue',
+  'Leave',
+  'Connect',
+  'Start',
+  'Stop',
 ]);
+
+/** The nouns of the media-stream verbs (`<Stream>`, and `<Parameter>` inside it). */
+const STREAM_NOUNS: ReadonlySet<string> = new Set(['Stream', 'Parameter']);
 
 /** Verbs that may stand inside `<Gather>` (`Play` only without `digits`). */
 export const GATHER_CHILDREN: ReadonlySet<string> = new Set(['Say', 'Play', 'Pause']);
 
 /** Nouns of `<Dial>`. */
-export const NOUN_NAMES: ReadonlySet<string> = new Set(['Number', 'Client', 'Sip', 'Conference']);
+export const NOUN_NAMES: ReadonlySet<string> = new Set(['Number', 'Client', 'Sip', 'Conference', 'Queue']);
 
 /** SSML elements allowed inside `<Say>` (spec 4.1). */
 export const SSML_NAMES: ReadonlySet<string> = new Set([
@@ -48,7 +56,13 @@ export function tagOf(entry: XmlEntry): string | undefined {
 
 /** Whether a name is an RCML element anywhere (verb, noun, SSML, or the root). */
 function isKnownElement(name: string): boolean {
-  return name === 'Response' || VERB_NAMES.has(name) || NOUN_NAMES.has(name) || SSML_NAMES.has(name);
+  return (
+    name === 'Response' ||
+    VERB_NAMES.has(name) ||
+    NOUN_NAMES.has(name) ||
+    STREAM_NOUNS.has(name) ||
+    SSML_NAMES.has(name)
+  );
 }
 
 /** The 12200 message for an element that may not stand where it is. */

@@ -3,7 +3,15 @@
  * what a person would write; `parseDocument` of the output gives the same typed document back
  * (positions aside). Values are escaped; SSML is written as stored (it is canonical markup).
  */
-import type { DialNoun, GatherVerb, LegNounBase, ProgressEvent, RcmlDocument, Verb } from './ast.js';
+import type {
+  DialNoun,
+  GatherVerb,
+  LegNounBase,
+  ProgressEvent,
+  RcmlDocument,
+  StreamNoun,
+  Verb,
+} from './ast.js';
 import { escapeAttribute, escapeText } from './entities.js';
 import { DEFAULT_RECORD_FINISH_KEYS } from './verbs/record.js';
 
@@ -63,11 +71,29 @@ function serializeVerb(verb: Verb, indent: string): string {
         ['record', verb.record, 'do-not-record'],
       ]);
       let out = `${indent}<Dial${attrs}>\n`;
+      if (verb.queue !== undefined) {
+        const queue = attributes([
+          ['url', verb.queue.url, null],
+          ['method', verb.queue.method, 'POST'],
+        ]);
+        out += element('Queue', queue, verb.queue.value, `${indent}  `);
+      }
       for (const noun of verb.nouns) out += serializeNoun(noun, `${indent}  `);
       return `${out}${indent}</Dial>\n`;
     }
     case 'Hangup':
       return `${indent}<Hangup/>\n`;
+    case 'Enqueue': {
+      const attrs = attributes([
+        ['action', verb.action, null],
+        ['method', verb.method, 'POST'],
+        ['waitUrl', verb.waitUrl, null],
+        ['waitUrlMethod', verb.waitUrlMethod, 'POST'],
+      ]);
+      return element('Enqueue', attrs, verb.queue, indent);
+    }
+    case 'Leave':
+      return `${indent}<Leave/>\n`;
     case 'Redirect':
       return element('Redirect', attributes([['method', verb.method, 'POST']]), verb.url, indent);
     case 'Reject':
@@ -82,7 +108,39 @@ function serializeVerb(verb: Verb, indent: string): string {
       ]);
       return element('Sms', attrs, verb.body, indent);
     }
+    case 'Connect': {
+      const attrs = attributes([
+        ['action', verb.action, null],
+        ['method', verb.method, 'POST'],
+      ]);
+      return `${indent}<Connect${attrs}>\n${serializeStream(verb.stream, `${indent}  `)}${indent}</Connect>\n`;
+    }
+    case 'Start':
+      return `${indent}<Start>\n${serializeStream(verb.stream, `${indent}  `)}${indent}</Start>\n`;
+    case 'Stop': {
+      const stream = element('Stream', attributes([['name', verb.name, null]]), '', `${indent}  `);
+      return `${indent}<Stop>\n${stream}${indent}</Stop>\n`;
+    }
   }
+}
+
+function serializeStream(stream: StreamNoun, indent: string): string {
+  const attrs = attributes([
+    ['url', stream.url, null],
+    ['name', stream.name, null],
+    ['track', stream.track, 'inbound_track'],
+    ['statusCallback', stream.statusCallback, null],
+    ['statusCallbackMethod', stream.statusCallbackMethod, 'POST'],
+  ]);
+  if (stream.parameters.length === 0) return `${indent}<Stream${attrs}/>\n`;
+  let out = `${indent}<Stream${attrs}>\n`;
+  for (const p of stream.parameters) {
+    out += `${indent}  <Parameter${attributes([
+      ['name', p.name, null],
+      ['value', p.value, ''],
+    ])}/>\n`;
+  }
+  return `${out}${indent}</Stream>\n`;
 }
 
 function serializeGather(verb: GatherVerb, indent: string): string {

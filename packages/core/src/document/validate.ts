@@ -11,6 +11,7 @@ import type {
   PauseVerb,
   PlayVerb,
   Position,
+  QueueNoun,
   RcmlDocument,
   SayVerb,
   Verb,
@@ -19,7 +20,9 @@ import { ElementScope } from './attributes.js';
 import { issue, type WalkContext } from './context.js';
 import { GATHER_CHILDREN, isBlank, misplacedMessage, NOUN_NAMES, tagOf } from './schema.js';
 import { cdataText, decodeOrFail, readSayContent } from './ssml.js';
+import { buildConnect, buildStart, buildStop, STREAM_WARNING } from './streams.js';
 import { parseDial } from './verbs/dial.js';
+import { parseEnqueue, parseQueueNoun } from './verbs/enqueue.js';
 import { parseGather } from './verbs/gather.js';
 import { parseRedirectMethod, parseRejectReason, parseSms } from './verbs/misc.js';
 import { defaultLeg, parseConference, parseLeg } from './verbs/nouns.js';
@@ -136,6 +139,21 @@ const VERBS: ReadonlyMap<string, VerbSpec> = new Map<string, VerbSpec>([
     'Sms',
     { code: 13801, build: (scope, children) => parseSms(scope, readText(children, scope), scope.position) },
   ],
+  ['Enqueue', { code: 13801, build: buildEnqueue }],
+  [
+    'Leave',
+    {
+      code: 13801,
+      build: (scope, children) => {
+        expectEmpty(children, scope);
+        return { kind: 'Leave', position: scope.position };
+      },
+    },
+  ],
+  // Media streams (TwiML): each holds one <Stream> (document/streams.ts).
+  ['Connect', { code: STREAM_WARNING, build: buildConnect }],
+  ['Start', { code: STREAM_WARNING, build: buildStart }],
+  ['Stop', { code: STREAM_WARNING, build: buildStop }],
 ]);
 
 function buildVerb(
@@ -163,6 +181,14 @@ function buildVerb(
   const verb = spec.build(scope, entry[tag] as XmlEntry[]);
   scope.reportUnread();
   return verb;
+}
+
+function buildEnqueue(scope: ElementScope, children: readonly XmlEntry[]): Verb {
+  const name = readText(children, scope);
+  if (name === '') {
+    scope.context.fail(12200, `<Enqueue> at ${scope.position.path} has no queue name`, scope.position);
+  }
+  return parseEnqueue(scope, name, scope.position);
 }
 
 function buildRedirect(scope: ElementScope, children: readonly XmlEntry[]): Verb {
@@ -235,6 +261,7 @@ function buildDial(scope: ElementScope, children: readonly XmlEntry[]): DialVerb
   let counters: Counters | undefined;
   let text = '';
   let conferences = 0;
+  let queue: QueueNoun | undefined;
   for (const entry of children) {
     const raw = entry[TEXT_KEY];
     if (typeof raw === 'string') {
@@ -251,9 +278,24 @@ function buildDial(scope: ElementScope, children: readonly XmlEntry[]): DialVerb
     const position = childPosition(entry, tag, path, counters, context);
     if (!NOUN_NAMES.has(tag)) context.fail(12200, misplacedMessage(tag, 'Dial', position.path), position);
     if (tag === 'Conference') conferences++;
+    if (tag === 'Queue') {
+      if (queue !== undefined || nouns.length > 0 || text.trim() !== '') {
+        context.fail(12200, `<Queue> may not be mixed with other targets in <Dial> at ${path}`, position);
+      }
+      queue = buildQueueNoun(entry, position, context);
+      continue;
+    }
+    if (queue !== undefined) {
+      context.fail(12200, `<Queue> may not be mixed with other targets in <Dial> at ${path}`, position);
+    }
     nouns.push(buildNoun(tag, entry, position, context));
   }
   const target = text.trim();
+  if (queue !== undefined) {
+    if (target !== '')
+      context.fail(12200, `<Queue> may not be mixed with other targets in <Dial> at ${path}`, scope.position);
+    return { ...dial, queue };
+  }
   if (target !== '') {
     if (nouns.length > 0) context.fail(12200, `<Dial> at ${path} mixes text with nouns`, scope.position);
     nouns.push(nounFromText(target, scope.position));
@@ -269,6 +311,21 @@ function buildDial(scope: ElementScope, children: readonly XmlEntry[]): DialVerb
     );
   }
   return dial;
+}
+
+function buildQueueNoun(entry: XmlEntry, position: Position, context: WalkContext): QueueNoun {
+  const scope = new ElementScope(
+    context,
+    'Queue',
+    position,
+    13201,
+    entry[ATTR_KEY] as XmlAttributes | undefined,
+  );
+  const value = readText(entry['Queue'] as XmlEntry[], scope);
+  if (value === '') context.fail(12200, `<Queue> at ${position.path} is empty`, position);
+  const noun = parseQueueNoun(scope, value, position);
+  scope.reportUnread();
+  return noun;
 }
 
 function buildNoun(tag: string, entry: XmlEntry, position: Position, context: WalkContext): DialNoun {
@@ -312,7 +369,7 @@ function readText(children: readonly XmlEntry[], scope: ElementScope): string {
 }
 
 /** Elements that hold nothing: child elements and non-blank text fail with 12200. */
-function expectEmpty(children: readonly XmlEntry[], scope: ElementScope): void {
+export function expectEmpty(children: readonly XmlEntry[], scope: ElementScope): void {
   if (children.length === 0) return;
   const text = readText(children, scope);
   if (text !== '') {
@@ -335,7 +392,8 @@ function rejectText(
   }
 }
 
-function childPosition(
+/** The position of a child element: its parent's path plus `Tag[n]`, and its line. */
+export function childPosition(
   entry: XmlEntry,
   tag: string,
   parentPath: string,

@@ -3,6 +3,7 @@
  * compiler point at this file when a verb is added to the document model.
  */
 import type { Verb } from '../document/ast.js';
+import { executeConnect } from './connect.js';
 import { executeDial } from './dial.js';
 import { executeGather } from './gather.js';
 import { executeHangup } from './hangup.js';
@@ -13,6 +14,8 @@ import { executeRedirect } from './redirect.js';
 import { executeReject } from './reject.js';
 import { executeSay } from './say.js';
 import { executeSms } from './sms.js';
+import { executeStart } from './start.js';
+import { executeStop } from './stop.js';
 import type { VerbOutcome, VerbScope } from './types.js';
 
 export type { DialLegHandle, DialLegSpec, MediaListener, VerbOutcome, VerbScope } from './types.js';
@@ -40,6 +43,12 @@ export function executeVerb(verb: Verb, scope: VerbScope): Promise<VerbOutcome> 
       return executeReject(verb, scope);
     case 'Sms':
       return executeSms(verb, scope);
+    case 'Connect':
+      return executeConnect(verb, scope);
+    case 'Start':
+      return executeStart(verb, scope);
+    case 'Stop':
+      return executeStop(verb, scope);
     default:
       return unreachable(verb);
   }

@@ -6,7 +6,6 @@ import type { HttpMethod, ProgressEvent } from '../document/ast.js';
 import type { EngineLimits, FinalStatus } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import type { CallIdentity } from '../fetch/params.js';
-import type { RecordingMade } from '../recordings/recordings.js';
 import type {
   Channel,
   Clock,
@@ -15,6 +14,8 @@ import type {
   SmsRequest,
   TimerId,
 } from '../ports.js';
+import type { RecordingMade } from '../recordings/recordings.js';
+import type { CallStreams } from '../streams/callStreams.js';
 
 /** What happens after a verb. */
 export type VerbOutcome =
@@ -125,12 +126,17 @@ export interface VerbScope {
   notice(code: ErrorCode, message: string, level?: 'warning' | 'error'): void;
   /** Resolve a reference against `documentUrl`; null when not http(s). */
   resolveUrl(reference: string): string | null;
-  nextSid(prefix: 'CA' | 'RE' | 'SM'): string;
+  nextSid(prefix: 'CA' | 'RE' | 'SM' | 'MZ'): string;
   /**
    * A recording of this call is complete (the driver stopped it): register it as a Recordings
    * resource; returns the `RecordingUrl` to give the application.
    */
   recorded(recording: Omit<RecordingMade, 'accountSid' | 'callSid'>): string;
+  /**
+   * The call's media streams (`<Connect>`, `<Start>`, `<Stop>`); absent where streams cannot
+   * run (a dial leg's whisper documents).
+   */
+  readonly streams?: CallStreams;
   /** Queue a notification on the call's ordered callback queue. */
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void;
   sendSms(request: SmsRequest): Promise<'sent' | 'failed'>;

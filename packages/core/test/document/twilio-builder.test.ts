@@ -275,13 +275,49 @@ describe('twilio VoiceResponse documents', () => {
   it('elements the spec does not support fail with 12200 naming them', () => {
     const response = new VoiceResponse();
     response.say('Connecting');
-    response.connect().stream({ url: 'wss://example.com/stream' });
+    response.connect().room('DailyStandup');
     const result = parseDocument(response.toString());
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.error.code).toBe(12200);
-      expect(result.error.path).toBe('Response/Connect[1]');
-      expect(result.error.message).toContain('<Connect>');
+      expect(result.error.path).toBe('Response/Connect[1]/Room[1]');
+      expect(result.error.message).toContain('<Room>');
     }
+  });
+
+  it('media streams: <Connect><Stream> with parameters, <Start><Stream>, <Stop><Stream>', () => {
+    const response = new VoiceResponse();
+    const start = response.start();
+    start.stream({ name: 'fork', url: 'wss://example.com/fork', track: 'both_tracks' });
+    const connect = response.connect({ action: '/after', method: 'GET' });
+    const stream = connect.stream({
+      url: 'wss://example.com/agent',
+      statusCallback: '/stream-status',
+      statusCallbackMethod: 'GET',
+    });
+    stream.parameter({ name: 'customer', value: '42' });
+    response.stop().stream({ name: 'fork' });
+    const result = parseDocument(response.toString());
+    if (!result.ok) expect.fail(`${result.error.code} ${result.error.message}`);
+    expect(result.warnings).toEqual([]);
+    const [started, connected, stopped] = result.document.verbs;
+    expect(started).toMatchObject({
+      kind: 'Start',
+      stream: { url: 'wss://example.com/fork', name: 'fork', track: 'both_tracks', parameters: [] },
+    });
+    expect(connected).toMatchObject({
+      kind: 'Connect',
+      action: '/after',
+      method: 'GET',
+      stream: {
+        url: 'wss://example.com/agent',
+        name: null,
+        track: 'inbound_track',
+        statusCallback: '/stream-status',
+        statusCallbackMethod: 'GET',
+        parameters: [{ name: 'customer', value: '42' }],
+      },
+    });
+    expect(stopped).toMatchObject({ kind: 'Stop', name: 'fork' });
   });
 });

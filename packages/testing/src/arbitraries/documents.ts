@@ -294,7 +294,8 @@ const WRONG_NESTING = [
 
 const UNKNOWN_VERBS = [
   '<Connect/>',
-  '<Start><Stream url="wss://x"/></Start>',
+  '<Connect><Room>r</Room></Connect>',
+  '<Start><Siprec/></Start>',
   '<Enqueue>q</Enqueue>',
   '<Speak>x</Speak>',
 ];

@@ -1,0 +1,241 @@
+/**
+ * One media stream: the WebSocket to the application (through the `StreamPort`) joined to the
+ * channel's audio (through the driver's `mediaStream`), speaking TwiML's protocol. It sends
+ * `connected` and `start` once the socket is open, then the frames of its tracks, the party's
+ * keys (bidirectional) and marks back when their audio has played; the application's `media`,
+ * `mark` and `clear` go to the driver. It ends when the application closes the socket, when
+ * the engine stops it (`stop` message, then close), or when it fails; the status callback
+ * hears `stream-started`, `stream-stopped` and `stream-error`.
+ */
+import { rfc2822 } from '../callbacks/timestamp.js';
+import type { HttpMethod, StreamNoun } from '../document/ast.js';
+import { isRcmlError } from '../errors.js';
+import type { Channel, Clock, MediaStreamSession, MediaTrack, StreamPort, StreamSocket } from '../ports.js';
+import {
+  connectedMessage,
+  dtmfMessage,
+  markMessage,
+  mediaMessage,
+  readAppMessage,
+  startMessage,
+  stopMessage,
+} from './protocol.js';
+
+/** How a stream ended: the application closed it, the engine stopped it, or it failed. */
+export type StreamEnd = 'closed' | 'stopped' | 'failed';
+
+/** What one stream needs from its call. */
+export interface StreamDeps {
+  readonly port: StreamPort | undefined;
+  readonly channel: Channel;
+  readonly clock: Clock;
+  readonly callSid: string;
+  readonly accountSid: string;
+  notice(code: 14107 | 31920 | 31924 | 11210 | 11205, message: string, level: 'warning' | 'error'): void;
+  notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void;
+}
+
+/** What to stream. */
+export interface StreamSpec {
+  readonly sid: string;
+  readonly noun: StreamNoun;
+  /** Absolute ws(s) URL (null: the reference could not be resolved; the stream fails). */
+  readonly url: string | null;
+  /** Resolved statusCallback, or null. */
+  readonly statusCallback: string | null;
+  readonly bidirectional: boolean;
+}
+
+const TRACKS: Readonly<Record<StreamNoun['track'], readonly MediaTrack[]>> = {
+  inbound_track: ['inbound'],
+  outbound_track: ['outbound'],
+  both_tracks: ['inbound', 'outbound'],
+};
+
+/** A running media stream. */
+export class MediaStream {
+  readonly sid: string;
+  readonly name: string | null;
+  /** Settles once, with how the stream ended. */
+  readonly ended: Promise<StreamEnd>;
+  private resolveEnded!: (end: StreamEnd) => void;
+  private socket: StreamSocket | null = null;
+  private session: MediaStreamSession | null = null;
+  private readonly media = new AbortController();
+  private readonly connecting = new AbortController();
+  private state: 'connecting' | 'open' | 'ended' = 'connecting';
+  private sequence = 0;
+  private readonly chunks = { inbound: 0, outbound: 0 };
+  private protocolErrorReported = false;
+
+  constructor(
+    private readonly deps: StreamDeps,
+    private readonly spec: StreamSpec,
+  ) {
+    this.sid = spec.sid;
+    this.name = spec.noun.name;
+    this.ended = new Promise<StreamEnd>((resolve) => {
+      this.resolveEnded = resolve;
+    });
+    this.connect();
+  }
+
+  /** The engine ends the stream (`<Stop>`, the verb was left, the call ended). */
+  stop(): void {
+    if (this.state === 'ended') return;
+    if (this.state === 'connecting') {
+      this.connecting.abort();
+      this.finish('stopped', null);
+      return;
+    }
+    this.send(stopMessage(++this.sequence, this.ids()));
+    this.finish('stopped', null);
+  }
+
+  /** A key from the party (bidirectional streams). */
+  dtmf(digit: string): void {
+    if (this.state !== 'open' || !this.spec.bidirectional) return;
+    this.send(dtmfMessage(++this.sequence, this.sid, digit));
+  }
+
+  private connect(): void {
+    const { deps, spec } = this;
+    const { channel, port } = deps;
+    if (port === undefined || channel.mediaStream === undefined) {
+      const why =
+        port === undefined ? 'no stream port is configured' : 'the media driver cannot stream audio';
+      deps.notice(14107, `<Stream> ${this.label()}: ${why}`, 'error');
+      this.finish('failed', why);
+      return;
+    }
+    if (spec.url === null) {
+      const why = `url "${spec.noun.url}" does not resolve to a ws:// or wss:// URL`;
+      deps.notice(31920, `<Stream> ${this.label()}: ${why}`, 'error');
+      this.finish('failed', why);
+      return;
+    }
+    const request = {
+      url: spec.url,
+      callSid: deps.callSid,
+      accountSid: deps.accountSid,
+      signal: this.connecting.signal,
+    };
+    port
+      .open(request, {
+        message: (text) => this.received(text),
+        closed: () => this.finish('closed', null),
+      })
+      .then(
+        (socket) => this.opened(socket),
+        (error: unknown) => {
+          if (this.state !== 'connecting') return;
+          const code = isRcmlError(error) && error.code === 11210 ? 11210 : 31920;
+          const why = error instanceof Error ? error.message : String(error);
+          deps.notice(code, `<Stream> ${this.label()}: could not connect to ${spec.url}: ${why}`, 'error');
+          this.finish('failed', why);
+        },
+      );
+  }
+
+  private opened(socket: StreamSocket): void {
+    if (this.state !== 'connecting') {
+      socket.close();
+      return;
+    }
+    this.state = 'open';
+    this.socket = socket;
+    const { spec, deps } = this;
+    const tracks = TRACKS[spec.noun.track];
+    const customParameters: Record<string, string> = {};
+    for (const p of spec.noun.parameters) customParameters[p.name] = p.value;
+    socket.send(connectedMessage());
+    socket.send(startMessage(++this.sequence, { ...this.ids(), tracks, customParameters }));
+    this.callback('stream-started', null);
+    this.session = deps.channel.mediaStream!(
+      { tracks, bidirectional: spec.bidirectional },
+      {
+        media: (track, payload, timestamp) => {
+          if (this.state !== 'open') return;
+          const chunk = ++this.chunks[track];
+          this.send(mediaMessage(++this.sequence, this.sid, { track, chunk, timestamp, payload }));
+        },
+        markPlayed: (name) => {
+          if (this.state === 'open') this.send(markMessage(++this.sequence, this.sid, name));
+        },
+      },
+      this.media.signal,
+    );
+  }
+
+  private received(text: string): void {
+    if (this.state !== 'open') return;
+    const message = readAppMessage(text, this.sid);
+    const session = this.session;
+    if (message.event === 'invalid' || !this.spec.bidirectional || session === null) {
+      if (this.protocolErrorReported) return;
+      this.protocolErrorReported = true;
+      const why =
+        message.event === 'invalid'
+          ? message.reason
+          : `a ${message.event} message on a one-way (<Start>) stream`;
+      this.deps.notice(
+        31924,
+        `<Stream> ${this.label()}: ignored a message from the application: ${why}`,
+        'warning',
+      );
+      return;
+    }
+    switch (message.event) {
+      case 'media':
+        session.play(message.payload);
+        return;
+      case 'mark':
+        session.mark(message.name);
+        return;
+      case 'clear':
+        session.clear();
+        return;
+    }
+  }
+
+  private send(text: string): void {
+    this.socket?.send(text);
+  }
+
+  private finish(end: StreamEnd, error: string | null): void {
+    if (this.state === 'ended') return;
+    const wasOpen = this.state === 'open';
+    this.state = 'ended';
+    this.media.abort();
+    this.session = null;
+    const socket = this.socket;
+    this.socket = null;
+    socket?.close();
+    if (error !== null) this.callback('stream-error', error);
+    else if (wasOpen) this.callback('stream-stopped', null);
+    this.resolveEnded(end);
+  }
+
+  private callback(event: 'stream-started' | 'stream-stopped' | 'stream-error', error: string | null): void {
+    const { spec, deps } = this;
+    if (spec.statusCallback === null) return;
+    const params: Record<string, string> = {
+      AccountSid: deps.accountSid,
+      CallSid: deps.callSid,
+      StreamSid: this.sid,
+      StreamName: this.name ?? this.sid,
+      StreamEvent: event,
+    };
+    if (error !== null) params.StreamError = error;
+    params.Timestamp = rfc2822(deps.clock.now());
+    deps.notify(spec.statusCallback, spec.noun.statusCallbackMethod, params);
+  }
+
+  private ids() {
+    return { streamSid: this.sid, accountSid: this.deps.accountSid, callSid: this.deps.callSid };
+  }
+
+  private label(): string {
+    return this.name === null ? this.sid : `"${this.name}" (${this.sid})`;
+  }
+}
