@@ -9,8 +9,11 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Channel, DialRequest } from '@rcml/core';
+import { createSimulatedClock } from '@rcml/core';
+import { request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { InboundCall } from '../src/index.js';
+import { ModelAri } from './fake/modelAri.js';
 import { ReplayAri, type ReplayOptions } from './fake/replayAri.js';
 import { loadTrace, traceNames } from './fake/traces.js';
 import { type Recorder, recorder, startDriver, type TestDriver, until, wav8k } from './helpers.js';
@@ -357,5 +360,140 @@ describe('recorded ARI traces', () => {
     expect(await second).toEqual({ ok: true });
     await channel.hangup();
     await finished(fake);
+  });
+
+  // Recorded for the issue "Asterisk, proven live" (fixes of what a real run found).
+
+  it('dial-leg-stasis-after-create: the leg is dialled only after its StasisStart, which follows the 200', async () => {
+    const { fake, t } = await replay('dial-leg-stasis-after-create', {
+      driver: { endpoints: { number: 'Local/{to}@callee/n' } },
+    });
+    const { call, rec } = await inbound(t);
+    await call.channel.answer(open());
+    const session = call.channel.dial({ ...dialTo('+15551000001', 11), callerId: '+15550000042' }, open());
+    const leg = recorder();
+    session.legs[0]!.listen(leg);
+    await until(() => leg.events.includes('answered'), 'the answer');
+    await session.bridge(0);
+    await until(() => leg.events.includes('hangup'), 'the callee hanging up');
+    await call.channel.hangup();
+    await finished(fake);
+    expect(leg.events).toEqual(['answered', 'hangup']);
+    expect(rec.events).toEqual([]);
+  });
+
+  it('dial-too-early: the fake Asterisk refuses a dial before StasisStart as the real one did', async () => {
+    const trace = loadTrace('dial-too-early');
+    const refused = trace.steps.find((s) => s.dir === 'response' && s.status === 409);
+    expect(refused?.dir === 'response' && refused.body).toEqual({
+      message: 'Channel not in Stasis application',
+    });
+    // The same exchange against the model the other tests use.
+    const clock = createSimulatedClock();
+    const model = await ModelAri.start({ clock });
+    try {
+      const auth = { authorization: `Basic ${Buffer.from('rcml:secret').toString('base64')}` };
+      const created = await request(
+        `${model.url}/ari/channels/create?endpoint=Local/s@callee/n&app=rcml&appArgs=outbound`,
+        {
+          method: 'POST',
+          headers: auth,
+        },
+      );
+      const leg = ((await created.body.json()) as { id: string }).id;
+      const early = await request(`${model.url}/ari/channels/${leg}/dial?timeout=11`, {
+        method: 'POST',
+        headers: auth,
+      });
+      expect({ status: early.statusCode, body: await early.body.json() }).toEqual({
+        status: 409,
+        body: { message: 'Channel not in Stasis application' },
+      });
+      clock.fireNext(); // the leg's StasisStart
+      const later = await request(`${model.url}/ari/channels/${leg}/dial?timeout=11`, {
+        method: 'POST',
+        headers: auth,
+      });
+      await later.body.dump();
+      expect(later.statusCode).toBe(204);
+    } finally {
+      await model.close();
+    }
+  });
+
+  it('conference-bridge-exists: the second member gets 409 for the room and joins the existing bridge', async () => {
+    const { fake, t } = await replay('conference-bridge-exists');
+    await until(() => t.inbound.length > 0, 'the first call');
+    const a = t.inbound[0]!;
+    a.channel.listen(recorder());
+    await a.channel.answer(open());
+    await until(() => t.inbound.length > 1, 'the second call');
+    const b = t.inbound[1]!;
+    b.channel.listen(recorder());
+    await b.channel.answer(open());
+    const room = (callSid: string): DialRequest => ({
+      targets: [
+        {
+          type: 'conference',
+          to: 'team',
+          callSid,
+          conference: {
+            muted: false,
+            beep: 'false',
+            startConferenceOnEnter: true,
+            endConferenceOnExit: false,
+            maxParticipants: 250,
+          },
+        },
+      ],
+      timeout: 30,
+      timeLimit: 14400,
+      callerId: '',
+      hangupOnStar: false,
+      record: 'do-not-record',
+    });
+    const sa = a.channel.dial(room('CAa'), open());
+    const la = recorder();
+    sa.legs[0]!.listen(la);
+    await until(() => la.events.includes('answered'), 'the first member in');
+    const sb = b.channel.dial(room('CAb'), open());
+    const lb = recorder();
+    sb.legs[0]!.listen(lb);
+    await until(() => lb.events.includes('answered'), 'the second member in');
+    await sa.legs[0]!.hangup();
+    await a.channel.hangup();
+    await sb.legs[0]!.hangup();
+    await b.channel.hangup();
+    await finished(fake);
+    expect([la.events, lb.events]).toEqual([['answered'], ['answered']]);
+  });
+
+  it('record-stop-after-terminate: a stop answered 409 (Asterisk ended it on #) still gives the file', async () => {
+    const trace = loadTrace('record-stop-after-terminate');
+    const { fake, t } = await replay('record-stop-after-terminate');
+    const { call, rec } = await inbound(t);
+    await call.channel.answer(open());
+    const session = await call.channel.record(
+      { ...RECORD, maxLength: 10, timeout: 5, finishOnKey: '#', playBeep: false },
+      open(),
+    );
+    await until(() => rec.events.includes('dtmf:#'), 'the finish key');
+    const { url } = await session.stop();
+    await call.channel.hangup();
+    await finished(fake);
+    expect(url).toBe(`http://rcml.test/recordings/${RECORD.recordingSid}.wav`);
+    const recorded = trace.steps.find((s) => s.dir === 'response' && s.bodyBase64 !== undefined);
+    const copy = readFileSync(join(t.dir, 'recordings', `${RECORD.recordingSid}.wav`));
+    expect(copy.equals(Buffer.from((recorded as { bodyBase64: string }).bodyBase64, 'base64'))).toBe(true);
+  });
+
+  it('inbound-anonymous: an empty caller number arrives as anonymous; the call runs', async () => {
+    const { fake, t } = await replay('inbound-anonymous');
+    const { call, rec } = await inbound(t);
+    expect({ from: call.from, to: call.to }).toEqual({ from: 'anonymous', to: '+15550001000' });
+    await call.channel.answer(open());
+    await call.channel.hangup();
+    await finished(fake);
+    expect(rec.events).toEqual([]);
   });
 });
