@@ -31,7 +31,13 @@ afterEach(async () => {
 });
 
 /** A menu app: /voice gathers one key, /menu says what was pressed and hangs up. */
-async function startMenuApp(options: { protect?: boolean; voice?: express.RequestHandler } = {}) {
+async function startMenuApp(
+  options: {
+    protect?: boolean;
+    voice?: express.RequestHandler;
+    routes?: (app: express.Express) => void;
+  } = {},
+) {
   const seen: Seen[] = [];
   const app = express();
   app.use(express.urlencoded({ extended: false }));
@@ -65,6 +71,7 @@ async function startMenuApp(options: { protect?: boolean; voice?: express.Reques
   app.post('/status', (_req, res) => {
     res.status(204).end();
   });
+  options.routes?.(app);
   server = createServer(app);
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
@@ -238,6 +245,31 @@ describe('rcml call, piped', () => {
     const menu = app.seen.find((s) => s.path === '/menu');
     expect(menu?.params.SpeechResult).toBe('sales please');
     expect(Number(menu?.params.Confidence)).toBeGreaterThan(0);
+    expect(run.stdout).toContain('Call ended: completed');
+  });
+
+  it('gives each phrase its own Gather: the second waits for the app to ask again', async () => {
+    const heard: string[] = [];
+    const app = await startMenuApp({
+      voice: (_req, res) => {
+        const twiml = new VoiceResponse();
+        twiml.gather({ input: ['speech'], action: '/heard', speechTimeout: 'auto' }).say('Which one?');
+        res.type('text/xml').send(twiml.toString());
+      },
+      // "sales" ends the call, anything else asks again.
+      routes: (router) =>
+        router.post('/heard', (req, res) => {
+          const said = String(req.body.SpeechResult);
+          heard.push(said);
+          const twiml = new VoiceResponse();
+          if (said.includes('sales')) twiml.say('Sales.');
+          else twiml.redirect('/voice');
+          res.type('text/xml').send(twiml.toString());
+        }),
+    });
+    const run = await call([`${app.url}/voice`], 's hello there\ns sales\n');
+    expect(heard).toEqual(['hello there', 'sales']);
+    expect(app.seen.map((r) => r.path)).toEqual(['/voice', '/heard', '/voice', '/heard']);
     expect(run.stdout).toContain('Call ended: completed');
   });
 });

@@ -46,6 +46,14 @@ export function createTimerGroup(clock: Clock): TimerGroup {
     let id: TimerId;
     const fire = () => {
       live.delete(id);
+      // A real clock's timer can fire a millisecond before `at` by that clock's own reading
+      // (Node counts from its cached loop time): wait out the rest, so that code comparing
+      // `now()` with `at` (the end of the far end's talk) sees the instant it was promised.
+      if (!hasSchedule(clock) && clock.now() < at) {
+        id = clock.setTimeout(fire, at - clock.now());
+        live.add(id);
+        return;
+      }
       fn();
     };
     id = hasSchedule(clock)
