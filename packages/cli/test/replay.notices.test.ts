@@ -85,4 +85,12 @@ describe('rcml replay notices', () => {
     };
     expect(json.results[0]?.notices).toEqual([]);
   });
+
+  it('keeps the --json shape for a file that cannot be read: notices is an empty list', async () => {
+    await writeFile(join(dir, 'broken.json'), '{ "name": ');
+    const run = await replay('broken.json', '--json');
+    expect(run.status).toBe(1);
+    const json = JSON.parse(run.stdout) as { results: { ok: boolean; notices: unknown[] }[] };
+    expect(json.results[0]).toMatchObject({ ok: false, notices: [] });
+  });
 });

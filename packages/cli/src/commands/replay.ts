@@ -79,7 +79,7 @@ export const command: Command = {
     for (const item of loaded) {
       if (item.scenario === undefined) {
         failed++;
-        if (json) results.push({ file: item.file, ok: false, error: item.error });
+        if (json) results.push({ file: item.file, ok: false, error: item.error, notices: [] });
         else io.stdout.write(`FAIL ${item.file}\n  ${item.error}\n`);
         continue;
       }
@@ -91,8 +91,9 @@ export const command: Command = {
         // The engine itself threw (not a mismatch): report it as this scenario's failure.
         failed++;
         const message = `${item.file}: the run stopped: ${error instanceof Error ? error.message : String(error)}`;
-        if (json) results.push({ file: item.file, name: item.scenario.name, ok: false, error: message });
-        else io.stdout.write(`${formatResultLine(item.scenario.name, false)}\n  ${message}\n`);
+        if (json) {
+          results.push({ file: item.file, name: item.scenario.name, ok: false, error: message, notices: [] });
+        } else io.stdout.write(`${formatResultLine(item.scenario.name, false)}\n  ${message}\n`);
         continue;
       }
       if (write) {
