@@ -45,8 +45,6 @@ export interface AsteriskDriver extends MediaDriver {
 /** `From` of an inbound call whose caller withheld the number (`CALLERID(num)` empty). */
 export const ANONYMOUS = 'anonymous';
 
-const CAPABILITIES: DriverCapabilities = { ssml: false, speech: false, voicemailDetection: false };
-
 /** Create the driver. Nothing connects until `start`. */
 export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDriver {
   const resolved = resolveOptions(options);
@@ -216,8 +214,15 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDr
     }
   }
 
+  const capabilities: DriverCapabilities = {
+    ssml: false,
+    speech: false,
+    // Judged from TALK_DETECT voice activity (channel/detection.ts).
+    voicemailDetection: resolved.talkDetect !== false,
+  };
+
   return {
-    capabilities: CAPABILITIES,
+    capabilities,
     recordingsDir: resolved.recordingsDir,
 
     async start(callback) {
@@ -271,6 +276,8 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDr
       }
       const channel = track(new AriChannel(ctx, 'outbound', request.callSid));
       channel.callerNumber = request.from;
+      const detection = request.detection ?? (request.detectVoicemail ? 'voicemail' : null);
+      if (detection !== null) channel.detect(detection);
       const ariId = `rcml-${request.callSid}`;
       // The id is ours, so no event of the new channel can arrive before we listen.
       channel.attach(ariId);

@@ -1,11 +1,13 @@
 /**
  * The options of the Asterisk driver and their defaults.
  */
+
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock, Logger } from '@rcml/core';
 import { systemClock } from '@rcml/core';
 import type { BackoffOptions } from './ari/eventSocket.js';
+import { DEFAULT_DETECTION, type DetectionThresholds } from './channel/detection.js';
 import type { AudioConverter } from './media/converter.js';
 import type { MediaCache, MediaFetcher } from './media/mediaCache.js';
 import type { RecordingStore } from './media/recordingStore.js';
@@ -77,6 +79,12 @@ export interface AsteriskDriverOptions {
   readonly recordingStore?: RecordingStore;
   /** Voice activity during `<Record>`; `false` turns it off (default 700 ms, threshold 256). */
   readonly talkDetect?: TalkDetectOptions | false;
+  /**
+   * Thresholds of who-answered detection on outbound calls (`DetectVoicemail`,
+   * `MachineDetection`), judged from `TALK_DETECT` voice activity; TwiML's defaults
+   * (speech 2400 ms, speech end 1200 ms, silence timeout 5000 ms). Needs `talkDetect`.
+   */
+  readonly detection?: Partial<DetectionThresholds>;
   /** DTMF tone and gap lengths for `<Play digits>` (default 100 ms each). */
   readonly dtmf?: { readonly durationMs: number; readonly betweenMs: number };
   /** WebSocket reconnection delays (default 500 ms doubling to 10 s). */
@@ -124,6 +132,7 @@ export interface ResolvedOptions {
   readonly recordingsDir: string;
   readonly recordingBaseUrl: string | null;
   readonly talkDetect: TalkDetectOptions | false;
+  readonly detection: DetectionThresholds;
   readonly dtmf: { readonly durationMs: number; readonly betweenMs: number };
   readonly reconnect: BackoffOptions;
   readonly onReconnect: 'hangup' | 'resume';
@@ -157,6 +166,7 @@ export function resolveOptions(options: AsteriskDriverOptions): ResolvedOptions 
     recordingsDir: options.recordingsDir ?? join(base, 'recordings'),
     recordingBaseUrl: options.recordingBaseUrl?.replace(/\/+$/, '') ?? null,
     talkDetect: options.talkDetect ?? { silenceMs: 700, talkingThreshold: 256 },
+    detection: { ...DEFAULT_DETECTION, ...options.detection },
     dtmf: options.dtmf ?? { durationMs: 100, betweenMs: 100 },
     reconnect: { initialMs: options.reconnect?.initialMs ?? 500, maxMs: options.reconnect?.maxMs ?? 10_000 },
     onReconnect: options.onReconnect ?? 'hangup',

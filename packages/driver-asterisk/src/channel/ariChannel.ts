@@ -7,6 +7,7 @@
 import type {
   Channel,
   ChannelHandler,
+  DetectionMode,
   DialRequest,
   DialSession,
   DigitsRequest,
@@ -25,6 +26,7 @@ import type { AriEvent } from '../ari/types.js';
 import { type AttemptOutcome, outcomeOfCause, outcomeOfDialStatus, rejectReason } from '../causes.js';
 import { startDial } from '../dial/dialSession.js';
 import { type Deferred, type DriverContext, deferred, wait } from './context.js';
+import { AnswerDetector } from './detection.js';
 import { sendDtmf } from './digits.js';
 import { playOn, sayOn } from './prompts.js';
 import { startRecording } from './recording.js';
@@ -57,6 +59,8 @@ export class AriChannel implements Channel {
   private readonly eventTaps = new Set<(event: AriEvent) => void>();
   private readonly localHangupHooks = new Set<() => void>();
   private readonly resyncHooks = new Set<() => Promise<void>>();
+  /** Who-answered detection of an outbound call, when asked for. */
+  private detector: AnswerDetector | null = null;
 
   constructor(
     readonly ctx: DriverContext,
@@ -104,6 +108,24 @@ export class AriChannel implements Channel {
     return this.goneSignal.promise;
   }
 
+  /**
+   * Detect who answers this outbound call (`DetectVoicemail`/`MachineDetection`) from its voice
+   * activity once it is answered; the result goes to the handler's `detected`.
+   */
+  detect(mode: DetectionMode): void {
+    const talk = this.ctx.options.talkDetect;
+    if (talk === false) return;
+    this.detector = new AnswerDetector(
+      mode,
+      this.ctx.options.clock,
+      this.ctx.options.detection,
+      talk.silenceMs,
+      (by) => {
+        if (!this.gone && !this.localHangup) this.emit((h) => h.detected(by));
+      },
+    );
+  }
+
   /** Observe this channel's raw events (bridges, conferences, recordings). */
   tap(listener: (event: AriEvent) => void): () => void {
     this.eventTaps.add(listener);
@@ -148,6 +170,7 @@ export class AriChannel implements Channel {
           this.answered = true;
           void this.enableTalkDetect();
           this.emit((h) => h.answered());
+          this.detector?.start();
         }
         break;
       case 'Dial':
@@ -163,9 +186,11 @@ export class AriChannel implements Channel {
         }
         break;
       case 'ChannelTalkingStarted':
+        this.detector?.talkingStarted();
         if (this.live) this.emit((h) => h.voice(true));
         break;
       case 'ChannelTalkingFinished':
+        this.detector?.talkingFinished();
         if (this.live) this.emit((h) => h.voice(false));
         break;
       case 'ChannelHangupRequest':
@@ -272,6 +297,7 @@ export class AriChannel implements Channel {
   markGone(tell: boolean): void {
     if (this.gone) return;
     this.gone = true;
+    this.detector?.cancel();
     if (tell && !this.localHangup) this.emit((h) => h.hangup());
     this.goneSignal.resolve();
   }
