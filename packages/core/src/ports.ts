@@ -380,6 +380,10 @@ export interface StreamOpenRequest {
   readonly url: string;
   /** The call the stream belongs to (for tracing). */
   readonly callSid: string;
+  /** The stream's SID (`MZ…`), as its `start` message will carry it. */
+  readonly streamSid: string;
+  /** The stream's `name`, when the document gave one. */
+  readonly name: string | null;
   /** The account, for choosing the signing key (`X-Twilio-Signature` on the upgrade). */
   readonly accountSid: string;
   /** Aborting gives up the connection attempt (the call ended, the verb was left). */
