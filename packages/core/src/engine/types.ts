@@ -17,6 +17,7 @@ import type {
   RecordingStore,
   StreamPort,
 } from '../ports.js';
+import type { Queues } from '../queues/queues.js';
 import type { Recordings } from '../recordings/recordings.js';
 import type { CreateCallParams, ModifyCallParams } from './params.js';
 
@@ -271,6 +272,8 @@ export interface Engine {
   modify(callSid: string, params: ModifyCallParams): CallRecord;
   /** The recordings the engine's calls made (the Recordings resource). */
   readonly recordings: Recordings;
+  /** The call queues (`<Enqueue>`; the Queues and Members resources). */
+  readonly queues: Queues;
   /** Listen to every event; returns the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
   /** Calls not yet in a final state. */
