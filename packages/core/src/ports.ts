@@ -408,6 +408,11 @@ export interface StreamSocketHandler {
 export interface StreamSocket {
   /** Send one text message (dropped once the socket is closing). */
   send(text: string): void;
+  /**
+   * Bytes sent but not yet written to the network (optional). While it is over the engine's
+   * limit, the stream drops `media` frames instead of queueing them (warning 31924, once).
+   */
+  readonly bufferedBytes?: number;
   /** Close the socket (normal closure); `closed` follows. */
   close(): void;
 }
