@@ -124,9 +124,10 @@ describe('<Connect><Stream>: a bidirectional stream', () => {
     expect(sequence).toEqual(sequence.map((_n, i) => i + 1));
 
     const played = world.call.channel.mediaStreams[0]?.played ?? [];
-    // 10 frames before `first`, at most a few of the cleared batch, then the 2 after the clear.
+    // 10 frames before `first`, a few of the 2 s batch (until the clear arrived), then the 2
+    // after the clear: far fewer than the 112 queued.
     expect(played.length).toBeGreaterThanOrEqual(12);
-    expect(played.length).toBeLessThan(22);
+    expect(played.length).toBeLessThan(60);
     for (const frame of played) expect(Buffer.from(frame)).toEqual(Buffer.alloc(160, 0x55));
   });
 
