@@ -10,6 +10,7 @@ import { CallSession, type CallSession as Session } from '../call/session.js';
 import { type CallbackQueue, DEFAULT_RETRY_DELAYS_MS } from '../callbacks/callbackQueue.js';
 import { parseProgressEvents } from '../callbacks/progress.js';
 import { systemClock } from '../clock/systemClock.js';
+import { createConferences } from '../conferences/conferences.js';
 import { parseInlineDocument } from '../document/inline.js';
 import { type ErrorCode, RcmlError } from '../errors.js';
 import { DocumentCache } from '../fetch/documentCache.js';
@@ -103,6 +104,19 @@ export function createEngine(options: EngineOptions): Engine {
     url: options.recordingUrl,
   });
   const queues = createQueues({ now: () => clock.now(), nextSid: () => ids.next('QU') });
+  const conferences = createConferences({
+    now: () => clock.now(),
+    nextSid: () => ids.next('CF'),
+    callbacks: {
+      http,
+      clock,
+      retryDelaysMs: options.callbackRetry?.delaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+      timeoutMs: fetchTimeoutMs,
+      controllers,
+      notice: (callSid, code, message) => notice(callSid, code, message, 'error'),
+    },
+    playWaitUrl: options.conferenceWaitUrl ?? true,
+  });
   const notice = (callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error') => {
     (level === 'error' ? logger.warn : logger.info).call(logger, message, { callSid, code });
     if (listeners.size > 0) emit({ type: 'notice', callSid, code, level, message, at: clock.now() });
@@ -148,6 +162,7 @@ export function createEngine(options: EngineOptions): Engine {
         emit({ type: 'status', callSid: call.sid, status: call.status, at: clock.now() });
     },
     queues,
+    conferences,
     recordingMade: (recording) => recordings.made(recording),
     legCreated(call) {
       registry.add(call);
@@ -350,6 +365,7 @@ export function createEngine(options: EngineOptions): Engine {
 
     recordings,
     queues,
+    conferences,
 
     subscribe(listener) {
       listeners.add(listener);

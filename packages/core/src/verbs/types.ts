@@ -2,6 +2,8 @@
  * The shape every verb module shares: `execute(verb, scope)` does its effects only through
  * the scope, honours `scope.signal`, and says what happens next.
  */
+
+import type { ConferenceDesk } from '../conferences/conferences.js';
 import type { DocumentIssue, HttpMethod, ProgressEvent, Verb } from '../document/ast.js';
 import type { EngineLimits, FinalStatus } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
@@ -138,6 +140,8 @@ export interface VerbScope {
    * run (a dial leg's whisper documents).
    */
   readonly streams?: CallStreams;
+  /** The engine's conferences (`<Dial><Conference>`); absent where they cannot be joined. */
+  readonly conferences?: ConferenceDesk;
   /** The engine's call queues (`<Enqueue>`, `<Dial><Queue>`); absent where queues cannot be used. */
   readonly queues?: QueueDesk;
   /**
