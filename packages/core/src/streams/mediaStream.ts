@@ -38,7 +38,11 @@ export interface StreamDeps {
   readonly clock: Clock;
   readonly callSid: string;
   readonly accountSid: string;
-  notice(code: 14107 | 31920 | 31924 | 11210 | 11205, message: string, level: 'warning' | 'error'): void;
+  notice(
+    code: 14103 | 14107 | 31920 | 31924 | 11210 | 11205,
+    message: string,
+    level: 'warning' | 'error',
+  ): void;
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void;
 }
 
@@ -161,8 +165,20 @@ export class MediaStream {
     socket.send(connectedMessage());
     socket.send(startMessage(++this.sequence, { ...this.ids(), tracks, customParameters }));
     this.callback('stream-started', null);
-    this.session = deps.channel.mediaStream!(
-      { tracks, bidirectional: spec.bidirectional },
+    try {
+      this.session = this.startMedia(tracks);
+    } catch (error) {
+      const why = `the media driver could not stream: ${error instanceof Error ? error.message : String(error)}`;
+      deps.notice(14103, `<Stream> ${this.label()}: ${why}`, 'error');
+      this.send(stopMessage(++this.sequence, this.ids()));
+      this.finish('failed', why);
+    }
+  }
+
+  /** Ask the driver for the channel's audio; its frames and played marks go to the socket. */
+  private startMedia(tracks: readonly MediaTrack[]): MediaStreamSession {
+    return this.deps.channel.mediaStream!(
+      { tracks, bidirectional: this.spec.bidirectional },
       {
         media: (track, payload, timestamp) => {
           if (this.state !== 'open') return;

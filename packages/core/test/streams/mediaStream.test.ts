@@ -19,7 +19,7 @@ const NOUN: StreamNoun = {
   position: { path: 'Response/Connect[1]/Stream[1]' },
 };
 
-async function open(buffered: { bytes: number }) {
+async function open(buffered: { bytes: number }, driverFails = false) {
   const sent: Record<string, unknown>[] = [];
   const notices: string[] = [];
   let handler: MediaStreamHandler | null = null;
@@ -34,6 +34,7 @@ async function open(buffered: { bytes: number }) {
   };
   const channel = {
     mediaStream: (_r: unknown, h: MediaStreamHandler, signal: AbortSignal) => {
+      if (driverFails) throw new Error('no media path');
       handler = h;
       mediaSignal = signal;
       return { play() {}, mark() {}, clear() {} };
@@ -58,7 +59,7 @@ async function open(buffered: { bytes: number }) {
   );
   await Promise.resolve();
   await Promise.resolve();
-  if (handler === null) throw new Error('the driver stream did not start');
+  if (handler === null && !driverFails) throw new Error('the driver stream did not start');
   return {
     stream,
     sent,
@@ -91,6 +92,13 @@ describe('a media stream', () => {
     ).toEqual(['1', '4']);
     expect(s.notices).toHaveLength(1);
     expect(s.notices[0]).toMatch(/^31924 .*not reading/);
+  });
+
+  it('a driver that cannot stream: 14103, the application gets `stop`, the stream fails', async () => {
+    const s = await open({ bytes: 0 }, true);
+    await expect(s.stream.ended).resolves.toBe('failed');
+    expect(s.sent.map((m) => m.event)).toEqual(['connected', 'start', 'stop']);
+    expect(s.notices).toEqual([expect.stringMatching(/^14103 .*could not stream: no media path/)]);
   });
 
   it('the application closing the socket stops the driver’s stream and ends the stream', async () => {
