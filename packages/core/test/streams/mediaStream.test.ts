@@ -64,7 +64,7 @@ async function open(buffered: { bytes: number }, driverFails = false) {
     stream,
     sent,
     notices,
-    handler: handler as MediaStreamHandler,
+    handler: handler as unknown as MediaStreamHandler,
     mediaSignal: () => mediaSignal,
     socketHandler: () => socketHandler,
   };
