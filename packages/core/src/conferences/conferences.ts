@@ -107,6 +107,7 @@ export interface ConferencePage<T> {
 
 /** The engine's conferences (`engine.conferences`), for the Conferences and Participants resources. */
 export interface Conferences {
+  /** The conference with this SID (active or completed and still kept), or undefined. */
   get(conferenceSid: string): ConferenceRecord | undefined;
   /** The account's conference of that name that is not completed, if any. */
   findActive(accountSid: string, friendlyName: string): ConferenceRecord | undefined;
@@ -120,6 +121,7 @@ export interface Conferences {
   }): ConferencePage<ConferenceRecord>;
   /** End a conference (`Status=completed`): every participant is taken out. */
   end(conferenceSid: string): ConferenceRecord;
+  /** The participants connecting or connected (none once completed); 20404 for an unknown conference. */
   participants(
     conferenceSid: string,
     filter?: {
@@ -129,6 +131,7 @@ export interface Conferences {
       readonly pageSize?: number;
     },
   ): ConferencePage<ParticipantRecord>;
+  /** One participant still in the conference, by its call's SID, or undefined. */
   participant(conferenceSid: string, callSid: string): ParticipantRecord | undefined;
   /** Change a participant: `Muted`, `Hold` (with `HoldUrl`, `HoldMethod`). */
   update(
