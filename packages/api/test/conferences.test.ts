@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 const ROUTES: AppRoutes = {
-  [`POST ${APP}/host-waits`]: `<Response><Dial action="${APP}/a-done"><Conference startConferenceOnEnter="false" waitUrl="${APP}/conf-wait" record="record-from-start" recordingStatusCallback="${APP}/conf-rec" statusCallback="${APP}/conf-status" statusCallbackEvent="start end join leave mute hold">Room</Conference></Dial><Say>after</Say></Response>`,
+  [`POST ${APP}/host-waits`]: `<Response><Dial action="${APP}/a-done"><Conference startConferenceOnEnter="false" waitUrl="${APP}/conf-wait" record="record-from-start" recordingStatusCallback="${APP}/conf-rec" statusCallback="${APP}/conf-status" statusCallbackEvent="start end join leave mute hold speaker">Room</Conference></Dial><Say>after</Say></Response>`,
   [`POST ${APP}/conf-wait`]: '<Response><Say>Waiting for the host</Say><Pause length="3"/></Response>',
   [`POST ${APP}/moderator`]:
     '<Response><Dial><Conference endConferenceOnExit="true">Room</Conference></Dial></Response>',
@@ -79,7 +79,7 @@ describe('conferences', () => {
     // Dial out a third participant; it joins once it answers; then it is kicked.
     const added = await centre.client
       .conferences(conference!.sid)
-      .participants.create({ from: '+15550009999', to: '+15550003333', muted: true });
+      .participants.create({ from: '+15550009999', to: '+15550003333', muted: true, callSidToCoach: a.sid });
     expect(added.status).toBe('queued');
     await centre.advance(0.5);
     const outbound = centre.driver.calls.find((c) => c.callSid === added.callSid)!;
@@ -87,6 +87,11 @@ describe('conferences', () => {
     await centre.advance(1);
     const c = await centre.client.conferences(conference!.sid).participants(added.callSid).fetch();
     expect(c.muted).toBe(true);
+    expect([c.coaching, c.callSidToCoach]).toEqual([true, a.sid]);
+    // The coach talks: its conference leg's voice activity gives speaker events.
+    const coachLeg = centre.driver.calls.filter((call) => call.kind === 'leg')[2]!;
+    await coachLeg.farEnd.speak(1);
+    await centre.advance(2);
     expect((await centre.client.conferences(conference!.sid).participants.list()).length).toBe(3);
     expect(await centre.client.conferences(conference!.sid).participants(added.callSid).remove()).toBe(true);
     await centre.advance(1);
@@ -115,6 +120,8 @@ describe('conferences', () => {
       ['participant-hold', a.sid],
       ['participant-unhold', a.sid],
       ['participant-join', added.callSid],
+      ['participant-speech-start', added.callSid],
+      ['participant-speech-stop', added.callSid],
       ['participant-leave', added.callSid],
       ['participant-leave', b.sid],
       ['participant-leave', a.sid],
