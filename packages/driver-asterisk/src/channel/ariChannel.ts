@@ -12,6 +12,9 @@ import type {
   DialSession,
   DigitsRequest,
   GatherRequest,
+  MediaStreamHandler,
+  MediaStreamRequest,
+  MediaStreamSession,
   PauseRequest,
   PlayOutcome,
   PlayRequest,
@@ -28,6 +31,7 @@ import { startDial } from '../dial/dialSession.js';
 import { type Deferred, type DriverContext, deferred, wait } from './context.js';
 import { AnswerDetector } from './detection.js';
 import { sendDtmf } from './digits.js';
+import { startMediaStream } from './mediaStream.js';
 import { playOn, sayOn } from './prompts.js';
 import { startRecording } from './recording.js';
 
@@ -420,6 +424,15 @@ export class AriChannel implements Channel {
 
   dial(request: DialRequest, signal: AbortSignal): DialSession {
     return startDial(this, request, signal);
+  }
+
+  /** ARI external media channels (see `mediaStream.ts`). */
+  mediaStream(
+    request: MediaStreamRequest,
+    handler: MediaStreamHandler,
+    signal: AbortSignal,
+  ): MediaStreamSession {
+    return startMediaStream(this, request, handler, signal);
   }
 
   async hangup(): Promise<void> {
