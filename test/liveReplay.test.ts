@@ -78,6 +78,23 @@ describe('live replay (runScenario with app)', () => {
     expect(result.outcome.final?.status).toBe('failed');
   });
 
+  it('a call the app never lets end (its menu loops on silence) is reported at the time bound', async () => {
+    const { party: _keys, expect: _expect, ...silent } = await load();
+    const running = await runApp(createIvrApp(TOKEN));
+    cleanup.push(() => running.close());
+    // (The default bound of a live replay is one simulated hour; 5 minutes keeps the test short.)
+    const result = await runScenario(silent, {
+      app: { url: running.url, authToken: TOKEN },
+      maxSeconds: 300,
+    });
+    expect(result.violations.join('\n')).toMatch(
+      /gave up at 30\d(\.\d+)? s: the call runs past the time bound/,
+    );
+    // One /voice per loop: 3.5 s of greeting, 5 s of timeout, "We didn't receive any input."
+    // (1.4 s), so loops start at 0, 9.9, … 297 s: 31 requests.
+    expect(running.paths()).toEqual(Array(31).fill('/voice'));
+  }, 60_000);
+
   it('maps the origin under a path prefix and refuses a base URL with a query', async () => {
     const scenario = await load();
     const outer = express();
@@ -108,7 +125,10 @@ describe('live replay (runScenario with app)', () => {
     expect(stdout).toMatch(/1 passed, 0 failed\n$/);
     expect(status).toBe(0);
     // The token also comes from the environment; without any, the app refuses and it fails.
-    const fromEnv = await main(['replay', '--app', app.url, file], { ...io, env: { TWILIO_AUTH_TOKEN: TOKEN } });
+    const fromEnv = await main(['replay', '--app', app.url, file], {
+      ...io,
+      env: { TWILIO_AUTH_TOKEN: TOKEN },
+    });
     expect(fromEnv).toBe(0);
     stdout = '';
     expect(await main(['replay', '--app', app.url, file], io)).toBe(1);

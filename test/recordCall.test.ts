@@ -81,7 +81,10 @@ describe('rcml call --record', () => {
     // The application's answers, in turn per URL: /hours answered three times.
     const hours = scenario.app?.[`POST ${app.url}/hours`];
     expect(Array.isArray(hours) && hours.length).toBe(3);
-    expect(scenario.app?.[`POST ${app.url}/voice`]).toMatchObject({ status: 200, body: expect.stringContaining('<Gather') });
+    expect(scenario.app?.[`POST ${app.url}/voice`]).toMatchObject({
+      status: 200,
+      body: expect.stringContaining('<Gather'),
+    });
     expect(scenario.expect?.final?.status).toBe('completed');
     expect(scenario.expect?.timeline?.filter((e) => e.kind !== 'media').map((e) => e.url)).toEqual(
       ['/voice', '/menu', '/hours', '/hours', '/hours', '/status'].map((p) => `${app.url}${p}`),
@@ -99,7 +102,12 @@ describe('rcml call --record', () => {
     expect(app.seen.slice(seen).every((r) => r.signed && r.status < 300)).toBe(true);
     // And through the command line.
     let out = '';
-    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, cwd: dir, env: {} };
+    const io = {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: () => true },
+      cwd: dir,
+      env: {},
+    };
     expect(await main(['replay', file], io)).toBe(0);
     expect(await main(['replay', '--app', app.url, '--auth-token', TOKEN, file], io)).toBe(0);
     expect(out).toMatch(/1 passed, 0 failed\n[\s\S]*1 passed, 0 failed\n$/);
