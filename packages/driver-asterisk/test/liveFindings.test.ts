@@ -364,6 +364,33 @@ describe('losing Asterisk', () => {
     expect(extraFake.state.channels.has('rcml-CAagain')).toBe(true);
   });
 
+  it('one dead connection ends only the call whose operation it carried; Asterisk stays reachable', async () => {
+    const { logger, lines } = memoryLogger();
+    const s = await start({ logger });
+    const a = await answeredInbound(s);
+    const b = await answeredInbound(s, '+15551230002', '+15550002000');
+    s.fake.dropNext(`/channels/${a.model.id}/play`);
+    const error = await a.call.channel.play({ url: 'sound:hello-world', loop: 1 }, open()).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isRcmlError(error) && error.code).toBe(14103);
+    expect(a.rec.events).toEqual(['hangup']);
+    await settle(s.fake);
+    expect(b.rec.events).toEqual([]);
+    expect(lines.some((l) => l.message.startsWith('ARI connection lost'))).toBe(false);
+    const next = s.t.driver.originate({
+      callSid: 'CAnext',
+      to: '+15550000001',
+      from: '+15551112222',
+      timeout: 30,
+      detectVoicemail: false,
+    });
+    next.listen(recorder());
+    await settle(s.fake);
+    expect(s.fake.state.channels.has('rcml-CAnext')).toBe(true);
+  });
+
   it('a media operation whose request cannot be sent ends the call (no next verb)', async () => {
     const s = await start();
     const { call, rec } = await answeredInbound(s);

@@ -326,6 +326,9 @@ export class AriChannel implements Channel {
         this.markGone(true);
         return null;
       }
+      // Not sent at all (connection refused or reset): the call cannot be controlled, so it
+      // ends here rather than going on to the next verb; the operation still rejects (14103).
+      if (status === 0) this.lost();
       throw error;
     }
   }

@@ -131,9 +131,22 @@ export class ModelAri {
     return req.headers.authorization === expected;
   }
 
+  /** Cut the connection of the next request whose path contains `part` (a dead connection). */
+  dropNext(part: string): void {
+    this.drops.push(part);
+  }
+
+  private readonly drops: string[] = [];
+
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     this.activity += 1;
     req.resume();
+    const drop = this.drops.findIndex((part) => (req.url ?? '').includes(part));
+    if (drop >= 0) {
+      this.drops.splice(drop, 1);
+      req.socket.destroy();
+      return;
+    }
     if (!this.authorized(req)) {
       res.writeHead(401).end();
       return;
