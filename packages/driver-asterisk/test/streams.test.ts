@@ -16,6 +16,7 @@ import type {
 import { createEngine } from '@rcml/core';
 import { mulawEnergy, toneFrame } from '@rcml/driver';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseAsteriskArgs } from '../src/index.js';
 import { advance, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
 import { recorder, until } from './helpers.js';
 
@@ -322,5 +323,23 @@ describe('the engine on Asterisk', () => {
     expect(agent.seen.at(-1)?.event).toBe('stop');
     expect([...fake.state.channels.values()].filter((c) => !c.destroyed)).toEqual([]);
     expect(fake.state.bridges.size).toBe(0);
+  });
+});
+
+describe('mediaStreamHost', () => {
+  it('is where the external media channels send their RTP (--media-stream-host for rcml serve)', async () => {
+    const args = ['--ari-url', 'http://a:8088', '--ari-user', 'u', '--ari-password', 'p'];
+    expect(parseAsteriskArgs([...args, '--media-stream-host=127.0.0.1']).mediaStreamHost).toBe('127.0.0.1');
+    expect(parseAsteriskArgs(args).mediaStreamHost).toBeUndefined();
+    const { fake, clock, channel } = await answeredCall();
+    channel.mediaStream!(
+      { tracks: ['inbound'], bidirectional: false },
+      frames().handler,
+      new AbortController().signal,
+    );
+    await advance(fake, clock, 0);
+    const host = requests(fake.log, /externalMedia/)[0]?.match(/external_host=([^&]+)/)?.[1];
+    const external = [...fake.media.externals.values()][0]!;
+    expect(host).toBe(`127.0.0.1:${external.target.port}`);
   });
 });
