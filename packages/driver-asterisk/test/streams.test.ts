@@ -203,6 +203,42 @@ describe('bidirectional (<Connect><Stream>)', () => {
   });
 });
 
+describe('a stream Asterisk cannot set up', () => {
+  it('is logged; the application’s audio still takes its time and its marks come back', async () => {
+    const logged: string[] = [];
+    const log = (level: string) => (message: string) => logged.push(`${level} ${message}`);
+    setup = await startModel({
+      logger: { debug: () => undefined, info: log('info'), warn: log('warn'), error: log('error') },
+    });
+    const { fake, clock, t } = setup;
+    fake.media.refuse = 'Failed to create channel';
+    fake.state.inbound('+15551230001', '+15550001000');
+    await until(() => t.inbound.length > 0, 'the inbound call');
+    const channel = t.inbound[0]!.channel;
+    channel.listen(recorder());
+    await channel.answer(new AbortController().signal);
+    const rec = frames();
+    rec.setNow(() => clock.now());
+    const start = clock.now();
+    const stop = new AbortController();
+    const session = channel.mediaStream!(
+      { tracks: ['inbound'], bidirectional: true },
+      rec.handler,
+      stop.signal,
+    );
+    session.play(new Uint8Array(160 * 5).fill(0x55));
+    session.mark('five');
+    await advance(fake, clock, 400);
+    expect(logged).toContain('error media stream could not be set up; the stream carries no audio');
+    expect(rec.marks).toEqual([{ name: 'five', at: start + 100 }]);
+    expect(rec.got).toEqual([]);
+    stop.abort();
+    await settle(fake);
+    expect(requests(fake.log, /REQ DELETE \/ari\/channels\/rcml-stream-/)).toHaveLength(1);
+    expect(fake.state.bridges.size).toBe(0);
+  });
+});
+
 describe('the engine on Asterisk', () => {
   /** An echo agent: every inbound frame is sent back; it hangs up after `frames` frames. */
   function echoAgent(closeAfter: number) {

@@ -104,12 +104,13 @@ class AriMediaStream {
       },
     };
     this.setupDone = this.setup().catch((error: unknown) => {
-      if (this.active) {
-        this.ctx.logger.error('media stream could not be set up; the stream carries no audio', {
-          channel: this.channel.ariChannelId,
-          error: (error as Error).message,
-        });
-      }
+      if (!this.active || this.channel.gone) return;
+      this.ctx.logger.error('media stream could not be set up; the stream carries no audio', {
+        channel: this.channel.ariChannelId,
+        error: (error as Error).message,
+      });
+      // The application's audio still takes its time and its marks still come back.
+      this.releaseBacklog();
     });
     const end = () => this.end();
     if (signal.aborted) queueMicrotask(end);
@@ -141,6 +142,11 @@ class AriMediaStream {
     await this.addToBridge(bridge, [callId, leg.id]);
     if (!this.active) return;
     this.connectLeg = leg.leg;
+    this.releaseBacklog();
+  }
+
+  /** Hand what the application queued so far to the pacer. */
+  private releaseBacklog(): void {
     const backlog = this.backlog ?? [];
     this.backlog = null;
     for (const item of backlog) if (this.pacer !== null) feed(this.pacer, item);

@@ -47,6 +47,8 @@ export class ModelMedia {
   /** Call channel id → μ-law frames the call heard from external media (the application's audio). */
   readonly heard = new Map<string, Uint8Array[]>();
   private ticker: unknown = null;
+  /** When set, `POST /channels/externalMedia` fails with 500 and this message (no `chan_rtp`). */
+  refuse: string | null = null;
 
   constructor(
     private readonly clock: SimulatedClock,
@@ -56,6 +58,7 @@ export class ModelMedia {
 
   /** `POST /channels/externalMedia`: answers the channel with its `UNICASTRTP_*` variables. */
   async createExternal(q: URLSearchParams): Promise<{ status: number; body: unknown }> {
+    if (this.refuse !== null) return { status: 500, body: { message: this.refuse } };
     const host = q.get('external_host') ?? '';
     const match = /^(.+):(\d+)$/.exec(host);
     if (q.get('app') === null || match === null) {
