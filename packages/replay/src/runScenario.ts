@@ -15,7 +15,6 @@ import {
   scenarioEngineOptions,
   startScenarioCall,
 } from './setup.js';
-import { createScriptedStreams } from './streams.js';
 import type { CallOutcome } from './timeline.js';
 
 /** How the runner is set up; everything optional. */
@@ -92,7 +91,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     driver: recorder.wrapDriver(driver),
     http: recorder.wrapHttp(app),
     clock,
-    streams: createScriptedStreams(scenario.streams ?? {}, clock, recorder),
+    streams: world.streams,
     ...scenarioEngineOptions(scenario),
   });
   const events: EngineEvent[] = [];
