@@ -82,6 +82,17 @@ describe('callApp', () => {
     assertEndedWith(call, 'completed', 7);
   });
 
+  it('params: status callbacks under the origin reach the app too', async () => {
+    const call = await callApp(`${app.url}/voice`, {
+      keys: ['1'],
+      authToken: TOKEN,
+      params: { StatusCallback: 'http://app.test/status', StatusCallbackEvent: 'answered completed' },
+    });
+    expect(call).toHaveRequested('/status', { CallStatus: 'in-progress' });
+    expect(call).toHaveRequested('/status', { CallStatus: 'completed' });
+    expect(call.requests.filter((r) => r.kind === 'callback')).toHaveLength(2);
+  });
+
   it('the plain assertions fail with what the application received', async () => {
     const call: AppCall = await callApp(`${app.url}/voice`, { keys: ['9'], authToken: TOKEN });
     expect(() => assertRequested(call, '/sales')).toThrow(
