@@ -95,6 +95,62 @@ describe('live replay (runScenario with app)', () => {
     expect(running.paths()).toEqual(Array(31).fill('/voice'));
   }, 60_000);
 
+  it('maps a Location under the real URL back to the origin; other origins answer from the app section', async () => {
+    const web = express();
+    let base = '';
+    web.post('/voice', (_req, res) => void res.redirect(307, `${base}/next`));
+    web.post('/next', (_req, res) => void res.type('text/xml').send('<Response><Say>hi</Say></Response>'));
+    const running = await runApp(web);
+    base = running.url;
+    cleanup.push(() => running.close());
+    const scenario: Scenario = {
+      name: 'redirect and a callback elsewhere',
+      inbound: {
+        From: '+15550001000',
+        To: '+15550002000',
+        Url: 'http://app.test/voice',
+        StatusCallback: 'http://callbacks.test/status',
+      },
+      app: { 'POST http://callbacks.test/status': { status: 204 } },
+    };
+    const result = await runScenario(scenario, { app: running.url });
+    expect(
+      result.outcome.timeline.flatMap((e) => (e.kind === 'media' ? [e.op] : [`${e.kind} ${e.url}`])),
+    ).toEqual([
+      'fetch http://app.test/voice',
+      'fetch http://app.test/next',
+      'answer',
+      'say',
+      'hangup',
+      'callback http://callbacks.test/status',
+    ]);
+    expect(running.paths()).toEqual(['/voice', '/next']);
+    expect(result.violations).toEqual([]);
+  });
+
+  it('an answer slower than answerTimeoutMs fails like a refused connection, at its simulated instant', async () => {
+    const web = express();
+    web.post('/voice', () => {}); // never answers
+    const running = await runApp(web);
+    cleanup.push(() => running.close());
+    const scenario: Scenario = {
+      name: 'a hanging app',
+      inbound: { From: '+15550001000', To: '+15550002000', Url: 'http://app.test/voice' },
+    };
+    const started = performance.now();
+    const result = await runScenario(scenario, { app: { url: running.url, answerTimeoutMs: 200 } });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const notice = result.events.find((e) => e.type === 'notice' && e.level === 'error');
+    expect(notice).toMatchObject({ code: 11205 });
+    // Failed at t = 0, the instant of the request: the engine hangs up the arriving call.
+    expect(result.outcome.timeline.map((e) => `${e.at} ${e.kind === 'media' ? e.op : e.url}`)).toEqual([
+      '0 http://app.test/voice',
+      '0 hangup',
+    ]);
+    expect(result.outcome.final?.status).toBe('failed');
+    expect(result.leftovers.inFlightRequests).toBe(0);
+  });
+
   it('maps the origin under a path prefix and refuses a base URL with a query', async () => {
     const scenario = await load();
     const outer = express();
