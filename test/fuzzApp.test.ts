@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '@rcml/cli';
 import { runScenario, validateScenario } from '@rcml/replay';
-import { fuzz } from '@rcml/testing';
+import { formatFuzzReport, fuzz } from '@rcml/testing';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, runApp } from './apps/harness.js';
@@ -77,6 +77,9 @@ describe('fuzz({ app }) against a real application', () => {
       scenario.party?.filter((a) => a.do === 'dtmf').map((a) => ('digits' in a ? a.digits : '')),
     ).toEqual(['7']);
     expect(scenario.source).toContain(`rcml fuzz --check --app ${broken.url} <this file>`);
+    expect(formatFuzzReport(report)).toContain(
+      `rerun one live with: rcml fuzz --check --app ${broken.url} <file>`,
+    );
 
     // Live replay of the counterexample reproduces the failure on the broken app, not on the fixed one.
     const again = await runScenario(scenario, { app: { url: broken.url, authToken: TOKEN } });

@@ -107,6 +107,8 @@ export interface FuzzReport {
   /** Invariant name → number of runs that broke it. */
   readonly violationsByInvariant: Readonly<Record<string, number>>;
   readonly counterexamples: readonly FuzzCounterexample[];
+  /** With `app`: the application's base URL (what counterexamples replay live against). */
+  readonly app?: string;
 }
 
 /** Run the fuzz loop. Never rejects because of a violation: read the report. */
@@ -186,6 +188,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     failingRuns: failing,
     violationsByInvariant: byInvariant,
     counterexamples,
+    ...(live === null ? {} : { app: live.base }),
   };
 }
 
