@@ -67,7 +67,9 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDr
     async request(method, path, requestOptions) {
       try {
         const response = await raw.request(method, path, requestOptions);
-        if (unreachable !== null && !stopping) back('an ARI request succeeded');
+        // Back only with the event socket open too: calls placed before it reconnects would
+        // never hear of their channels.
+        if (unreachable !== null && !stopping && socket?.connected === true) back('an ARI request succeeded');
         return response;
       } catch (error) {
         logFailure(method, path, error);
