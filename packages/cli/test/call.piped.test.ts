@@ -230,6 +230,31 @@ describe('rcml call, piped', () => {
     expect(none.stdout).toContain('Call ended: completed');
   });
 
+  it('a dialled party hangs up --hangup-after seconds after it is connected, however long its whisper ran', async () => {
+    const app = await startMenuApp({
+      voice: (_req, res) => {
+        const twiml = new VoiceResponse();
+        twiml.dial({ action: '/after' }).number({ url: '/whisper' }, '+15550100200');
+        res.type('text/xml').send(twiml.toString());
+      },
+      routes: (router) => {
+        // The whisper lasts longer than --hangup-after; the agent must still be bridged.
+        router.post('/whisper', (_req, res) => {
+          const twiml = new VoiceResponse();
+          twiml.pause({ length: 1 });
+          res.type('text/xml').send(twiml.toString());
+        });
+        router.post('/after', (_req, res) => res.type('text/xml').send('<Response/>'));
+      },
+    });
+    const run = await call([`${app.url}/voice`, '--answer-after', '0', '--hangup-after', '0.2'], '');
+    const after = app.seen.find((s) => s.path === '/after');
+    expect(after?.params.DialCallStatus, run.stdout).toBe('completed');
+    expect(Number(after?.params.DialCallDuration)).toBe(0);
+    expect(run.stdout).toMatch(/bridge\s+connected with \+15550100200 \(leg CA…[0-9a-f]{4}\)/);
+    expect(run.stdout).toContain('Call ended: completed');
+  });
+
   it('says a phrase to a speech Gather: s, the words, Enter; the app gets SpeechResult', async () => {
     const app = await startMenuApp({
       voice: (_req, res) => {

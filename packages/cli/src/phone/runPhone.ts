@@ -49,7 +49,10 @@ export interface PhoneOptions extends PhoneAppSettings {
   readonly sayCharSeconds: number;
   /** Seconds one `<Play>` lasts. */
   readonly playSeconds: number;
-  /** A dialled party answers after this many seconds and hangs up after `legHangupAfter`. */
+  /**
+   * A dialled party answers after `legAnswerAfter` seconds and hangs up `legHangupAfter`
+   * seconds after it is connected with the caller (a leg never connected is ended by the engine).
+   */
   readonly legAnswerAfter: number;
   readonly legHangupAfter: number;
   readonly terminal: Terminal;
@@ -124,6 +127,12 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
         now: () => Date.now(),
       });
       if (op.channelId === mainChannel) listening.onOperation(op);
+      // A dialled party talks for `legHangupAfter` seconds once connected with the caller,
+      // however long it rang or its whisper document ran.
+      if (op.op === 'bridge') {
+        const leg = runtime.simulated?.calls.find((c) => c.kind === 'leg' && c.callSid === op.detail.callSid);
+        if (leg !== undefined) later(() => void leg.farEnd.hangup(), options.legHangupAfter * 1000);
+      }
     },
     ...(options.recorder === undefined
       ? {}
@@ -132,7 +141,6 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
       if (call.kind !== 'leg') return;
       later(() => void call.farEnd.ring(), 0);
       later(() => void call.farEnd.answer(), options.legAnswerAfter * 1000);
-      later(() => void call.farEnd.hangup(), options.legHangupAfter * 1000);
     },
   });
   const { engine, log, clock } = runtime;

@@ -5,8 +5,7 @@
  * it live and turns it into a diagram; the terminal phone shows it as its side log.
  */
 import { bodyLine, type Clock, type Engine, type EngineEvent } from '@rcml/core';
-import type { MediaOp } from '@rcml/replay';
-import type { ObservedOperation, ObservedRequest } from './observe.js';
+import type { ObservedOp, ObservedOperation, ObservedRequest } from './observe.js';
 
 export type LogEntry =
   | { readonly kind: 'status'; readonly at: number; readonly callSid: string; readonly status: string }
@@ -37,7 +36,7 @@ export type LogEntry =
       readonly kind: 'media';
       readonly at: number;
       readonly channelId: string;
-      readonly op: MediaOp;
+      readonly op: ObservedOp;
       readonly detail: Readonly<Record<string, unknown>>;
     }
   | { readonly kind: 'key'; readonly at: number; readonly callSid: string; readonly digit: string }

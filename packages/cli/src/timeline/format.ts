@@ -46,6 +46,11 @@ export function shortUrl(url: string): string {
   }
 }
 
+/** A SID short enough for one log line: `CA…0002` (its prefix and last four characters). */
+export function shortSid(sid: string): string {
+  return sid.length <= 8 ? sid : `${sid.slice(0, 2)}…${sid.slice(-4)}`;
+}
+
 function shownParams(params: Readonly<Record<string, string>>): string {
   return SHOWN_PARAMS.filter((k) => params[k] !== undefined)
     .map((k) => `${k}=${params[k]}`)
@@ -76,6 +81,10 @@ export function describeOperation(op: string, detail: Readonly<Record<string, un
     case 'dial': {
       const targets = (detail.targets as { to: string }[] | undefined)?.map((t) => t.to).join(', ') ?? '';
       return `dials ${targets} (timeout=${detail.timeout}s)`;
+    }
+    case 'bridge': {
+      const sid = typeof detail.callSid === 'string' ? ` (leg ${shortSid(detail.callSid)})` : '';
+      return `connected with ${String(detail.to ?? 'the dialled party')}${sid}`;
     }
     case 'reject':
       return `rejects (${String(detail.reason)})`;

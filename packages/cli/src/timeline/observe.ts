@@ -17,10 +17,16 @@ import type { MediaOp } from '@rcml/replay';
 /** How an operation ended: on its own, stopped by the engine (barge-in, hang-up, live change), or with an error. */
 export type Settlement = 'done' | 'aborted' | 'failed';
 
+/**
+ * What can be asked of the driver: the media operations, and `bridge` (a `<Dial>` leg
+ * connected with the caller, after it answered and any whisper document accepted it).
+ */
+export type ObservedOp = MediaOp | 'bridge';
+
 /** One operation asked of the driver. */
 export interface ObservedOperation {
   readonly channelId: string;
-  readonly op: MediaOp;
+  readonly op: ObservedOp;
   readonly detail: Readonly<Record<string, unknown>>;
   /** Epoch ms. */
   readonly at: number;
@@ -50,7 +56,7 @@ export function observeChannel(
   report: (op: ObservedOperation) => void,
 ): Channel {
   function track<T>(
-    op: MediaOp,
+    op: ObservedOp,
     detail: Record<string, unknown>,
     signal: AbortSignal | undefined,
     run: () => Promise<T>,
@@ -87,7 +93,15 @@ export function observeChannel(
         at: clock.now(),
         settled: Promise.resolve('done'),
       });
-      return session;
+      // The moment a leg is connected with the caller, named by its SID and number.
+      const bridge = (index: number) => {
+        const target = request.targets[index];
+        return track('bridge', { index, to: target?.to, callSid: target?.callSid }, undefined, () =>
+          session.bridge(index),
+        );
+      };
+      const record = session.record?.bind(session);
+      return { legs: session.legs, bridge, ...(record === undefined ? {} : { record }) };
     },
     hangup: () => track('hangup', {}, undefined, () => channel.hangup()),
     reject: (reason) => track('reject', { reason }, undefined, () => channel.reject(reason)),
