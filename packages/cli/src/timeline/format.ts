@@ -70,8 +70,11 @@ export function describeOperation(op: string, detail: Readonly<Record<string, un
       return `${String(detail.length)} s`;
     case 'gather': {
       const input = String(detail.input ?? 'dtmf');
+      // speechTimeout means nothing to a Gather that listens for keys only.
       const speech =
-        detail.speechTimeout === undefined ? '' : ` speechTimeout=${String(detail.speechTimeout)}`;
+        detail.speechTimeout === undefined || !input.includes('speech')
+          ? ''
+          : ` speechTimeout=${String(detail.speechTimeout)}`;
       if (!input.includes('dtmf')) return `listens for speech (timeout=${detail.timeout}s${speech})`;
       const what = input.includes('speech') ? 'keys or speech' : 'keys';
       return `waits for ${what} (numDigits=${detail.numDigits ?? 'any'} timeout=${detail.timeout}s finishOnKey="${detail.finishOnKey}"${speech})`;
