@@ -281,17 +281,18 @@ class AriMediaStream {
     for (const socket of this.sockets) socket.close();
     const rest = this.ctx.rest;
     const quiet = (error: unknown) => {
+      // 404: gone already (a snoop channel goes with its call); 0: Asterisk itself is gone.
       const status = ariStatus(error);
-      if (status !== 404 && status !== 409 && status !== 0) {
+      if (status !== 404 && status !== 0) {
         this.ctx.logger.warn('media stream clean-up failed', { error: (error as Error).message });
       }
     };
-    await Promise.all(
-      this.channels.map((id) => rest.request('DELETE', `/channels/${segment(id)}`).catch(quiet)),
-    );
-    await Promise.all(
-      this.bridges.map((id) => rest.request('DELETE', `/bridges/${segment(id)}`).catch(quiet)),
-    );
+    // Bridges first (the call leaves the <Connect> bridge at once), each request on its own:
+    // one that is slow or fails never keeps the others from being sent.
+    await Promise.all([
+      ...this.bridges.map((id) => rest.request('DELETE', `/bridges/${segment(id)}`).catch(quiet)),
+      ...this.channels.map((id) => rest.request('DELETE', `/channels/${segment(id)}`).catch(quiet)),
+    ]);
     for (const id of this.claimed) this.ctx.router.releaseChannel(id);
   }
 }
