@@ -24,7 +24,7 @@ import { openRtpSocket, type RtpSocket } from '../media/rtpSocket.js';
 import type { AriChannel } from './ariChannel.js';
 import { type Deferred, type DriverContext, deferred } from './context.js';
 
-/** One external media channel with its socket, and what it is bridged with. */
+/** The socket of a bidirectional external media channel and the numbering of what it sends. */
 interface Leg {
   readonly socket: RtpSocket;
   readonly sender: RtpSender;
@@ -130,7 +130,9 @@ class AriMediaStream {
       work.push(this.connectLegUp(callId, withInbound));
     }
     for (const track of tracks) work.push(this.forkLegUp(callId, track));
-    await Promise.all(work);
+    // Every leg settles before the set-up counts as done, so the clean-up sees all it made.
+    const failed = (await Promise.allSettled(work)).find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   /** `<Connect>`: the call and an external media channel in one bridge. */
