@@ -30,6 +30,9 @@ interface Leg {
   readonly sender: RtpSender;
 }
 
+/** How long after the clean-up a helper channel's events are still claimed without its `ChannelDestroyed`. */
+const RELEASE_AFTER_MS = 10_000;
+
 /** The application's audio or mark, waiting for the bidirectional leg. */
 type Queued = { readonly audio: Uint8Array } | { readonly mark: string };
 
@@ -56,7 +59,8 @@ class AriMediaStream {
   private readonly channels: string[] = [];
   private readonly bridges: string[] = [];
   private readonly sockets: RtpSocket[] = [];
-  private readonly claimed: string[] = [];
+  /** Helper channels whose events are ours until they are destroyed. */
+  private readonly claimed = new Set<string>();
   private readonly pacer: Pacer | null;
   /** The leg the application's audio goes out on (bidirectional), once it is up. */
   private connectLeg: Leg | null = null;
@@ -237,17 +241,21 @@ class AriMediaStream {
     });
   }
 
-  /** Own a helper channel's events; resolves when it is in the application (or gone, or ended). */
+  /**
+   * Own a helper channel's events until it is destroyed (so its last events are not left
+   * waiting among the unclaimed ones); resolves when it is in the application (or has ended).
+   */
   private claim(id: string): Deferred<void> {
     const ready = deferred<void>();
-    this.claimed.push(id);
+    this.claimed.add(id);
     this.ctx.router.claimChannel(id, (event: AriEvent) => {
       if (event.type === 'StasisStart') ready.resolve();
-      if (event.type === 'StasisEnd' || event.type === 'ChannelDestroyed') {
+      if (event.type === 'StasisEnd') ready.resolve();
+      if (event.type === 'ChannelDestroyed') {
         ready.resolve();
-        if (this.active && event.type === 'ChannelDestroyed') {
-          this.ctx.logger.debug('a media stream channel ended', { channel: id });
-        }
+        this.claimed.delete(id);
+        this.ctx.router.releaseChannel(id);
+        if (this.active) this.ctx.logger.debug('a media stream channel ended', { channel: id });
       }
     });
     return ready;
@@ -295,7 +303,13 @@ class AriMediaStream {
       ...this.bridges.map((id) => rest.request('DELETE', `/bridges/${segment(id)}`).catch(quiet)),
       ...this.channels.map((id) => rest.request('DELETE', `/channels/${segment(id)}`).catch(quiet)),
     ]);
-    for (const id of this.claimed) this.ctx.router.releaseChannel(id);
+    // A channel whose ChannelDestroyed never comes (ARI gone) is let go after a while.
+    if (this.claimed.size > 0) {
+      this.ctx.options.clock.setTimeout(() => {
+        for (const id of this.claimed) this.ctx.router.releaseChannel(id);
+        this.claimed.clear();
+      }, RELEASE_AFTER_MS);
+    }
   }
 }
 
