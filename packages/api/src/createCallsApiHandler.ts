@@ -250,7 +250,11 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
     // Any strings are accepted here; the engine validates them and reports what it does not
     // implement (13911), which the answer also lists in its warnings header.
     if (route.callSid === undefined) {
-      const created = engine.create(params as unknown as CreateCallParams, { accountSid: route.accountSid });
+      // The call speaks the API version it was created through (ApiVersion, api_version).
+      const created = engine.create(params as unknown as CreateCallParams, {
+        accountSid: route.accountSid,
+        apiVersion: route.version,
+      });
       return one(created, 201, warningHeaders(params, 'create'));
     }
     ownCall(route, route.callSid);
