@@ -107,16 +107,38 @@ export function observeChannel(
     reject: (reason) => track('reject', { reason }, undefined, () => channel.reject(reason)),
   };
   // Cancelling an unanswered attempt is not a media operation of the timeline, nor is recording
-  // the whole call (Record=true): both passed through unreported.
+  // the whole call (Record=true): both passed through unreported. So are the optional
+  // capabilities the engine looks for (connecting a queued caller to its agent, muting or
+  // holding a conference participant): leaving one out would make the engine believe the
+  // driver cannot do it (`<Dial><Queue>` failed with 14103 under rcml serve/call).
   const cancel = channel.cancel?.bind(channel);
   const recordCall = channel.recordCall?.bind(channel);
   const mediaStream = channel.mediaStream?.bind(channel);
-  return {
+  const connect =
+    channel.connect === undefined
+      ? undefined
+      : (other: Channel, signal: AbortSignal) => channel.connect!(unobserved(other), signal);
+  const mute = channel.mute?.bind(channel);
+  const hold = channel.hold?.bind(channel);
+  const wrapper: Channel = {
     ...observed,
     ...(cancel === undefined ? {} : { cancel }),
     ...(recordCall === undefined ? {} : { recordCall }),
     ...(mediaStream === undefined ? {} : { mediaStream }),
+    ...(connect === undefined ? {} : { connect }),
+    ...(mute === undefined ? {} : { mute }),
+    ...(hold === undefined ? {} : { hold }),
   };
+  wrapped.set(wrapper, channel);
+  return wrapper;
+}
+
+/** The driver's own channel behind each observing wrapper. */
+const wrapped = new WeakMap<Channel, Channel>();
+
+/** The driver's channel behind `channel` (itself when it is not a wrapper), as drivers expect their own. */
+function unobserved(channel: Channel): Channel {
+  return wrapped.get(channel) ?? channel;
 }
 
 /** Wrap a driver so that every outbound channel it makes is observed. */
