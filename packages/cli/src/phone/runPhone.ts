@@ -8,7 +8,7 @@
 import { type CallStatus, type HttpPort, type HttpRequest, isFinalStatus } from '@rcml/core';
 import type { SimulatedFarEnd } from '@rcml/driver';
 import { createRuntime } from '../runtime/createRuntime.js';
-import { formatLine } from '../timeline/format.js';
+import { formatLine, shortUrl } from '../timeline/format.js';
 import type { ObservedOperation } from '../timeline/observe.js';
 import { type CallerAction, createInputReader, phraseSeconds } from './input.js';
 import { applyOperation, createPhoneState, describeRefusal } from './phoneState.js';
@@ -153,9 +153,28 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   engine.subscribe((event) => {
     if (event.type === 'verb' && event.callSid === mainSid) listening.onVerb(event.verb, event.phase);
   });
+  /** The call's own lines plain; its dialled legs' lines marked `leg CA…0002`. */
+  const lineOf = (entry: Parameters<typeof formatLine>[0]) =>
+    formatLine(entry, { t0, ...(mainSid === undefined ? {} : { mainCall: mainSid }) });
+  /** Legs whose whisper document has been announced. */
+  const whispering = new Set<string>();
   log.listen((entry) => {
-    const line = formatLine(entry, { t0 });
+    const line = lineOf(entry);
     if (line !== undefined) state.log.push(line.trimStart());
+    // A dialled leg's first document fetch: its whisper runs while the caller waits in silence.
+    if (
+      entry.kind === 'request' &&
+      entry.requestKind === 'fetch' &&
+      mainSid !== undefined &&
+      entry.callSid !== mainSid &&
+      !whispering.has(entry.callSid)
+    ) {
+      whispering.add(entry.callSid);
+      const who = entry.params.To ?? 'the dialled party';
+      const text = `${who} answered; its screening (whisper document ${shortUrl(entry.url)}) runs before you are connected`;
+      state.transcript.push(`(${who} answered; screening runs before you are connected)`);
+      say(text);
+    }
     if (entry.kind === 'request' && entry.requestKind === 'fetch') {
       state.mode = undefined;
       if (entry.callSid === mainSid) state.refusal = undefined;
@@ -228,6 +247,8 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   let scheduled = false;
   /** A phrase answers one `<Gather>`: after one, the next action waits for the next listener. */
   let answered = -1;
+  /** The `<Record>` the caller last spoke into (its generation). */
+  let spokeInto = -1;
   const ready = () => listening.now() && listening.generation !== answered;
   /** Piped input: the next action once the app listens (and the caller's last speech ended). */
   const pump = () => {
@@ -244,7 +265,10 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
         }
         const next = queue.shift();
         if (next === undefined) {
-          if (inputEnded) {
+          // Input ran out while a <Record> the caller spoke into still listens: it ends by
+          // its silence timeout (the recording kept), not by a hang-up as the phrase ends.
+          const recording = listening.verb === 'Record' && spokeInto === listening.generation;
+          if (inputEnded && !recording) {
             options.recorder?.action({ kind: 'hangup' }, clock.now());
             log.add({ kind: 'party', at: clock.now(), text: 'hangs up (no more input)' });
             void farEnd.hangup();
@@ -253,6 +277,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
         }
         busyUntil = Date.now() + perform(next);
         if (next.kind === 'speak' && next.text !== '') answered = listening.generation;
+        if (next.kind === 'speak' && listening.verb === 'Record') spokeInto = listening.generation;
         pump();
       },
       Math.max(REACTION_MS, busyUntil - Date.now()),
@@ -281,7 +306,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   const screen = terminal.output.isTTY === true;
   if (!screen) {
     log.listen((entry) => {
-      const line = formatLine(entry, { t0 });
+      const line = lineOf(entry);
       if (line !== undefined) terminal.output.write(`${line}\n`);
     });
   }
@@ -356,6 +381,8 @@ function createListening(): {
   onVerb(verb: string, phase: 'start' | 'end'): void;
   onOperation(op: ObservedOperation): void;
   now(): boolean;
+  /** The listening verb running now, if any. */
+  readonly verb: 'Gather' | 'Record' | undefined;
   /** Counts the `<Gather>`s and `<Record>`s started so far: which one is listening. */
   readonly generation: number;
   onChange: () => void;
@@ -367,6 +394,9 @@ function createListening(): {
   const self = {
     get generation() {
       return generation;
+    },
+    get verb() {
+      return verb;
     },
     onChange: () => {},
     now: () => verb !== undefined && started && prompts === 0,

@@ -8,6 +8,8 @@ import type { LogEntry } from './callLog.js';
 const SHOWN_PARAMS = [
   'CallStatus',
   'Digits',
+  'SpeechResult',
+  'Confidence',
   'FinishedOnKey',
   'RecordingDuration',
   'RecordingStatus',
@@ -53,7 +55,7 @@ export function shortSid(sid: string): string {
 
 function shownParams(params: Readonly<Record<string, string>>): string {
   return SHOWN_PARAMS.filter((k) => params[k] !== undefined)
-    .map((k) => `${k}=${params[k]}`)
+    .map((k) => (k === 'SpeechResult' ? `${k}="${clip(params[k]!, 60)}"` : `${k}=${params[k]}`))
     .join(' ');
 }
 
@@ -69,15 +71,18 @@ export function describeOperation(op: string, detail: Readonly<Record<string, un
     case 'pause':
       return `${String(detail.length)} s`;
     case 'gather': {
+      // Only the settings of what it listens for: speechTimeout means nothing to a keys-only
+      // Gather, numDigits and finishOnKey nothing to a speech-only one.
       const input = String(detail.input ?? 'dtmf');
-      // speechTimeout means nothing to a Gather that listens for keys only.
-      const speech =
-        detail.speechTimeout === undefined || !input.includes('speech')
-          ? ''
-          : ` speechTimeout=${String(detail.speechTimeout)}`;
-      if (!input.includes('dtmf')) return `listens for speech (timeout=${detail.timeout}s${speech})`;
-      const what = input.includes('speech') ? 'keys or speech' : 'keys';
-      return `waits for ${what} (numDigits=${detail.numDigits ?? 'any'} timeout=${detail.timeout}s finishOnKey="${detail.finishOnKey}"${speech})`;
+      const keys = input.includes('dtmf');
+      const speech = input.includes('speech');
+      const language =
+        detail.language === undefined || detail.language === 'en-US' ? '' : ` language=${detail.language}`;
+      const speechSettings = `speechTimeout=${String(detail.speechTimeout ?? 'auto')}${language}`;
+      const keySettings = `numDigits=${detail.numDigits ?? 'any'} timeout=${detail.timeout}s finishOnKey="${detail.finishOnKey}"`;
+      if (!keys) return `listens for speech (timeout=${detail.timeout}s ${speechSettings})`;
+      if (!speech) return `waits for keys (${keySettings})`;
+      return `waits for keys or speech (${keySettings} ${speechSettings})`;
     }
     case 'record':
       return `records (maxLength=${detail.maxLength}s silence=${detail.timeout}s finishOnKey="${detail.finishOnKey}")`;
@@ -96,6 +101,11 @@ export function describeOperation(op: string, detail: Readonly<Record<string, un
   }
 }
 
+/** `  (leg CA…0002)` for an entry of another call than the timeline's main call, else `''`. */
+function legOf(callSid: string, mainCall: string | undefined): string {
+  return mainCall !== undefined && callSid !== mainCall ? `  (leg ${shortSid(callSid)})` : '';
+}
+
 /** The label, tone and text of an entry; undefined for entries not shown. */
 function describe(
   entry: LogEntry,
@@ -107,7 +117,7 @@ function describe(
         return { label: 'status', tone: 'bold', text: `${entry.status}  (${entry.callSid})` };
       return entry.callSid === mainCall
         ? { label: 'status', tone: 'bold', text: entry.status }
-        : { label: 'leg', tone: 'bold', text: `${entry.status}  (${entry.callSid})` };
+        : { label: 'leg', tone: 'bold', text: `${entry.status}  (leg ${shortSid(entry.callSid)})` };
     case 'request': {
       // Status callbacks are shown by their `event` line; their answers still show.
       if (entry.params.CallbackSource === 'call-progress-events') return undefined;
@@ -115,7 +125,7 @@ function describe(
       return {
         label: arrow,
         tone: 'cyan',
-        text: `${entry.method} ${shortUrl(entry.url)}  ${shownParams(entry.params)}`.trimEnd(),
+        text: `${entry.method} ${shortUrl(entry.url)}  ${shownParams(entry.params)}${legOf(entry.callSid, mainCall)}`.trimEnd(),
       };
     }
     case 'response':
@@ -136,8 +146,11 @@ function describe(
       return { label: 'key', tone: 'magenta', text: `caller pressed ${entry.digit}` };
     case 'event': {
       const status = entry.params.CallStatus === undefined ? '' : `  CallStatus=${entry.params.CallStatus}`;
-      const leg = mainCall !== undefined && entry.callSid !== mainCall ? `  (leg ${entry.callSid})` : '';
-      return { label: 'event', tone: 'cyan', text: `${entry.event}${status}${leg}` };
+      return {
+        label: 'event',
+        tone: 'cyan',
+        text: `${entry.event}${status}${legOf(entry.callSid, mainCall)}`,
+      };
     }
     case 'notice':
       return {
