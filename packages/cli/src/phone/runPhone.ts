@@ -173,7 +173,8 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
       const who = entry.params.To ?? 'the dialled party';
       const text = `${who} answered; its screening (whisper document ${shortUrl(entry.url)}) runs before you are connected`;
       state.transcript.push(`(${who} answered; screening runs before you are connected)`);
-      say(text);
+      // After the fetch line itself (every listener has seen it).
+      queueMicrotask(() => say(text));
     }
     if (entry.kind === 'request' && entry.requestKind === 'fetch') {
       state.mode = undefined;
