@@ -135,8 +135,9 @@ function warningHeaders(
 
 /**
  * The path and query of a request target. An absolute-form target (`POST https://api.twilio.com/2010-04-01/…`,
- * RFC 9112 3.2.2, what a client sends through a plain HTTP proxy) keeps only them: twilio 3.x clients
- * started with `HTTPS_PROXY` set to this server reach it that way, unchanged.
+ * RFC 9112 3.2.2, what a client sends through a plain HTTP proxy) keeps only them: twilio releases
+ * that send through axios without their own proxy agent (3.42.1), started with `HTTPS_PROXY` set to
+ * this server, reach it that way, unchanged.
  */
 function originForm(target: string): string {
   const scheme = /^https?:\/\/[^/?#]*/i.exec(target);
