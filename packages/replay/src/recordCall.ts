@@ -28,7 +28,10 @@ export interface RecordingSetup {
   readonly inbound: Readonly<Record<string, string>>;
   readonly accountSid?: string;
   readonly media?: ScenarioMedia;
-  /** How every dialled number behaved live: answers after `answerAfter` s, hangs up after `hangupAfter` s. */
+  /**
+   * How every dialled number behaved live: answers `answerAfter` s after it was dialled and
+   * hangs up `hangupAfter` s after that (`rcml call --hangup-after` counts from the bridge).
+   */
   readonly dialedDefault?: { readonly answerAfter: number; readonly hangupAfter: number };
 }
 
@@ -179,7 +182,9 @@ export function createCallRecording(setup: RecordingSetup, now: () => number = D
           const script: DialedAction[] = [
             { after: 0, do: 'ring' },
             { after: answerAfter, do: 'answer' },
-            { after: hangupAfter, do: 'hangup' },
+            // `after` counts from the dial; live, the hang-up came `hangupAfter` s after the
+            // answer (a scenario's actions must also be in time order).
+            { after: answerAfter + hangupAfter, do: 'hangup' },
           ];
           scenario = { ...base, dialed: Object.fromEntries([...targets].map((t) => [t, script])) };
           run = await runScenario(scenario);
