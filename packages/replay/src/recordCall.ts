@@ -175,7 +175,10 @@ export function createCallRecording(setup: RecordingSetup, now: () => number = D
         const targets = new Set<string>();
         for (const e of run.outcome.timeline) {
           if (e.kind === 'media' && e.op === 'dial')
-            for (const t of (e as { targets?: { to: string }[] }).targets ?? []) targets.add(t.to);
+            for (const t of (e as { targets?: { to: string; type?: string }[] }).targets ?? []) {
+              // A conference room is no party: nothing hangs it up ("needs no entry").
+              if (t.type !== 'conference') targets.add(t.to);
+            }
         }
         if (targets.size > 0) {
           const { answerAfter, hangupAfter } = setup.dialedDefault;

@@ -129,9 +129,13 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
       if (op.channelId === mainChannel) listening.onOperation(op);
       // A dialled party talks for `legHangupAfter` seconds once connected with the caller,
       // however long it rang or its whisper document ran.
+      // A conference leg is the caller's place in a room, no party: it stays until the caller
+      // hangs up (piped input: once it has run out).
       if (op.op === 'bridge') {
         const leg = runtime.simulated?.calls.find((c) => c.kind === 'leg' && c.callSid === op.detail.callSid);
-        if (leg !== undefined) later(() => void leg.farEnd.hangup(), options.legHangupAfter * 1000);
+        if (leg?.target === 'conference') {
+          if (op.channelId === mainChannel) listening.enterRoom();
+        } else if (leg !== undefined) later(() => void leg.farEnd.hangup(), options.legHangupAfter * 1000);
       }
     },
     ...(options.recorder === undefined
@@ -250,7 +254,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   let answered = -1;
   /** The `<Record>` the caller last spoke into (its generation). */
   let spokeInto = -1;
-  const ready = () => listening.now() && listening.generation !== answered;
+  const ready = () => listening.inRoom || (listening.now() && listening.generation !== answered);
   /** Piped input: the next action once the app listens (and the caller's last speech ended). */
   const pump = () => {
     if (scheduled || state.ended !== undefined) return;
@@ -386,12 +390,17 @@ function createListening(): {
   readonly verb: 'Gather' | 'Record' | undefined;
   /** Counts the `<Gather>`s and `<Record>`s started so far: which one is listening. */
   readonly generation: number;
+  /** The caller is in a conference room (its `<Dial><Conference>` is connected). */
+  readonly inRoom: boolean;
+  /** The call's `<Dial>` put it in a conference room; it leaves when that `<Dial>` ends. */
+  enterRoom(): void;
   onChange: () => void;
 } {
   let verb: 'Gather' | 'Record' | undefined;
   let started = false;
   let prompts = 0;
   let generation = 0;
+  let inRoom = false;
   const self = {
     get generation() {
       return generation;
@@ -399,9 +408,20 @@ function createListening(): {
     get verb() {
       return verb;
     },
+    get inRoom() {
+      return inRoom;
+    },
+    enterRoom() {
+      inRoom = true;
+      self.onChange();
+    },
     onChange: () => {},
     now: () => verb !== undefined && started && prompts === 0,
     onVerb(name: string, phase: 'start' | 'end') {
+      if (name === 'Dial' && phase === 'end' && inRoom) {
+        inRoom = false;
+        self.onChange();
+      }
       if (name !== 'Gather' && name !== 'Record') return;
       verb = phase === 'start' ? name : undefined;
       if (phase === 'start') generation++;
