@@ -3,6 +3,8 @@
  * does not end it (the caller used to be dropped from the room after that delay and the app
  * went on); the caller stays until it hangs up, with piped input once the input has run out.
  * `--record` scripts no far end for the room, and the scenario replays to the same timeline.
+ * A caller waiting in a queue (no agent comes under `rcml call`) likewise hangs up once the
+ * piped input has run out.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -21,6 +23,9 @@ beforeAll(async () => {
   web.use(express.urlencoded({ extended: false }));
   web.post('/voice', (_req, res) => {
     res.send('<Response><Dial><Conference>room1</Conference></Dial><Say>Left the room</Say></Response>');
+  });
+  web.post('/queue', (_req, res) => {
+    res.send('<Response><Enqueue>support</Enqueue><Say>Left the queue</Say></Response>');
   });
   app = await runApp(web);
   dir = await mkdtemp(join(tmpdir(), 'rcml-call-conference-'));
@@ -68,5 +73,29 @@ describe('rcml call into a conference room', () => {
     expect(scenario.party?.map((a) => a.do)).toEqual(['hangup']);
     const canned = await runScenario(scenario);
     expect(matchScenario(scenario, canned).problems).toEqual([]);
+  });
+});
+
+/** `rcml call` with `input` piped (ended at once), in-process. */
+async function pipedCall(url: string, input: string) {
+  const stdin = new PassThrough();
+  stdin.end(input);
+  let stdout = '';
+  const status = await main(['call', url, '--say-char-seconds', '0.002'], {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: () => true },
+    stdin,
+    cwd: dir,
+    env: {},
+  });
+  return { status, stdout };
+}
+
+describe('rcml call into a queue', () => {
+  it('hangs up a caller waiting in a queue once the piped input has run out', async () => {
+    const { status, stdout } = await pipedCall(`${app.url}/queue`, '');
+    expect(status).toBe(0);
+    expect(stdout).toContain('hangs up (no more input)');
+    expect(stdout).not.toContain('Left the queue');
   });
 });

@@ -254,7 +254,13 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   let answered = -1;
   /** The `<Record>` the caller last spoke into (its generation). */
   let spokeInto = -1;
-  const ready = () => listening.inRoom || (listening.now() && listening.generation !== answered);
+  // In a conference room nobody asks for anything: the input is played as it comes. In a
+  // queue, keys wait for a wait document's <Gather>, but once the input has run out the caller
+  // hangs up there too (no agent comes under rcml call).
+  const ready = () =>
+    listening.inRoom ||
+    (listening.now() && listening.generation !== answered) ||
+    (listening.queued && inputEnded && queue.length === 0);
   /** Piped input: the next action once the app listens (and the caller's last speech ended). */
   const pump = () => {
     if (scheduled || state.ended !== undefined) return;
@@ -392,6 +398,8 @@ function createListening(): {
   readonly generation: number;
   /** The caller is in a conference room (its `<Dial><Conference>` is connected). */
   readonly inRoom: boolean;
+  /** The caller waits in a queue (`<Enqueue>`): its wait documents may still ask for keys. */
+  readonly queued: boolean;
   /** The call's `<Dial>` put it in a conference room; it leaves when that `<Dial>` ends. */
   enterRoom(): void;
   onChange: () => void;
@@ -401,6 +409,7 @@ function createListening(): {
   let prompts = 0;
   let generation = 0;
   let inRoom = false;
+  let queued = false;
   const self = {
     get generation() {
       return generation;
@@ -411,6 +420,9 @@ function createListening(): {
     get inRoom() {
       return inRoom;
     },
+    get queued() {
+      return queued;
+    },
     enterRoom() {
       inRoom = true;
       self.onChange();
@@ -420,6 +432,10 @@ function createListening(): {
     onVerb(name: string, phase: 'start' | 'end') {
       if (name === 'Dial' && phase === 'end' && inRoom) {
         inRoom = false;
+        self.onChange();
+      }
+      if (name === 'Enqueue') {
+        queued = phase === 'start';
         self.onChange();
       }
       if (name !== 'Gather' && name !== 'Record') return;
