@@ -9,7 +9,9 @@ import type { AddressInfo } from 'node:net';
 import { type Channel, type CreateCallParams, createSimulatedClock } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
 import { startServe } from '../src/serve/startServe.js';
-import { observeChannel } from '../src/timeline/observe.js';
+import { createCallLog } from '../src/timeline/callLog.js';
+import { formatLine } from '../src/timeline/format.js';
+import { type ObservedOperation, observeChannel } from '../src/timeline/observe.js';
 
 const ACCOUNT = `AC${'c'.repeat(32)}`;
 const TOKEN = 'observe-token';
@@ -94,5 +96,34 @@ describe('observed channels keep optional capabilities', () => {
       await server.stop(500);
       await new Promise<void>((resolve) => app.close(() => resolve()));
     }
+  });
+});
+
+describe('observed <Dial> legs', () => {
+  it("report a whisper document's operations tagged with the leg's CallSid, shown as the leg's", async () => {
+    const leg = { id: 'leg-1', say: async () => {} } as unknown as Channel;
+    const caller = {
+      id: 'caller',
+      dial: () => ({ legs: [leg], bridge: async () => {} }),
+    } as unknown as Channel;
+    const clock = createSimulatedClock();
+    const ops: ObservedOperation[] = [];
+    const observed = observeChannel(caller, clock, (op) => ops.push(op));
+    const session = observed.dial(
+      {
+        targets: [{ type: 'number', to: '+15550007777', callSid: 'CA0000000000000000000000000000002' }],
+      } as never,
+      new AbortController().signal,
+    );
+    await session.legs[0]!.say({ text: 'Press 1 to accept' } as never, new AbortController().signal);
+    expect(ops.map((op) => [op.op, op.channelId, op.legSid])).toEqual([
+      ['dial', 'caller', undefined],
+      ['say', 'leg-1', 'CA0000000000000000000000000000002'],
+    ]);
+    const log = createCallLog(clock);
+    for (const op of ops) log.onOperation(op);
+    const line = formatLine(log.entries[1]!, { t0: 0, showCall: true });
+    expect(line).toContain('000002  say');
+    expect(line).toContain('"Press 1 to accept"  (leg CA…0002)');
   });
 });

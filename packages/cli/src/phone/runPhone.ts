@@ -121,11 +121,13 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
           },
         }),
     onOperation: (op) => {
-      applyOperation(state, op, {
-        charMs: options.sayCharSeconds * 1000,
-        playMs: options.playSeconds * 1000,
-        now: () => Date.now(),
-      });
+      // A leg's operations (a whisper document) are heard by the dialled party, not by you.
+      if (op.legSid === undefined)
+        applyOperation(state, op, {
+          charMs: options.sayCharSeconds * 1000,
+          playMs: options.playSeconds * 1000,
+          now: () => Date.now(),
+        });
       if (op.channelId === mainChannel) listening.onOperation(op);
       // A dialled party talks for `legHangupAfter` seconds once connected with the caller,
       // however long it rang or its whisper document ran.

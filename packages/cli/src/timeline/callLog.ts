@@ -38,6 +38,8 @@ export type LogEntry =
       readonly channelId: string;
       readonly op: ObservedOp;
       readonly detail: Readonly<Record<string, unknown>>;
+      /** A `<Dial>` leg's operation (its whisper document): the leg's CallSid. */
+      readonly legSid?: string;
     }
   | { readonly kind: 'key'; readonly at: number; readonly callSid: string; readonly digit: string }
   | {
@@ -125,7 +127,14 @@ export function createCallLog(clock: Clock): CallLog {
       return () => listeners.delete(listener);
     },
     onOperation(op) {
-      add({ kind: 'media', at: op.at, channelId: op.channelId, op: op.op, detail: op.detail });
+      add({
+        kind: 'media',
+        at: op.at,
+        channelId: op.channelId,
+        op: op.op,
+        detail: op.detail,
+        ...(op.legSid === undefined ? {} : { legSid: op.legSid }),
+      });
     },
     onRequest({ request, at, outcome }) {
       const base = {

@@ -140,8 +140,11 @@ function describe(
             tone: entry.status < 300 ? 'dim' : 'yellow',
             text: `${entry.method} ${shortUrl(entry.url)}${entry.contentType === null ? '' : `  (${entry.contentType})`}${entry.body === undefined ? '' : `  body: ${entry.body}`}`,
           };
-    case 'media':
-      return { label: entry.op, tone: 'green', text: describeOperation(entry.op, entry.detail) };
+    case 'media': {
+      // A leg's operation (its whisper document) is marked as the leg's wherever it shows.
+      const leg = entry.legSid === undefined ? '' : `  (leg ${shortSid(entry.legSid)})`;
+      return { label: entry.op, tone: 'green', text: `${describeOperation(entry.op, entry.detail)}${leg}` };
+    }
     case 'key':
       return { label: 'key', tone: 'magenta', text: `caller pressed ${entry.digit}` };
     case 'event': {
@@ -177,7 +180,8 @@ export interface LineStyle {
 }
 
 function callOf(entry: LogEntry): string {
-  if (entry.kind === 'media' || entry.kind === 'party' || entry.kind === 'phone') return '';
+  if (entry.kind === 'media') return entry.legSid?.slice(-6) ?? '';
+  if (entry.kind === 'party' || entry.kind === 'phone') return '';
   return entry.callSid === null ? '' : entry.callSid.slice(-6);
 }
 

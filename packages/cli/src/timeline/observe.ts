@@ -32,6 +32,11 @@ export interface ObservedOperation {
   readonly at: number;
   /** Settles when the driver's operation does. */
   readonly settled: Promise<Settlement>;
+  /**
+   * Set for an operation on a `<Dial>` leg (its whisper document: what the dialled party
+   * hears before it is connected): that leg's CallSid. Absent on a call's own channel.
+   */
+  readonly legSid?: string;
 }
 
 /** One HTTP request the engine made, and its answer. */
@@ -101,7 +106,13 @@ export function observeChannel(
         );
       };
       const record = session.record?.bind(session);
-      return { legs: session.legs, bridge, ...(record === undefined ? {} : { record }) };
+      // Each leg observed too, its operations tagged with its CallSid: a whisper document's
+      // prompts and <Gather> show in the log (the caller does not hear them).
+      const legs = session.legs.map((leg, index) => {
+        const legSid = request.targets[index]?.callSid;
+        return legSid === undefined ? leg : observeChannel(leg, clock, (op) => report({ ...op, legSid }));
+      });
+      return { legs, bridge, ...(record === undefined ? {} : { record }) };
     },
     hangup: () => track('hangup', {}, undefined, () => channel.hangup()),
     reject: (reason) => track('reject', { reason }, undefined, () => channel.reject(reason)),
