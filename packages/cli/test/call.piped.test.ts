@@ -9,6 +9,7 @@ import { PassThrough } from 'node:stream';
 import express from 'express';
 import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
+import { dtmfAgent, startAgent } from '../../../test/streams/agents.js';
 import { main } from '../src/main.js';
 
 const ACCOUNT = `AC${'7'.repeat(32)}`;
@@ -310,6 +311,37 @@ describe('rcml call, piped', () => {
     expect(menu?.params.SpeechResult).toBe('sales please');
     expect(Number(menu?.params.Confidence)).toBeGreaterThan(0);
     expect(run.stdout).toContain('Call ended: completed');
+  });
+
+  // Found driving twilio/media-streams' connect-basic: piped keys and phrases never reached a
+  // <Connect><Stream> agent (they waited for a <Gather> that never came).
+  it('plays piped keys to a <Connect><Stream> agent as they come, once its stream is connected', async () => {
+    const agent = await startAgent(dtmfAgent);
+    try {
+      const app = await startMenuApp({
+        voice: (_req, res) => {
+          const twiml = new VoiceResponse();
+          twiml.connect({ action: '/menu' }).stream({ url: `${agent.url}/keys` });
+          res.type('text/xml').send(twiml.toString());
+        },
+      });
+      // Typed before the app has answered; the agent closes the stream on #.
+      const run = await call([`${app.url}/voice`], '12#');
+      const connection = await agent.connection();
+      const keys = connection.received
+        .filter((m) => m.event === 'dtmf')
+        .map((m) => (m.dtmf as { digit: string }).digit);
+      expect(keys).toEqual(['1', '2', '#']);
+      expect(
+        connection.received.filter((m) => m.event === 'mark').map((m) => (m.mark as { name: string }).name),
+      ).toEqual(['key-1', 'key-2']);
+      expect(app.seen.map((r) => r.path)).toEqual(['/voice', '/menu']);
+      expect(run.stdout).toMatch(/stream\s+connected ws:\/\/127\.0\.0\.1:\d+\/keys/);
+      expect(run.stdout).toMatch(/stream\s+closed by the app \(1000\)/);
+      expect(run.stdout).toContain('Call ended: completed');
+    } finally {
+      await agent.close();
+    }
   });
 
   it('gives each phrase its own Gather: the second waits for the app to ask again', async () => {

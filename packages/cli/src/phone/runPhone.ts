@@ -189,6 +189,13 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
         listening.documentFetched();
       }
     }
+    // A <Connect><Stream> agent hears the caller: piped input is played as it comes.
+    if (entry.kind === 'stream' && entry.callSid === mainSid) {
+      if (entry.event === 'connected') {
+        if (listening.connecting) listening.enterStream();
+        state.transcript.push('(connected to the app’s audio stream: it hears you, and you hear it)');
+      } else state.transcript.push('(the audio stream closed)');
+    }
     if (entry.kind === 'key') state.keys.push(entry.digit);
     if (entry.kind === 'notice' && entry.level === 'error' && entry.callSid === mainSid) {
       state.refusal = { code: entry.code, message: entry.message };
@@ -264,6 +271,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   // hangs up there too (no agent comes under rcml call).
   const ready = () =>
     listening.inRoom ||
+    listening.inStream ||
     (listening.now() && listening.generation !== answered) ||
     (listening.queued && inputEnded && queue.length === 0);
   /** Piped input: the next action once the app listens (and the caller's last speech ended). */
@@ -284,7 +292,9 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
           // Input ran out while a <Record> the caller spoke into still listens: it ends by
           // its silence timeout (the recording kept), not by a hang-up as the phrase ends.
           const recording = listening.verb === 'Record' && spokeInto === listening.generation;
-          if (inputEnded && !recording) {
+          // An agent on a <Connect><Stream> ends the stream itself (or talks on): the caller
+          // keeps listening once its input has run out.
+          if (inputEnded && !recording && !listening.inStream) {
             options.recorder?.action({ kind: 'hangup' }, clock.now());
             log.add({ kind: 'party', at: clock.now(), text: 'hangs up (no more input)' });
             void farEnd.hangup();
@@ -409,6 +419,12 @@ function createListening(): {
   documentFetched(): void;
   /** The call's `<Dial>` put it in a conference room; it leaves when that `<Dial>` ends. */
   enterRoom(): void;
+  /** A `<Connect>` verb is running (its stream may connect). */
+  readonly connecting: boolean;
+  /** The `<Connect>`'s stream is connected: the agent hears the caller. */
+  readonly inStream: boolean;
+  /** The `<Connect>`'s stream connected; it ends with that `<Connect>`. */
+  enterStream(): void;
   onChange: () => void;
 } {
   let verb: 'Gather' | 'Record' | undefined;
@@ -417,6 +433,8 @@ function createListening(): {
   let generation = 0;
   let inRoom = false;
   let queued = false;
+  let connecting = false;
+  let inStream = false;
   /**
    * A `<Gather>` of an `<Enqueue>` wait document: those documents report no verb events, so
    * it is known by its `gather` operation and ends when the next document is fetched.
@@ -439,12 +457,29 @@ function createListening(): {
       inRoom = true;
       self.onChange();
     },
+    get connecting() {
+      return connecting;
+    },
+    get inStream() {
+      return inStream;
+    },
+    enterStream() {
+      inStream = true;
+      self.onChange();
+    },
     onChange: () => {},
     now: () => verb !== undefined && started && prompts === 0,
     onVerb(name: string, phase: 'start' | 'end') {
       if (name === 'Dial' && phase === 'end' && inRoom) {
         inRoom = false;
         self.onChange();
+      }
+      if (name === 'Connect') {
+        connecting = phase === 'start';
+        if (!connecting && inStream) {
+          inStream = false;
+          self.onChange();
+        }
       }
       if (name === 'Enqueue') {
         queued = phase === 'start';

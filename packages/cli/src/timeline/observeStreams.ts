@@ -52,7 +52,13 @@ function count(t: AppTraffic, text: string): void {
 export function observeStreams(
   port: StreamPort,
   clock: Clock,
-  add: (entry: { kind: 'stream'; at: number; callSid: string; text: string }) => void,
+  add: (entry: {
+    kind: 'stream';
+    at: number;
+    callSid: string;
+    event: 'connected' | 'closed';
+    text: string;
+  }) => void,
 ): StreamPort {
   return {
     async open(request: StreamOpenRequest, handler: StreamSocketHandler): Promise<StreamSocket> {
@@ -74,6 +80,7 @@ export function observeStreams(
             kind: 'stream',
             at,
             callSid: request.callSid,
+            event: 'closed',
             text: `closed by ${who} (${why})${after}; the app sent ${describeTraffic(traffic)}  (${sid})`,
           });
           handler.closed(code, reason);
@@ -85,6 +92,7 @@ export function observeStreams(
         kind: 'stream',
         at: openedAt,
         callSid: request.callSid,
+        event: 'connected',
         text: `connected ${request.url}${name}  (${sid})`,
       });
       return {
