@@ -169,6 +169,8 @@ describe('string attributes', () => {
   it('an empty action counts as absent', () => {
     expect(verb('<Gather action=""/>')).toMatchObject({ action: null });
     expect(verb('<Gather action="  "/>')).toMatchObject({ action: null });
+    expect(verb('<Gather action=" "/>')).toMatchObject({ action: null });
+    expect(verb('<Gather finishOnKey=" "/>')).toMatchObject({ finishOnKey: '' });
   });
 
   it('a stream Parameter without value has the empty value', () => {
