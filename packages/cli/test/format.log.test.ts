@@ -2,9 +2,13 @@
  * The side log's lines for a call with dialled legs and speech: legs marked with a short
  * SID, `SpeechResult` beside `Digits`, the bridge, and speech settings only for speech.
  */
+
+import { createSimulatedClock } from '@rcml/core';
+import { createSimulatedDriver } from '@rcml/driver';
 import { describe, expect, it } from 'vitest';
-import type { LogEntry } from '../src/timeline/callLog.js';
+import { createCallLog, type LogEntry } from '../src/timeline/callLog.js';
 import { describeOperation, formatLine, shortSid } from '../src/timeline/format.js';
+import { observeDriver } from '../src/timeline/observe.js';
 
 const MAIN = 'CA0123456789abcdef0123456789ab0001';
 const LEG = 'CA0123456789abcdef0123456789ab0002';
@@ -65,5 +69,25 @@ describe('the side log', () => {
     expect(describeOperation('gather', { input: 'speech', timeout: 5, language: 'fr-FR' })).toBe(
       'listens for speech (timeout=5s speechTimeout=auto language=fr-FR)',
     );
+  });
+});
+
+// Found running TwilioDevEd/warm-transfer-node under `rcml serve`: with three calls in one
+// room, the log's `dial`, `bridge` and `hangup` lines had an empty call column.
+describe("rcml serve's log of several calls", () => {
+  it('names the call of an operation on an outbound (originated) channel', async () => {
+    const clock = createSimulatedClock();
+    const log = createCallLog(clock);
+    const driver = observeDriver(createSimulatedDriver({ clock }), clock, log.onOperation);
+    const channel = driver.originate({
+      callSid: MAIN,
+      to: '+15550001111',
+      from: '+15550002222',
+      timeout: 30,
+      detectVoicemail: false,
+    });
+    await channel.hangup();
+    const lines = log.entries.map((e) => formatLine(e, { t0: clock.now(), showCall: true }));
+    expect(lines).toEqual(['   0.00s  ab0001  hangup    ']);
   });
 });

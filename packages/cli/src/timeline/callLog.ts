@@ -40,6 +40,8 @@ export type LogEntry =
       readonly detail: Readonly<Record<string, unknown>>;
       /** A `<Dial>` leg's operation (its whisper document): the leg's CallSid. */
       readonly legSid?: string;
+      /** The call whose channel it is, when known (outbound calls). */
+      readonly callSid?: string;
     }
   | { readonly kind: 'key'; readonly at: number; readonly callSid: string; readonly digit: string }
   | {
@@ -142,6 +144,7 @@ export function createCallLog(clock: Clock): CallLog {
         op: op.op,
         detail: op.detail,
         ...(op.legSid === undefined ? {} : { legSid: op.legSid }),
+        ...(op.callSid === undefined ? {} : { callSid: op.callSid }),
       });
     },
     onRequest({ request, at, outcome }) {

@@ -184,7 +184,7 @@ export interface LineStyle {
 }
 
 function callOf(entry: LogEntry): string {
-  if (entry.kind === 'media') return entry.legSid?.slice(-6) ?? '';
+  if (entry.kind === 'media') return (entry.legSid ?? entry.callSid)?.slice(-6) ?? '';
   if (entry.kind === 'party' || entry.kind === 'phone') return '';
   return entry.callSid === null ? '' : entry.callSid.slice(-6);
 }

@@ -37,6 +37,11 @@ export interface ObservedOperation {
    * hears before it is connected): that leg's CallSid. Absent on a call's own channel.
    */
   readonly legSid?: string;
+  /**
+   * The CallSid of the channel, when the driver was asked for it by that SID (an outbound
+   * call placed with `originate`): `rcml serve`'s log shows whose operation it is.
+   */
+  readonly callSid?: string;
 }
 
 /** One HTTP request the engine made, and its answer. */
@@ -162,7 +167,8 @@ export function observeDriver(
     get capabilities() {
       return driver.capabilities;
     },
-    originate: (request) => observeChannel(driver.originate(request), clock, report),
+    originate: (request) =>
+      observeChannel(driver.originate(request), clock, (op) => report({ ...op, callSid: request.callSid })),
     ...(driver.recordingAudio === undefined ? {} : { recordingAudio: driver.recordingAudio.bind(driver) }),
   };
 }
