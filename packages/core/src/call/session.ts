@@ -1,33 +1,34 @@
 /**
- * One call from creation to its final state: the lifecycle actor (machine.ts), the media
- * channel and its events, progress events and the ordered callback queue, and the documents
- * the call runs (documentRunner.ts). Live changes and engine hang-ups come in through `end`
- * and `redirectTo`.
+ * One call's runtime: the actor of the call machine (callMachine.ts, which decides what the
+ * call does next), the media channel and its events, progress events and the ordered callback
+ * queue, and the steps the machine starts (a fetch, a verb, `SendDigits`), each reporting back
+ * with an event. What the call is doing is the machine's state; this object holds the call's
+ * records (its data, its document and position, fetch times) and media handles.
  */
-import { type Actor, createActor } from 'xstate';
+import { type Actor, createActor, type InspectionEvent, type Snapshot } from 'xstate';
 import { CallbackQueue } from '../callbacks/callbackQueue.js';
 import { ProgressReporter } from '../callbacks/progress.js';
-import type { HttpMethod, ProgressEvent } from '../document/ast.js';
+import type { HttpMethod, ProgressEvent, Verb } from '../document/ast.js';
 import type { InlineDocument } from '../document/inline.js';
 import type { CallStatus } from '../engine/types.js';
 import type { CallRecordingSettings, MachineDetection } from '../engine/validateAnswerOptions.js';
-import type {
-  AnsweredBy,
-  Channel,
-  ChannelHandler,
-  DetectionMode,
-  PartialSpeechResult,
-  SpeechResult,
-} from '../ports.js';
+import { type FetchResult, fetchDocument } from '../fetch/fetchDocument.js';
+import { callParams } from '../fetch/params.js';
+import type { AnsweredBy, Channel, DetectionMode } from '../ports.js';
 import { CallStreams } from '../streams/callStreams.js';
-import type { MediaListener } from '../verbs/types.js';
-import { ABORTED, fireAndForget } from './abort.js';
-import { CallRecording, detectionResult, sendDigitsOnAnswer } from './answerActions.js';
+import { executeVerb } from '../verbs/index.js';
+import { type MediaListener, NEXT, type VerbOutcome } from '../verbs/types.js';
+import { ABORTED, fireAndForget, isAborted, untilAborted } from './abort.js';
+import { CallRecording, detectionResult } from './answerActions.js';
 import { CallData, type CallDataInit } from './callData.js';
+import { ChannelEvents } from './channelEvents.js';
+import { type CallEvent, callMachine, type LoadedDocument } from './callMachine.js';
+import type { CallRuntime, DocumentTarget, EndKind } from './callRuntime.js';
 import type { CallContext } from './context.js';
-import { type DocumentTarget, runDocuments } from './documentRunner.js';
-import { type CallLifecycleEvent, type CallLifecycleHooks, callLifecycle } from './machine.js';
+import { takeFetchSlot } from './fetchSlots.js';
 import { reportProgress } from './reportProgress.js';
+import { SessionScope } from './sessionScope.js';
+import { isVerbBug } from './verbErrors.js';
 
 /** How a call is configured (Calls API parameters or the number's application). */
 export interface CallSettings {
@@ -65,30 +66,36 @@ export interface RedirectTarget {
   readonly inline?: InlineDocument;
 }
 
-export class CallSession implements CallLifecycleHooks {
+/** How a call's actor is observed (the engine's `inspect` option). */
+export type CallInspector = (event: InspectionEvent) => void;
+
+/** The base of an inline document without one: absolute references only (checked on parse). */
+const NO_BASE = 'about:blank';
+
+export class CallSession implements CallRuntime {
   readonly data: CallData;
   /** Progress events (status callbacks): one in flight at a time, `SequenceNumber` order. */
   readonly queue: CallbackQueue;
   /** Other notifications of the call, created on first use. */
   private notifications: CallbackQueue | null = null;
   private readonly reporter: ProgressReporter;
-  private readonly actor: Actor<typeof callLifecycle>;
+  readonly actor: Actor<typeof callMachine>;
   channel: Channel | null = null;
-  /** The running verb's listener for channel events. */
+  /** The running verb's listener for channel events (a media handle). */
   listener: MediaListener | null = null;
   /** Aborts the running step (a fetch or a verb). */
-  step: AbortController | null = null;
-  /** A live change waiting to be taken by the document loop. */
-  redirect: DocumentTarget | null = null;
-  /** The engine was asked to end the call (live change, shutdown). */
-  endRequest: 'completed' | 'canceled' | null = null;
-  running = false;
-  hungUp = false;
-  answered = false;
+  private step: AbortController | null = null;
+  /** Whether the party is talking right now (the channel's last voice event). */
   voiceActive = false;
   /** Document fetch times within the last minute (spec 8). */
   readonly fetchTimes: number[] = [];
-  private awaitingDetection = false;
+  /** The document to fetch next (the call's `Url`, an action, a live change). */
+  private next: DocumentTarget | null = null;
+  /** The document being run, and the position of the running verb in it. */
+  private document: LoadedDocument | null = null;
+  private index = 0;
+  /** `SendDigits` still to play before the first fetch. */
+  private digits: string | null;
   /** Outbound: when the far end picked up (the call's duration counts from it, spec 9.3). */
   private pickedUpAt: number | null = null;
   private recording: CallRecording | null = null;
@@ -96,11 +103,14 @@ export class CallSession implements CallLifecycleHooks {
   private finalized = false;
   /** The call's media streams, made on first use (streams/callStreams.ts). */
   private streamSet: CallStreams | null = null;
+  readonly ringTimeoutMs: number;
+  readonly detectionTimeoutMs: number;
 
   constructor(
     readonly ctx: CallContext,
     readonly settings: CallSettings,
     init: CallDataInit,
+    inspect?: CallInspector,
   ) {
     this.data = new CallData(init);
     this.queue = new CallbackQueue(ctx.callbacks, init.sid, init.accountSid);
@@ -112,35 +122,32 @@ export class CallSession implements CallLifecycleHooks {
       },
       this.queue,
     );
-    this.actor = createActor(callLifecycle, {
+    this.digits = settings.sendDigits ?? null;
+    this.ringTimeoutMs = settings.timeout * 1000;
+    this.detectionTimeoutMs =
+      (settings.machineDetection ? (settings.machineDetectionTimeout ?? 30) : 30) * 1000;
+    this.actor = createActor(callMachine, {
       clock: ctx.clock,
-      input: {
-        hooks: this,
-        ringTimeoutMs: settings.timeout * 1000,
-        detectionTimeoutMs:
-          (settings.machineDetection ? (settings.machineDetectionTimeout ?? 30) : 30) * 1000,
-      },
+      input: { runtime: this },
+      ...(inspect === undefined ? {} : { inspect }),
     });
     this.actor.start();
   }
 
+  // ----- from the engine -------------------------------------------------------------------
+
   /** Outbound: ask the driver to dial (in a microtask, so `create` returns the queued call). */
   startOutbound(): void {
-    queueMicrotask(() => this.originate());
+    queueMicrotask(() => this.actor.send({ type: 'DIAL' }));
   }
 
   /** Inbound: the call arrives ringing; its first fetch happens at once. */
   startInbound(channel: Channel): void {
-    this.channel = channel;
-    channel.listen(this.handler());
-    this.send({ type: 'ARRIVE' });
-    // The first fetch in a microtask: `inbound` returns the ringing call first.
-    queueMicrotask(() => {
-      if (this.data.status === 'ringing' && !this.running) this.run(this.initialTarget());
-    });
+    this.attach(channel);
+    this.actor.send({ type: 'ARRIVE' });
   }
 
-  /** Live change with `Url` (spec 1.5): stop the running verb and run the new document. */
+  /** Live change with `Url` (spec 1.5): stop the running step and run the new document. */
   redirectTo(target: RedirectTarget): void {
     const next: DocumentTarget = {
       url: target.url,
@@ -151,9 +158,8 @@ export class CallSession implements CallLifecycleHooks {
       fallbackMethod: target.fallbackMethod,
       ...(target.inline === undefined ? {} : { inline: target.inline }),
     };
-    if (this.running) {
-      this.redirect = next;
-      this.step?.abort(ABORTED);
+    if (this.actor.getSnapshot().matches('session')) {
+      this.actor.send({ type: 'REDIRECT', target: next });
       return;
     }
     // Not answered yet: the new document is the one fetched on answer.
@@ -172,68 +178,255 @@ export class CallSession implements CallLifecycleHooks {
   }
 
   /** End the call from outside: `completed` hangs up whatever the state, `canceled` only before answer. */
-  end(kind: 'completed' | 'canceled'): void {
-    if (this.data.final || this.endRequest !== null) return;
-    if (this.running) {
-      this.endRequest = kind;
-      this.step?.abort(ABORTED);
-      return;
-    }
-    if (kind === 'completed' && this.pickedUpAt !== null) {
-      // Ended while detection ran: the engine hangs up an answered call.
-      this.hangupChannel();
-      this.data.startTime ??= this.pickedUpAt;
-      this.send({ type: 'COMPLETE' });
-      return;
-    }
-    this.send({ type: 'CANCEL' });
+  end(kind: EndKind): void {
+    if (!this.data.final) this.actor.send({ type: 'END', kind });
   }
 
-  /** The call's media streams (`<Connect>`, `<Start>`, `<Stop>`). */
-  get streams(): CallStreams {
-    if (this.streamSet === null) {
-      const { ctx, data } = this;
-      this.streamSet = new CallStreams({
-        port: ctx.streams,
-        channel: this.channel!,
-        clock: ctx.clock,
-        callSid: data.sid,
-        accountSid: data.accountSid,
-        nextSid: () => ctx.ids.next('MZ'),
-        notice: (code, message, level) => ctx.notice(data.sid, code, message, level),
-        notify: (url, method, params) => this.notify(url, method, params),
-      });
-    }
-    return this.streamSet;
+  /** The machine's current state value (`engine.snapshot`). */
+  stateValue(): Snapshot<unknown> & { value: unknown } {
+    return this.actor.getSnapshot() as never;
   }
 
-  /** Report a progress event (once), sending it when subscribed. */
-  report(event: ProgressEvent): void {
+  // ----- facts the machine reads -----------------------------------------------------------
+
+  get outbound(): boolean {
+    return this.data.direction !== 'inbound';
+  }
+
+  get answered(): boolean {
+    return this.data.startTime !== null;
+  }
+
+  /** Whether the far end hung up while the call ran its documents. */
+  get hungUp(): boolean {
+    const snapshot = this.actor.getSnapshot();
+    return snapshot.matches({ session: 'afterHangup' }) || snapshot.matches({ session: 'requesting' });
+  }
+
+  awaitsDetection(): boolean {
+    return (
+      this.detection !== null && this.ctx.driver.capabilities.voicemailDetection && this.data.answeredBy === null
+    );
+  }
+
+  hasDigitsToSend(): boolean {
+    return this.digits !== null && this.digits !== '' && this.channel !== null;
+  }
+
+  hasFallback(event: CallEvent): boolean {
+    const next = this.next;
+    return event.type === 'FETCH.FAILED' && event.code !== 14100 && event.code !== 14120 && next !== null && next.fallbackUrl !== null;
+  }
+
+  hasNextVerb(): boolean {
+    return this.document !== null && this.index + 1 < this.document.document.verbs.length;
+  }
+
+  verbFinishesItself(): boolean {
+    return this.listener?.hangup !== undefined;
+  }
+
+  // ----- effects the machine causes --------------------------------------------------------
+
+  enter(status: CallStatus): void {
     const { data, ctx } = this;
-    reportProgress(ctx, { data, reporter: this.reporter, event, now: ctx.clock.now() });
+    if (data.status === status || data.final) return;
+    // The duration counts from the pick-up, not from the end of detection (spec 9.3).
+    if (status === 'in-progress' && this.pickedUpAt !== null) data.startTime ??= this.pickedUpAt;
+    data.setStatus(status, ctx.clock.now());
+    ctx.statusChanged(data);
+    if (status === 'initiated' || status === 'ringing') this.report(status);
+    else if (status === 'in-progress') this.report('answered');
   }
 
-  /** The controller of a new step (a spare one from the engine when there is one). */
-  beginStep(): AbortController {
-    const step = this.ctx.controllers.take();
-    this.step = step;
-    return step;
+  answeredByVerb(): void {
+    if (!this.answered && !this.data.final) this.enter('in-progress');
   }
 
-  /** The step settled: its controller goes back to the engine unless it fired. */
-  endStep(step: AbortController): void {
-    if (this.step === step) this.step = null;
-    this.ctx.controllers.give(step);
+  originate(): void {
+    const { data, ctx, settings } = this;
+    let channel: Channel;
+    try {
+      channel = ctx.driver.originate({
+        callSid: data.sid,
+        to: data.to,
+        from: data.from,
+        timeout: settings.timeout,
+        detectVoicemail: settings.detectVoicemail,
+        detection: this.detection,
+        ...(settings.machineDetection ? { detectionTimeout: settings.machineDetectionTimeout ?? 30 } : {}),
+      });
+    } catch (error) {
+      ctx.notice(data.sid, 14103, `the driver could not place the call: ${String(error)}`, 'error');
+      // Queued behind the entry of `initiated` that is running this.
+      this.actor.send({ type: 'DRIVER.FAILED' });
+      return;
+    }
+    this.attach(channel);
   }
 
-  send(event: CallLifecycleEvent): void {
-    this.actor.send(event);
+  pickUp(): void {
+    this.pickedUpAt = this.ctx.clock.now();
+    // Record=true: from the answer, detection included (spec 9.4).
+    const { record } = this.settings;
+    if (record) this.recording = new CallRecording(this, record);
+    if (this.detection !== null && !this.ctx.driver.capabilities.voicemailDetection) this.detected('unknown');
+  }
+
+  detected(by: AnsweredBy): void {
+    const mode = this.detection;
+    if (mode === null) return;
+    const result = detectionResult(mode, by);
+    this.data.answeredBy = result;
+    // VoicemailDetector belongs to DetectVoicemail only (spec 9.3).
+    if (mode === 'voicemail') this.data.voicemailDetector = result === 'machine' ? 'voicemail' : 'person_found';
+  }
+
+  startFromPickUp(): void {
+    if (this.pickedUpAt !== null) this.data.startTime ??= this.pickedUpAt;
+  }
+
+  /** The engine gives up on an attempt (ring timeout, cancel): an outbound one is canceled. */
+  cancelAttempt(): void {
+    const channel = this.channel;
+    if (channel === null) return;
+    const inbound = this.data.direction === 'inbound';
+    fireAndForget(
+      () => (inbound || channel.cancel === undefined ? channel.hangup() : channel.cancel()),
+      (error) => this.hangupFailed(error),
+    );
   }
 
   /** Issue the engine's own hang-up of the channel (a `hangup` media operation). */
   hangupChannel(): void {
     const channel = this.channel;
-    if (channel !== null) fireAndForget(() => channel.hangup());
+    if (channel !== null) fireAndForget(() => channel.hangup(), (error) => this.hangupFailed(error));
+  }
+
+  deferGo(): void {
+    queueMicrotask(() => this.actor.send({ type: 'GO' }));
+  }
+
+  takeTarget(event: CallEvent): void {
+    if (event.type === 'REDIRECT') {
+      this.next = event.target;
+      // A live change before the first fetch: the keys of `SendDigits` are not played.
+      this.digits = null;
+    } else if (event.type === 'VERB.DONE' && event.outcome.kind === 'fetch') {
+      const { outcome } = event;
+      this.next = {
+        url: outcome.url,
+        written: outcome.written,
+        method: outcome.method,
+        params: outcome.params,
+        fallbackUrl: null,
+        fallbackMethod: 'POST',
+      };
+    }
+  }
+
+  startSendDigits(): void {
+    const channel = this.channel!;
+    const digits = this.digits!;
+    this.digits = null;
+    const step = this.beginStep();
+    untilAborted(channel.sendDigits({ digits }, step.signal), step.signal).then(
+      () => this.settle(step, { type: 'DIGITS.DONE' }),
+      (error: unknown) => {
+        if (!isAborted(error)) this.notice(14103, `SendDigits: the media driver failed: ${String(error)}`);
+        this.settle(step, isAborted(error) ? { type: 'STEP.ABORTED' } : { type: 'DIGITS.DONE' });
+      },
+    );
+  }
+
+  startFetch(): void {
+    const target = this.next ?? this.initialTarget();
+    this.next = target;
+    const inline = target.inline;
+    if (inline !== undefined) {
+      const loaded = { ok: true, document: inline.document, url: inline.baseUrl ?? NO_BASE, warnings: inline.warnings } as const;
+      const step = this.beginStep();
+      Promise.resolve().then(() => this.fetched(step, loaded));
+      return;
+    }
+    this.fetchOnce(target.url, target.written, target.method, target.params);
+  }
+
+  startFallback(event: CallEvent): void {
+    const target = this.next!;
+    const code = event.type === 'FETCH.FAILED' ? event.code : 0;
+    this.fetchOnce(target.fallbackUrl, target.fallbackUrl ?? '', target.fallbackMethod, {
+      ErrorCode: String(code),
+      ErrorUrl: target.url ?? target.written,
+    });
+  }
+
+  loadDocument(event: CallEvent): void {
+    if (event.type !== 'FETCH.DONE') return;
+    this.document = event.loaded;
+    this.index = 0;
+    for (const warning of event.loaded.warnings) this.notice(warning.code, warning.message, 'warning');
+  }
+
+  startVerb(): void {
+    const loaded = this.document!;
+    const verb = loaded.document.verbs[this.index]!;
+    const step = this.beginStep();
+    const scope = new SessionScope(this, step.signal, loaded.url);
+    const { ctx } = this;
+    if (ctx.hasListeners()) this.trace('start', verb);
+    let running: Promise<VerbOutcome>;
+    try {
+      running = executeVerb(verb, scope);
+    } catch (error) {
+      running = Promise.reject(error);
+    }
+    running.then(
+      (outcome) => this.verbEnded(step, verb, { type: 'VERB.DONE', outcome }),
+      (error: unknown) => {
+        if (isAborted(error)) return this.verbEnded(step, verb, { type: 'STEP.ABORTED' });
+        if (isVerbBug(error)) {
+          ctx.logger.error('verb failed', { callSid: this.data.sid, verb: verb.kind, error });
+          this.notice(14120, `${verb.kind}: the engine failed running the verb; the call ends: ${describe(error)}`);
+          return this.verbEnded(step, verb, { type: 'VERB.FAILED' });
+        }
+        this.notice(14103, `${verb.kind}: the media driver failed: ${describe(error)}`);
+        this.verbEnded(step, verb, { type: 'VERB.DONE', outcome: NEXT });
+      },
+    );
+  }
+
+  advance(): void {
+    this.index += 1;
+  }
+
+  abortStep(): void {
+    this.step?.abort(ABORTED);
+  }
+
+  verbHearsHangup(): void {
+    this.listener?.hangup?.();
+  }
+
+  /**
+   * A `<Record>`/`<Dial>` action after the caller hung up: still requested (with
+   * `CallStatus=completed`, before the `completed` callback), its answer not run.
+   */
+  requestAfterHangup(event: CallEvent): void {
+    const outcome = event.type === 'VERB.DONE' ? event.outcome : null;
+    if (outcome === null || outcome.kind !== 'fetch' || outcome.url === null) {
+      queueMicrotask(() => this.actor.send({ type: 'REQUEST.DONE' }));
+      return;
+    }
+    const { ctx, data } = this;
+    const params = callParams(data);
+    for (const key in outcome.params) params[key] = outcome.params[key]!;
+    const done = () => this.actor.send({ type: 'REQUEST.DONE' });
+    fetchDocument(
+      ctx.fetch,
+      { url: outcome.url, method: outcome.method, params, callSid: data.sid, accountSid: data.accountSid },
+      new AbortController(),
+    ).then(done, done);
   }
 
   /**
@@ -277,12 +470,52 @@ export class CallSession implements CallLifecycleHooks {
     this.ctx.callEnded(this.data, notes === null ? [queue] : [queue, notes], flushed);
   }
 
+  resume(): void {
+    // Persistence (persist.ts) re-attaches the channel before sending RESUME.
+  }
+
+  // ----- what steps and verbs use ----------------------------------------------------------
+
+  /** The call's media streams (`<Connect>`, `<Start>`, `<Stop>`). */
+  get streams(): CallStreams {
+    if (this.streamSet === null) {
+      const { ctx, data } = this;
+      this.streamSet = new CallStreams({
+        port: ctx.streams,
+        channel: this.channel!,
+        clock: ctx.clock,
+        callSid: data.sid,
+        accountSid: data.accountSid,
+        nextSid: () => ctx.ids.next('MZ'),
+        notice: (code, message, level) => ctx.notice(data.sid, code, message, level),
+        notify: (url, method, params) => this.notify(url, method, params),
+      });
+    }
+    return this.streamSet;
+  }
+
+  /** An inbound call's `answer` operation completed (from the verb's scope). */
+  answeredNow(): void {
+    this.actor.send({ type: 'ANSWERED' });
+  }
+
+  /** Report a progress event (once), sending it when subscribed. */
+  report(event: ProgressEvent): void {
+    const { data, ctx } = this;
+    reportProgress(ctx, { data, reporter: this.reporter, event, now: ctx.clock.now() });
+  }
+
   /**
    * Queue a notification that is not a progress event (recordingStatusCallback): delivered
    * in order with its own retries, never behind a progress callback being retried.
    */
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void {
     this.notificationQueue().enqueue(url, method, params);
+  }
+
+  /** A channel event for the machine (hang-up, answer, ...), ignored once the call is over. */
+  send(event: CallEvent): void {
+    if (!this.finalized) this.actor.send(event);
   }
 
   private notificationQueue(): CallbackQueue {
@@ -295,6 +528,12 @@ export class CallSession implements CallLifecycleHooks {
     const { settings } = this;
     if (settings.machineDetection) return settings.machineDetection;
     return settings.detectVoicemail ? 'voicemail' : null;
+  }
+
+  private attach(channel: Channel): void {
+    this.channel = channel;
+    this.events = new ChannelEvents(this);
+    channel.listen(this.events);
   }
 
   private initialTarget(): DocumentTarget {
@@ -310,236 +549,84 @@ export class CallSession implements CallLifecycleHooks {
     };
   }
 
-  /** Run the call's documents; not an async function, so an idle call holds one frame less. */
-  private run(first: DocumentTarget, sendDigits: string | null = null): void {
-    this.running = true;
-    const documents =
-      sendDigits === null
-        ? runDocuments(this, first)
-        : sendDigitsOnAnswer(this, sendDigits).then(() => runDocuments(this, first));
-    documents.then(
-      () => {
-        this.running = false;
-      },
+  /** The controller of a new step (a spare one from the engine when there is one). */
+  private beginStep(): AbortController {
+    const step = this.ctx.controllers.take();
+    this.step = step;
+    return step;
+  }
+
+  /** The step settled: its controller goes back to the engine unless it fired; tell the machine. */
+  private settle(step: AbortController, event: CallEvent): void {
+    if (this.step === step) this.step = null;
+    this.ctx.controllers.give(step);
+    this.actor.send(event);
+  }
+
+  private verbEnded(step: AbortController, verb: Verb, event: CallEvent): void {
+    this.listener = null;
+    if (this.step === step) this.step = null;
+    this.ctx.controllers.give(step);
+    if (this.ctx.hasListeners()) this.trace('end', verb);
+    this.actor.send(event);
+  }
+
+  private fetchOnce(
+    url: string | null,
+    written: string,
+    method: HttpMethod,
+    extra: Readonly<Record<string, string>>,
+  ): void {
+    const { ctx, data } = this;
+    const step = this.beginStep();
+    if (url === null) {
+      this.failSoon(step, 11200, `"${written}" is not an http(s) URL`);
+      return;
+    }
+    if (!takeFetchSlot(this.fetchTimes, ctx.clock.now(), ctx.limits.maxFetchesPerMinute)) {
+      const max = ctx.limits.maxFetchesPerMinute;
+      this.failSoon(step, 14100, `more than ${max} document fetches in a minute; the call ends`);
+      return;
+    }
+    const params = callParams(data);
+    for (const key in extra) params[key] = extra[key]!;
+    fetchDocument(ctx.fetch, { url, method, params, callSid: data.sid, accountSid: data.accountSid }, step).then(
+      (result) => this.fetched(step, result),
       (error: unknown) => {
-        this.running = false;
-        this.crashed(error);
+        if (isAborted(error)) return this.settle(step, { type: 'STEP.ABORTED' });
+        // A bug in the fetch path: the call cannot have its document.
+        ctx.logger.error('document fetch failed', { callSid: data.sid, error });
+        this.fetched(step, { ok: false, code: 14120, message: `the engine failed fetching ${written}: ${describe(error)}` });
       },
     );
   }
 
-  /** A bug in the engine: report it and end the call rather than leave it hanging. */
-  private crashed(error: unknown): void {
-    this.ctx.logger.error('call session failed', { callSid: this.data.sid, error });
-    this.ctx.notice(this.data.sid, 14103, `call ended after an internal failure: ${String(error)}`, 'error');
-    if (!this.data.final) {
-      this.hangupChannel();
-      this.send({ type: 'FAIL' });
-    }
-    this.finalize();
+  private failSoon(step: AbortController, code: 11200 | 14100, message: string): void {
+    Promise.resolve().then(() => this.fetched(step, { ok: false, code, message }));
   }
 
-  private originate(): void {
-    if (this.data.final) return;
-    this.send({ type: 'DIAL' });
-    const { data, ctx, settings } = this;
-    try {
-      this.channel = ctx.driver.originate({
-        callSid: data.sid,
-        to: data.to,
-        from: data.from,
-        timeout: settings.timeout,
-        detectVoicemail: settings.detectVoicemail,
-        detection: this.detection,
-        ...(settings.machineDetection ? { detectionTimeout: settings.machineDetectionTimeout ?? 30 } : {}),
-      });
-    } catch (error) {
-      ctx.notice(data.sid, 14103, `the driver could not place the call: ${String(error)}`, 'error');
-      this.send({ type: 'FAIL' });
-      return;
-    }
-    this.channel.listen(this.handler());
+  private fetched(step: AbortController, result: FetchResult): void {
+    if (step.signal.aborted) return this.settle(step, { type: 'STEP.ABORTED' });
+    if (result.ok) return this.settle(step, { type: 'FETCH.DONE', loaded: result });
+    this.notice(result.code, result.message);
+    this.settle(step, { type: 'FETCH.FAILED', code: result.code });
   }
 
-  /** The lifecycle machine entered `status` (a {@link CallLifecycleHooks} method). */
-  entered(status: CallStatus): void {
-    const { data, ctx } = this;
-    // The duration counts from the pick-up, not from the end of detection (spec 9.3).
-    if (status === 'in-progress' && this.pickedUpAt !== null) data.startTime ??= this.pickedUpAt;
-    data.setStatus(status, ctx.clock.now());
-    ctx.statusChanged(data);
-    switch (status) {
-      case 'initiated':
-        this.report('initiated');
-        return;
-      case 'ringing':
-        this.report('ringing');
-        return;
-      case 'in-progress':
-        this.answered = true;
-        this.report('answered');
-        // Outbound: the call's Url now (after the transition, same instant, after `answered`).
-        if (data.direction !== 'inbound') {
-          const { sendDigits } = this.settings;
-          // Running from now on: a live change or hang-up before the microtask is taken by the loop.
-          this.running = true;
-          queueMicrotask(() => this.run(this.initialTarget(), sendDigits ?? null));
-        }
-        return;
-      case 'queued':
-        return;
-      default:
-        if (!this.running) this.endBeforeAnswer(status);
-    }
+  private hangupFailed(error: unknown): void {
+    this.ctx.notice(this.data.sid, 14103, `the media driver could not hang up: ${describe(error)}`, 'error');
   }
 
-  /** An outbound call that never reached its documents ends (busy, failed, no-answer, canceled). */
-  private endBeforeAnswer(status: CallStatus): void {
-    // The engine stops an attempt it gave up on; busy/failed/hang-up came from the far end.
-    if ((status === 'no-answer' || status === 'canceled') && this.channel !== null && !this.hungUp) {
-      const channel = this.channel;
-      // An arriving inbound call is ended by the engine (a hangup); an outbound attempt is canceled.
-      const inbound = this.data.direction === 'inbound';
-      fireAndForget(() => (inbound || channel.cancel === undefined ? channel.hangup() : channel.cancel()));
-    }
-    // Deferred so that the lifecycle actor has finished its transition first.
-    queueMicrotask(() => this.finalize());
+  private notice(code: Parameters<CallContext['notice']>[1], message: string, level: 'warning' | 'error' = 'error') {
+    this.ctx.notice(this.data.sid, code, message, level);
   }
 
-  private answerOutbound(): void {
-    this.send({ type: 'ANSWER' });
-  }
-
-  private handler(): ChannelHandler {
-    this.events = new ChannelEvents(this);
-    return this.events;
-  }
-
-  /** The far end answered an outbound call (voicemail detection may still be awaited). */
-  onAnswered(): void {
-    const { data } = this;
-    if (data.final || this.answered || data.direction === 'inbound' || this.pickedUpAt !== null) return;
-    this.pickedUpAt = this.ctx.clock.now();
-    // Record=true: from the answer, detection included (spec 9.4).
-    const { record } = this.settings;
-    if (record) this.recording = new CallRecording(this, record);
-    if (this.detection !== null) {
-      if (!this.ctx.driver.capabilities.voicemailDetection) this.detected('unknown');
-      if (data.answeredBy === null) {
-        this.awaitingDetection = true;
-        this.send({ type: 'DETECT' });
-        return;
-      }
-    }
-    this.answerOutbound();
-  }
-
-  onDetected(by: AnsweredBy): void {
-    if (this.detection === null || this.data.final || this.answered) return;
-    this.detected(by);
-    if (this.awaitingDetection) {
-      this.awaitingDetection = false;
-      this.answerOutbound();
-    }
-  }
-
-  onDtmf(digit: string): void {
-    if (this.data.final) return;
-    const { ctx } = this;
-    if (ctx.hasListeners()) ctx.emit({ type: 'dtmf', callSid: this.data.sid, digit, at: ctx.clock.now() });
-    this.listener?.dtmf?.(digit);
-  }
-
-  /** The lifecycle machine gave up waiting for the detection result. */
-  detectionTimedOut(): void {
-    this.detected('unknown');
-  }
-
-  private detected(by: AnsweredBy): void {
-    const mode = this.detection ?? 'voicemail';
-    const result = detectionResult(mode, by);
-    this.data.answeredBy = result;
-    // VoicemailDetector belongs to DetectVoicemail only (spec 9.3).
-    if (mode === 'voicemail')
-      this.data.voicemailDetector = result === 'machine' ? 'voicemail' : 'person_found';
-  }
-
-  /** The far end hung up: the running verb is abandoned (or finishes itself), no `hangup` op. */
-  farEndHungUp(): void {
-    if (this.data.final || this.hungUp) return;
-    this.hungUp = true;
-    if (!this.running) {
-      if (this.pickedUpAt !== null) {
-        // Hung up while detection ran: the call was answered (its duration counts from then).
-        this.data.startTime ??= this.pickedUpAt;
-        this.send({ type: 'COMPLETE' });
-        return;
-      }
-      // An outbound call that hangs up before it was answered: nobody took the call.
-      this.send({ type: this.data.direction === 'inbound' ? 'COMPLETE' : 'NO_ANSWER' });
-      return;
-    }
-    this.send({ type: 'COMPLETE' });
-    const listener = this.listener;
-    if (listener?.hangup !== undefined) listener.hangup();
-    else this.step?.abort(ABORTED);
+  private trace(phase: 'start' | 'end', verb: Verb): void {
+    const { ctx, data } = this;
+    const detail = { path: verb.position.path };
+    ctx.emit({ type: 'verb', phase, callSid: data.sid, verb: verb.kind, detail, at: ctx.clock.now() });
   }
 }
 
-/** The channel's events, routed to the session (a class: no closures per call). */
-class ChannelEvents implements ChannelHandler {
-  constructor(private session: CallSession | null) {}
-
-  /** The call is over: later events are ignored and the session can be collected. */
-  detach(): void {
-    this.session = null;
-  }
-
-  ringing(): void {
-    const { session } = this;
-    if (session !== null && !session.data.final) session.send({ type: 'RING' });
-  }
-
-  answered(): void {
-    this.session?.onAnswered();
-  }
-
-  detected(by: AnsweredBy): void {
-    this.session?.onDetected(by);
-  }
-
-  busy(): void {
-    const { session } = this;
-    if (session !== null && !session.data.final && !session.answered) session.send({ type: 'BUSY' });
-  }
-
-  failed(): void {
-    const { session } = this;
-    if (session !== null && !session.data.final && !session.answered) session.send({ type: 'FAIL' });
-  }
-
-  dtmf(digit: string): void {
-    this.session?.onDtmf(digit);
-  }
-
-  voice(active: boolean): void {
-    const { session } = this;
-    if (session === null) return;
-    session.voiceActive = active;
-    if (!session.data.final) session.listener?.voice?.(active);
-  }
-
-  speech(result: SpeechResult): void {
-    const { session } = this;
-    if (session !== null && !session.data.final) session.listener?.speech?.(result);
-  }
-
-  partialSpeech(result: PartialSpeechResult): void {
-    const { session } = this;
-    if (session !== null && !session.data.final) session.listener?.partialSpeech?.(result);
-  }
-
-  hangup(): void {
-    this.session?.farEndHungUp();
-  }
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -60,7 +60,7 @@ export class SessionScope implements VerbScope {
     const { session, signal } = this;
     if (session.answered || session.data.direction !== 'inbound') return;
     await untilAborted(this.channel.answer(signal), signal);
-    if (!session.answered && !session.data.final) session.send({ type: 'ANSWER' });
+    session.answeredNow();
   }
 
   listen(listener: MediaListener): void {

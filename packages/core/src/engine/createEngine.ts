@@ -21,6 +21,7 @@ import { type CallsApiParams, toApiParams, unimplementedParams } from './params.
 import { CallRegistry } from './registry.js';
 import type {
   CallOwner,
+  CallMachineState,
   CallRecord,
   Engine,
   EngineEvent,
@@ -234,7 +235,10 @@ export function createEngine(options: EngineOptions): Engine {
       admit();
       // `valid` is a fresh object: the call owns it as its (mutable) settings.
       const settings = Object.assign(valid, { inline, createdUrl: inline === null ? valid.url : null });
-      const session = new CallSession(ctx, settings, {
+      const session = new CallSession(
+        ctx,
+        settings,
+        {
         sid: ids.next('CA'),
         accountSid: owner?.accountSid ?? defaultAccount,
         from: valid.from,
@@ -247,7 +251,9 @@ export function createEngine(options: EngineOptions): Engine {
         geo: geoParams(lookup(valid.from), lookup(valid.to)),
         status: 'queued',
         now: clock.now(),
-      });
+        },
+        options.inspect,
+      );
       const record = start(session);
       reportUnimplemented(record.sid, params, 'create');
       session.startOutbound();
@@ -274,6 +280,7 @@ export function createEngine(options: EngineOptions): Engine {
           status: 'queued',
           now: clock.now(),
         },
+        options.inspect,
       );
       start(session);
       session.startInbound(channel);
@@ -346,6 +353,12 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     recordings,
+
+    snapshot(callSid) {
+      const session = sessions.get(callSid);
+      if (session === undefined || session.data.final) return undefined;
+      return session.actor.getSnapshot().value as CallMachineState;
+    },
 
     subscribe(listener) {
       listeners.add(listener);

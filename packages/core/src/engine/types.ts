@@ -17,6 +17,7 @@ import type {
   RecordingStore,
   StreamPort,
 } from '../ports.js';
+import type { InspectionEvent } from 'xstate';
 import type { Recordings } from '../recordings/recordings.js';
 import type { CreateCallParams, ModifyCallParams } from './params.js';
 
@@ -129,6 +130,12 @@ export interface EngineOptions {
    * the server's Calls API. Default: the URL the driver gave.
    */
   readonly recordingUrl?: (recording: { readonly sid: string; readonly accountSid: string }) => string;
+  /**
+   * An xstate inspector given to every call's actor (`createActor(callMachine, { inspect })`):
+   * it sees each call's events, transitions and actions, e.g. `createBrowserInspector().inspect`
+   * of `@statelyai/inspect`, or a function that logs. Default: none (inspection costs).
+   */
+  readonly inspect?: (event: InspectionEvent) => void;
 }
 
 /** Who a call belongs to; `create` and `inbound` accept it to serve several accounts. */
@@ -236,6 +243,9 @@ export type EngineEvent =
       readonly at: number;
     };
 
+/** A state of the call machine: a state name, or a parent state and its child's state. */
+export type CallMachineState = string | { readonly [state: string]: CallMachineState };
+
 /** How `Engine.shutdown` ends the live calls and how long it waits. */
 export interface ShutdownOptions {
   /** `drain` waits for calls to end on their own; `hangup` (default) ends them at once. */
@@ -271,6 +281,11 @@ export interface Engine {
   modify(callSid: string, params: ModifyCallParams): CallRecord;
   /** The recordings the engine's calls made (the Recordings resource). */
   readonly recordings: Recordings;
+  /**
+   * The state of a live call in the call machine (`callMachine`), e.g.
+   * `{ session: 'verb' }` or `'detecting'`; `undefined` for an unknown or ended call.
+   */
+  snapshot(callSid: string): CallMachineState | undefined;
   /** Listen to every event; returns the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
   /** Calls not yet in a final state. */
