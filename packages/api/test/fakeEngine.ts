@@ -133,6 +133,22 @@ export function createFakeEngine(start = Date.UTC(2026, 0, 1)): FakeEngine {
       remove: async () => false,
       audio: async () => null,
     },
+    queues: {
+      create: () => {
+        throw new Error('no queues in the fake engine');
+      },
+      get: () => undefined,
+      list: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
+      update: () => {
+        throw new Error('no queues in the fake engine');
+      },
+      remove: () => {},
+      members: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
+      member: () => undefined,
+      dequeue: () => {
+        throw new Error('no queues in the fake engine');
+      },
+    },
     subscribe(_listener: (event: EngineEvent) => void) {
       return () => {};
     },

@@ -48,6 +48,16 @@ export {
 } from './errors.js';
 export { BODY_LINE_CHARS, bodyLine } from './fetch/bodyLine.js';
 export type * from './ports.js';
+export { type BridgeEnd, QueueBridge } from './queues/bridge.js';
+export {
+  DEFAULT_QUEUE_SIZE,
+  MAX_QUEUE_SIZE,
+  type MemberRecord,
+  type Page,
+  type QueueDesk,
+  type QueueRecord,
+  type Queues,
+} from './queues/queues.js';
 export {
   createMemoryRecordingStore,
   type RecordingFilter,

@@ -312,6 +312,12 @@ export interface Channel {
    * on unrecorded. Aborting `signal` discards the recording.
    */
   recordCall?(request: CallRecordRequest, signal: AbortSignal): Promise<RecordingSession>;
+  /**
+   * Connect this call's audio with another live call's until `signal` aborts (`<Dial><Queue>`:
+   * the agent and the caller it took off a queue); resolves once connected. Optional: without
+   * it the engine reports notice 14103 and that dial fails.
+   */
+  connect?(other: Channel, signal: AbortSignal): Promise<void>;
   /** Ring the targets in parallel. Aborting cancels every leg that is not bridged. */
   dial(request: DialRequest, signal: AbortSignal): DialSession;
   /** End the call (or cancel an outbound attempt that has not been answered). */
@@ -380,6 +386,10 @@ export interface StreamOpenRequest {
   readonly url: string;
   /** The call the stream belongs to (for tracing). */
   readonly callSid: string;
+  /** The stream's SID (`MZ…`), as its `start` message will carry it. */
+  readonly streamSid: string;
+  /** The stream's `name`, when the document gave one. */
+  readonly name: string | null;
   /** The account, for choosing the signing key (`X-Twilio-Signature` on the upgrade). */
   readonly accountSid: string;
   /** Aborting gives up the connection attempt (the call ended, the verb was left). */
@@ -483,7 +493,7 @@ export interface RecordingStore {
 /** Makes SIDs: a two-letter prefix and 32 hex characters (`CA…`, `RE…`, `SM…`, `MZ…`). */
 export interface IdGenerator {
   /** A new SID with this prefix, never given before (`MZ`: media streams). */
-  next(prefix: 'CA' | 'RE' | 'SM' | 'MZ'): string;
+  next(prefix: 'CA' | 'RE' | 'SM' | 'MZ' | 'QU' | 'CF'): string;
 }
 
 /** Where the engine writes its log lines; `fields` carry structured context (call SID, code…). */

@@ -251,6 +251,29 @@ live('live Asterisk (RCML_ARI_URL)', () => {
     expect(s.app.to('/out').length).toBe(1);
   }, 60_000);
 
+  it('MachineDetection on real calls: a greeting is a machine, a short hello a human', async () => {
+    s.app.page('/amd', '<Response><Hangup/></Response>');
+    const create = (To: string, MachineDetection: string) =>
+      s.engine.create({ To, From: '+15551112222', Url: `${APP}/amd`, MachineDetection });
+    const machine = create('+15555000001', 'Enable');
+    const human = create('+15556000001', 'Enable');
+    const messageEnd = create('+15555000002', 'DetectMessageEnd');
+    const silent = create('+15552000009', 'Enable');
+    for (const call of [machine, human, messageEnd, silent]) await finalStatus(s.engine, call.sid, 40_000);
+    const by = (sid: string) => s.app.requests.find((r) => r.callSid === sid)?.params.AnsweredBy;
+    expect({
+      machine: by(machine.sid),
+      human: by(human.sid),
+      messageEnd: by(messageEnd.sid),
+      silent: by(silent.sid),
+    }).toEqual({
+      machine: 'machine_start',
+      human: 'human',
+      messageEnd: 'machine_end_silence',
+      silent: 'unknown',
+    });
+  }, 60_000);
+
   it('50 simultaneous calls all complete, with nothing left over', async () => {
     s.inboundPath = '/many';
     s.app.page(

@@ -207,6 +207,11 @@ export class SimChannel implements Channel {
     };
   }
 
+  /** Connected with another call (`<Dial><Queue>`): the audio is simulated, nothing to do. */
+  connect(_other: Channel, _signal: AbortSignal): Promise<void> {
+    return Promise.resolve();
+  }
+
   dial(request: DialRequest, signal: AbortSignal): DialSession {
     // One leg per target even when the call is already over: they are simply born ended.
     const legs = this.ctx.createLegs(request);

@@ -92,7 +92,7 @@ function checkSequenceNumbers(timeline: readonly TimelineEntry[]): string[] {
   const problems: string[] = [];
   const last = new Map<string, { seq: number; url: string; final: boolean }>();
   for (const [i, entry] of timeline.entries()) {
-    if (entry.kind === 'media') continue;
+    if (entry.kind === 'media' || entry.kind === 'stream') continue;
     const sid = entry.params.CallSid;
     if (sid === undefined) continue;
     const before = last.get(sid);

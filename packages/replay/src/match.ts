@@ -48,7 +48,7 @@ export function entryMismatch(
       if (typeof want === 'number' && Math.abs(actual.at - want) > AT_TOLERANCE) return 'at';
       continue;
     }
-    if (key === 'params' && actual.kind !== 'media') {
+    if (key === 'params' && (actual.kind === 'fetch' || actual.kind === 'callback')) {
       for (const [name, value] of Object.entries(want as Record<string, string | null>)) {
         const got = actual.params[name];
         if (value === null ? got !== undefined : got !== value) return `params.${name}`;

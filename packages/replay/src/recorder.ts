@@ -113,6 +113,8 @@ export function createTimelineRecorder(clock: Clock, origin: number): TimelineRe
         if (main && ending) media('hangup');
         return channel.hangup();
       },
+      // Media streams: the stream port records their entries (streams.ts), not the channel.
+      mediaStream: (r, handler, signal) => channel.mediaStream(r, handler, signal),
       // Recording the whole call (Record=true) is not a timeline entry (the format has no op for it).
       recordCall(r, signal) {
         return channel.recordCall(r, signal);

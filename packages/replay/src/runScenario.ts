@@ -15,6 +15,7 @@ import {
   scenarioEngineOptions,
   startScenarioCall,
 } from './setup.js';
+import { createScriptedStreams } from './streams.js';
 import type { CallOutcome } from './timeline.js';
 
 /** How the runner is set up; everything optional. */
@@ -88,6 +89,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     driver: recorder.wrapDriver(driver),
     http: recorder.wrapHttp(app),
     clock,
+    streams: createScriptedStreams(scenario.streams ?? {}, clock, recorder),
     ...scenarioEngineOptions(scenario),
   });
   const events: EngineEvent[] = [];

@@ -75,6 +75,15 @@ export interface ScenarioMedia {
   readonly failUrls?: readonly string[];
 }
 
+/**
+ * One action of a media-stream application under `streams`, `after` seconds from the stream's
+ * `start` message: send `for` seconds of audio, a mark, a clear, or close the socket.
+ */
+export type StreamAction =
+  | { readonly after: number; readonly do: 'media'; readonly for: number }
+  | { readonly after: number; readonly do: 'mark'; readonly name: string }
+  | { readonly after: number; readonly do: 'clear' | 'close' };
+
 /** One live change under `modify`: Calls API parameters applied at `at` seconds. */
 export type ModifyEntry = { readonly at: number } & Readonly<Record<string, string | number>>;
 
@@ -106,4 +115,9 @@ export interface Scenario {
    * outbound call; an inbound call carries `FromCity`… in `inbound` instead.
    */
   readonly numbers?: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /**
+   * Media-stream applications by WebSocket URL (without its query): what each does once its
+   * stream started. A stream to a URL not listed is refused (31920).
+   */
+  readonly streams?: Readonly<Record<string, readonly StreamAction[]>>;
 }

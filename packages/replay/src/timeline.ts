@@ -41,8 +41,27 @@ export interface MediaEntry {
   readonly [field: string]: unknown;
 }
 
-/** One entry of a timeline: a document request, a callback, or a media operation. */
-export type TimelineEntry = FetchEntry | CallbackEntry | MediaEntry;
+/** What a `stream` entry records: the socket's opening and closing, and the messages exchanged. */
+export type StreamEvent = 'connect' | 'start' | 'media' | 'dtmf' | 'mark' | 'clear' | 'stop' | 'close';
+
+/**
+ * One event of a media stream (`<Connect><Stream>`, `<Start><Stream>`): who sent it (`engine`
+ * or `app`), the stream's SID and the event's fields (`connect`: `url`, `name`; `start`:
+ * `tracks`, `customParameters`; `media` from the app: `bytes`; `dtmf`: `digit`; `mark`:
+ * `name`; `close`: `frames`, the media messages the engine sent). The engine's own `media`
+ * frames are not entries.
+ */
+export interface StreamEntry {
+  readonly kind: 'stream';
+  readonly from: 'engine' | 'app';
+  readonly event: StreamEvent;
+  readonly streamSid: string;
+  readonly at: number;
+  readonly [field: string]: unknown;
+}
+
+/** One entry of a timeline: a document request, a callback, a media operation or a stream event. */
+export type TimelineEntry = FetchEntry | CallbackEntry | MediaEntry | StreamEntry;
 
 /** A whole recorded call: its timeline and how it ended. */
 export interface CallOutcome {

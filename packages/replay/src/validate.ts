@@ -20,6 +20,7 @@ const TOP = [
   'modify',
   'expect',
   'numbers',
+  'streams',
 ];
 const OPTIONS = ['accountSid', 'authToken', 'apiVersion', 'fetchTimeout', 'epoch'];
 const INBOUND = [
@@ -99,9 +100,40 @@ export function validateScenario(json: unknown, fileName: string, warnings?: str
   if (s.media !== undefined) checkMedia(c, c.object(s.media, 'media'));
   if (s.modify !== undefined) checkModify(c, c.array(s.modify, 'modify'));
   if (s.numbers !== undefined) checkNumbers(c, c.object(s.numbers, 'numbers'));
+  if (s.streams !== undefined) checkStreams(c, c.object(s.streams, 'streams'));
   if (s.expect !== undefined) checkExpect(c, c.object(s.expect, 'expect'), hasInbound);
   warnings?.push(...c.warnings);
   return json as Scenario;
+}
+
+const STREAM_DO = ['media', 'mark', 'clear', 'close'] as const;
+
+/** `streams`: WebSocket URL (no query) → the application's actions after its stream started. */
+function checkStreams(c: Checker, streams: Json): void {
+  for (const [url, value] of Object.entries(streams)) {
+    if (isCommentKey(url)) continue;
+    const path = `streams.${url}`;
+    if (!/^wss?:\/\/[^/?#\s]+[^?#\s]*$/.test(url)) {
+      c.fail(path, 'must be keyed by an absolute ws:// or wss:// URL without a query');
+    }
+    let previous = 0;
+    c.array(value, path).forEach((raw, i) => {
+      const at = `${path}[${i}]`;
+      const action = c.object(raw, at);
+      const after = c.number(c.has(action, 'after', at), `${at}.after`, { min: 0 });
+      if (after < previous)
+        c.fail(`${at}.after`, `must not be earlier than the action before it (${previous})`);
+      previous = after;
+      const what = c.oneOf(c.has(action, 'do', at), STREAM_DO, `${at}.do`);
+      if (what === 'media') {
+        c.onlyKeys(action, ['after', 'do', 'for'], at);
+        c.number(c.has(action, 'for', at), `${at}.for`, { above: 0 });
+      } else if (what === 'mark') {
+        c.onlyKeys(action, ['after', 'do', 'name'], at);
+        c.string(c.has(action, 'name', at), `${at}.name`, { nonEmpty: true });
+      } else c.onlyKeys(action, ['after', 'do'], at);
+    });
+  }
 }
 
 function checkOptions(c: Checker, o: Json): void {

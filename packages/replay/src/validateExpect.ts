@@ -106,9 +106,36 @@ export function checkExpect(c: Checker, e: Json, inbound: boolean): void {
   }
 }
 
+const STREAM_EVENTS = ['connect', 'start', 'media', 'dtmf', 'mark', 'clear', 'stop', 'close'] as const;
+
+/** The fields a `stream` entry may carry (replay format, "Media streams"). */
+const STREAM_FIELDS: Record<string, FieldCheck> = {
+  from: (c, v, p) => void c.oneOf(v, ['engine', 'app'], p),
+  event: (c, v, p) => void c.oneOf(v, STREAM_EVENTS, p),
+  streamSid: str,
+  url: str,
+  name: str,
+  tracks: (c, v, p) =>
+    c.array(v, p).forEach((t, i) => void c.oneOf(t, ['inbound', 'outbound'], `${p}[${i}]`)),
+  customParameters: (c, v, p) => {
+    for (const [key, value] of Object.entries(c.object(v, p))) c.string(value, `${p}.${key}`);
+  },
+  bytes: int,
+  digit: str,
+  frames: int,
+};
+
 function checkEntry(c: Checker, entry: Json, path: string): number | undefined {
-  const kind = c.oneOf(c.has(entry, 'kind', path), ['fetch', 'callback', 'media'], `${path}.kind`);
+  const kind = c.oneOf(c.has(entry, 'kind', path), ['fetch', 'callback', 'media', 'stream'], `${path}.kind`);
   const at = entry.at === undefined ? undefined : c.number(entry.at, `${path}.at`, { min: 0 });
+  if (kind === 'stream') {
+    c.onlyKeys(entry, ['kind', 'at', ...Object.keys(STREAM_FIELDS)], path, true);
+    c.has(entry, 'event', path);
+    for (const [field, check] of Object.entries(STREAM_FIELDS)) {
+      if (entry[field] !== undefined) check(c, entry[field], `${path}.${field}`);
+    }
+    return at;
+  }
   if (kind !== 'media') {
     c.onlyKeys(entry, ['kind', 'at', 'method', 'url', 'params'], path, true);
     if (entry.method !== undefined) c.oneOf(entry.method, ['GET', 'POST'], `${path}.method`);

@@ -135,6 +135,22 @@ export function createToyEngine(options: EngineOptions, bugs: ToyBugs = {}): Eng
       remove: async () => false,
       audio: async () => null,
     },
+    queues: {
+      create: () => {
+        throw new Error('no queues in the fake engine');
+      },
+      get: () => undefined,
+      list: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
+      update: () => {
+        throw new Error('no queues in the fake engine');
+      },
+      remove: () => {},
+      members: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
+      member: () => undefined,
+      dequeue: () => {
+        throw new Error('no queues in the fake engine');
+      },
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -173,7 +173,7 @@ export async function callApp(url: string, options: CallAppOptions = {}): Promis
   return {
     timeline,
     requests: timeline.flatMap((e) =>
-      e.kind === 'media'
+      e.kind === 'media' || e.kind === 'stream'
         ? []
         : [
             {

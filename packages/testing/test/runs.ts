@@ -74,7 +74,7 @@ export function runOf(spec: RunSpec): ObservedRun {
     at: ms(at),
   }));
   const requests = spec.timeline.flatMap((e): EngineEvent[] =>
-    e.kind === 'media'
+    e.kind === 'media' || e.kind === 'stream'
       ? []
       : [
           {

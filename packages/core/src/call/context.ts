@@ -9,6 +9,7 @@ import type { EngineEvent, EngineLimits } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import type { FetchContext } from '../fetch/fetchDocument.js';
 import type { Clock, IdGenerator, Logger, MediaDriver, MessagingPort, StreamPort } from '../ports.js';
+import type { QueueDesk } from '../queues/queues.js';
 import type { RecordingMade } from '../recordings/recordings.js';
 import type { ControllerPool } from './abort.js';
 import type { CallData } from './callData.js';
@@ -32,6 +33,8 @@ export interface CallContext {
   notice(callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error'): void;
   /** A call (or leg) changed status. */
   statusChanged(call: CallData): void;
+  /** The engine's call queues. */
+  readonly queues: QueueDesk;
   /** A recording is complete: register it; returns the `RecordingUrl` to give out. */
   recordingMade(recording: RecordingMade): string;
   /** A leg was created by `<Dial>`: register it. */

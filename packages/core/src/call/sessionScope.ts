@@ -4,11 +4,14 @@ import type { EngineLimits } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import { resolveUrl } from '../fetch/url.js';
 import type { Channel, Clock, DriverCapabilities, SmsRequest, TimerId } from '../ports.js';
+import type { QueueDesk } from '../queues/queues.js';
 import type { RecordingMade } from '../recordings/recordings.js';
 import type { CallStreams } from '../streams/callStreams.js';
 import type {
   DialLegHandle,
   DialLegSpec,
+  DocumentLoad,
+  LoadedDocument,
   MediaListener,
   VerbScope,
   WhisperResult,
@@ -17,6 +20,7 @@ import type {
 import { untilAborted } from './abort.js';
 import type { CallData } from './callData.js';
 import { DialLeg } from './dialLeg.js';
+import { loadDocument } from './loadDocument.js';
 import type { CallSession } from './session.js';
 import { runWhisper } from './whisper.js';
 
@@ -81,6 +85,14 @@ export class SessionScope implements VerbScope {
 
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void {
     this.session.notify(url, method, params);
+  }
+
+  get queues(): QueueDesk {
+    return this.session.ctx.queues;
+  }
+
+  load(request: DocumentLoad, signal: AbortSignal): Promise<LoadedDocument> {
+    return loadDocument(this.session, request, signal);
   }
 
   recorded(recording: Omit<RecordingMade, 'accountSid' | 'callSid'>): string {

@@ -280,13 +280,21 @@ function buildDial(scope: ElementScope, children: readonly XmlEntry[]): DialVerb
     if (tag === 'Conference') conferences++;
     if (tag === 'Queue') {
       if (queue !== undefined || nouns.length > 0 || text.trim() !== '') {
-        context.fail(12200, `<Queue> may not be mixed with other targets in <Dial> at ${path}`, position);
+        context.fail(
+          12200,
+          `<Queue> may not be mixed with other targets in <Dial> (at ${position.path})`,
+          position,
+        );
       }
       queue = buildQueueNoun(entry, position, context);
       continue;
     }
     if (queue !== undefined) {
-      context.fail(12200, `<Queue> may not be mixed with other targets in <Dial> at ${path}`, position);
+      context.fail(
+        12200,
+        `<Queue> may not be mixed with other targets in <Dial> (at ${position.path})`,
+        position,
+      );
     }
     nouns.push(buildNoun(tag, entry, position, context));
   }

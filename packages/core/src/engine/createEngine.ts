@@ -15,6 +15,7 @@ import { type ErrorCode, RcmlError } from '../errors.js';
 import { DocumentCache } from '../fetch/documentCache.js';
 import { geographyOf, geoParams } from '../fetch/params.js';
 import type { Channel, HttpPort, Logger, NumberGeography } from '../ports.js';
+import { createQueues } from '../queues/queues.js';
 import { createRecordings } from '../recordings/recordings.js';
 import { createClockSeededIds } from './ids.js';
 import { type CallsApiParams, toApiParams, unimplementedParams } from './params.js';
@@ -102,6 +103,7 @@ export function createEngine(options: EngineOptions): Engine {
     now: () => clock.now(),
     url: options.recordingUrl,
   });
+  const queues = createQueues({ now: () => clock.now(), nextSid: () => ids.next('QU') });
   const notice = (callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error') => {
     (level === 'error' ? logger.warn : logger.info).call(logger, message, { callSid, code });
     if (listeners.size > 0) emit({ type: 'notice', callSid, code, level, message, at: clock.now() });
@@ -146,6 +148,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (listeners.size > 0)
         emit({ type: 'status', callSid: call.sid, status: call.status, at: clock.now() });
     },
+    queues,
     recordingMade: (recording) => recordings.made(recording),
     legCreated(call) {
       registry.add(call);
@@ -353,6 +356,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     recordings,
+    queues,
 
     snapshot(callSid) {
       const session = sessions.get(callSid);

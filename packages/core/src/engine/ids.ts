@@ -5,14 +5,14 @@
  */
 import type { Clock, IdGenerator } from '../ports.js';
 
-type Prefix = 'CA' | 'RE' | 'SM' | 'MZ';
+type Prefix = 'CA' | 'RE' | 'SM' | 'MZ' | 'QU' | 'CF';
 
 /**
  * `CA00000000000000000000000000000001`, `…0002`, …: a decimal counter per prefix, zero-padded
  * to 32 digits. The replay format's deterministic SIDs.
  */
 export function createSequentialIds(): IdGenerator {
-  const counters: Record<Prefix, number> = { CA: 0, RE: 0, SM: 0, MZ: 0 };
+  const counters: Record<Prefix, number> = { CA: 0, RE: 0, SM: 0, MZ: 0, QU: 0, CF: 0 };
   return {
     next(prefix) {
       counters[prefix] += 1;

@@ -18,6 +18,7 @@ import type {
   StreamPort,
 } from '../ports.js';
 import type { InspectionEvent } from 'xstate';
+import type { Queues } from '../queues/queues.js';
 import type { Recordings } from '../recordings/recordings.js';
 import type { CreateCallParams, ModifyCallParams } from './params.js';
 
@@ -281,6 +282,8 @@ export interface Engine {
   modify(callSid: string, params: ModifyCallParams): CallRecord;
   /** The recordings the engine's calls made (the Recordings resource). */
   readonly recordings: Recordings;
+  /** The call queues (`<Enqueue>`; the Queues and Members resources). */
+  readonly queues: Queues;
   /**
    * The state of a live call in the call machine (`callMachine`), e.g.
    * `{ session: 'verb' }` or `'detecting'`; `undefined` for an unknown or ended call.

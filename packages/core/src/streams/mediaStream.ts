@@ -117,6 +117,8 @@ export class MediaStream {
     const request = {
       url: spec.url,
       callSid: deps.callSid,
+      streamSid: this.sid,
+      name: this.name,
       accountSid: deps.accountSid,
       signal: this.connecting.signal,
     };

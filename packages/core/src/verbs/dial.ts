@@ -11,6 +11,7 @@ import { ABORTED, childController, fireAndForget, isAborted, untilAborted } from
 import type { DialVerb } from '../document/ast.js';
 import type { FinalStatus } from '../engine/types.js';
 import type { Channel, ChannelHandler, DialSession, TimerId } from '../ports.js';
+import { executeDialQueue } from './dialQueue.js';
 import { dialRecording } from './dialRecording.js';
 import { dialTarget } from './dialTargets.js';
 import {
@@ -51,6 +52,7 @@ const IGNORE: ChannelHandler = {
 type DialEnd = 'bridge-ended' | 'unanswered' | 'caller-hangup';
 
 export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<VerbOutcome> {
+  if (verb.queue !== undefined) return executeDialQueue(verb, verb.queue, scope);
   await scope.answer();
   const { signal, call } = scope;
   let nouns = verb.nouns;

@@ -5,8 +5,10 @@
 import type { Verb } from '../document/ast.js';
 import { executeConnect } from './connect.js';
 import { executeDial } from './dial.js';
+import { executeEnqueue } from './enqueue.js';
 import { executeGather } from './gather.js';
 import { executeHangup } from './hangup.js';
+import { executeLeave } from './leave.js';
 import { executePause } from './pause.js';
 import { executePlay } from './play.js';
 import { executeRecord } from './record.js';
@@ -43,6 +45,10 @@ export function executeVerb(verb: Verb, scope: VerbScope): Promise<VerbOutcome> 
       return executeReject(verb, scope);
     case 'Sms':
       return executeSms(verb, scope);
+    case 'Enqueue':
+      return executeEnqueue(verb, scope);
+    case 'Leave':
+      return executeLeave(verb, scope);
     case 'Connect':
       return executeConnect(verb, scope);
     case 'Start':

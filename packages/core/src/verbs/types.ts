@@ -2,7 +2,7 @@
  * The shape every verb module shares: `execute(verb, scope)` does its effects only through
  * the scope, honours `scope.signal`, and says what happens next.
  */
-import type { HttpMethod, ProgressEvent } from '../document/ast.js';
+import type { DocumentIssue, HttpMethod, ProgressEvent, Verb } from '../document/ast.js';
 import type { EngineLimits, FinalStatus } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
 import type { CallIdentity } from '../fetch/params.js';
@@ -14,6 +14,7 @@ import type {
   SmsRequest,
   TimerId,
 } from '../ports.js';
+import type { QueueDesk } from '../queues/queues.js';
 import type { RecordingMade } from '../recordings/recordings.js';
 import type { CallStreams } from '../streams/callStreams.js';
 
@@ -137,6 +138,14 @@ export interface VerbScope {
    * run (a dial leg's whisper documents).
    */
   readonly streams?: CallStreams;
+  /** The engine's call queues (`<Enqueue>`, `<Dial><Queue>`); absent where queues cannot be used. */
+  readonly queues?: QueueDesk;
+  /**
+   * Fetch a document for this call (the parameters of spec 2 plus `request.params`) without
+   * running it: a verb's own documents (an `<Enqueue>` waitUrl). Counts against the fetch-rate
+   * limit. Rejects when `signal` fires. Absent where a verb cannot fetch.
+   */
+  load?(request: DocumentLoad, signal: AbortSignal): Promise<LoadedDocument>;
   /** Queue a notification on the call's ordered callback queue. */
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void;
   sendSms(request: SmsRequest): Promise<'sent' | 'failed'>;
@@ -151,6 +160,24 @@ export interface VerbScope {
   setTimer(fn: () => void, ms: number): TimerId;
   clearTimer(id: TimerId): void;
 }
+
+/** What `VerbScope.load` fetches. */
+export interface DocumentLoad {
+  readonly url: string;
+  readonly method: HttpMethod;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+/** A document `VerbScope.load` fetched (its verbs, to run through `executeVerb`), or why not. */
+export type LoadedDocument =
+  | {
+      readonly ok: true;
+      /** Its URL after redirects (what its relative references resolve against). */
+      readonly url: string;
+      readonly verbs: readonly Verb[];
+      readonly warnings: readonly DocumentIssue[];
+    }
+  | { readonly ok: false; readonly code: ErrorCode; readonly message: string };
 
 export const NEXT: VerbOutcome = { kind: 'next' };
 

@@ -296,7 +296,7 @@ const UNKNOWN_VERBS = [
   '<Connect/>',
   '<Connect><Room>r</Room></Connect>',
   '<Start><Siprec/></Start>',
-  '<Enqueue>q</Enqueue>',
+  '<Pay>q</Pay>',
   '<Speak>x</Speak>',
 ];
 

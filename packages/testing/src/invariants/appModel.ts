@@ -32,7 +32,7 @@ export function answersOf(scenario: Scenario, timeline: readonly TimelineEntry[]
   const served = new Map<string, number>();
   const out = new Map<number, AppResponse>();
   timeline.forEach((entry, index) => {
-    if (entry.kind === 'media') return;
+    if (entry.kind === 'media' || entry.kind === 'stream') return;
     const key = `${entry.method} ${stripQuery(entry.url)}`;
     const configured =
       scenario.app !== undefined && Object.hasOwn(scenario.app, key) ? scenario.app[key] : undefined;

@@ -82,7 +82,7 @@ function check(observation: RunObservation): Violation[] {
       const deadline = prompts + entry.timeout;
       if (disturbed(scenario, run, entry.at, deadline, entry.input !== 'dtmf')) return;
       const next = timeline.slice(index + 1).find((e) => {
-        if (e.kind === 'callback') return false;
+        if (e.kind === 'callback' || e.kind === 'stream') return false;
         if (e.kind === 'fetch') return e.params.CallSid === MAIN_CALL_SID;
         return !(PROMPTS.has(e.op) && e.at < prompts + EPSILON);
       });

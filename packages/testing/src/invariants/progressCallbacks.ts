@@ -104,7 +104,7 @@ function checkCompletedLast(
 ): void {
   const seq = completed.first.params.SequenceNumber;
   run.outcome.timeline.slice(completed.position + 1).forEach((entry) => {
-    if (entry.kind === 'media' || entry.params.CallSid !== sid) return;
+    if (entry.kind === 'media' || entry.kind === 'stream' || entry.params.CallSid !== sid) return;
     const retry = entry.kind === 'callback' && entry.params.SequenceNumber === seq;
     if (!retry)
       v(`call ${sid}: ${entry.kind} ${entry.url} at t=${round(entry.at)} after the completed callback`);

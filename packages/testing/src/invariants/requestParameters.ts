@@ -90,7 +90,7 @@ function check(observation: RunObservation): Violation[] {
     const origin = Date.parse(scenario.options?.epoch ?? DEFAULT_EPOCH);
 
     for (const entry of run.outcome.timeline) {
-      if (entry.kind === 'media') continue;
+      if (entry.kind === 'media' || entry.kind === 'stream') continue;
       const { params } = entry;
       for (const [key, value] of Object.entries(params)) {
         if (value === 'null' || value === 'undefined')

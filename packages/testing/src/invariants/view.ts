@@ -200,6 +200,7 @@ export function callSids(run: ObservedRun): string[] {
 export function describeEntry(entry: TimelineEntry): string {
   const at = `t=${round(entry.at)}`;
   if (entry.kind === 'media') return `media ${entry.op} at ${at}`;
+  if (entry.kind === 'stream') return `stream ${entry.from} ${entry.event} at ${at}`;
   const status = entry.params.CallStatus === undefined ? '' : ` CallStatus=${entry.params.CallStatus}`;
   return `${entry.kind} ${entry.method} ${entry.url}${status} at ${at}`;
 }
