@@ -70,7 +70,14 @@ export interface CallMachineContext {
 type Args = { context: CallMachineContext; event: CallEvent };
 
 /** Events that say the running step settled, whatever its result. */
-const SETTLED = ['DIGITS.DONE', 'FETCH.DONE', 'FETCH.FAILED', 'VERB.DONE', 'VERB.FAILED', 'STEP.ABORTED'] as const;
+const SETTLED = [
+  'DIGITS.DONE',
+  'FETCH.DONE',
+  'FETCH.FAILED',
+  'VERB.DONE',
+  'VERB.FAILED',
+  'STEP.ABORTED',
+] as const;
 
 const settledTo = (target: string, actions?: string) =>
   Object.fromEntries(SETTLED.map((type) => [type, actions ? { target, actions } : target]));
@@ -258,7 +265,11 @@ export const callMachine = setup({
             END: { target: 'stopping.forEnd', actions: 'abortStep' },
             'CHANNEL.HANGUP': [
               // Record and Dial finish themselves (their action is still requested).
-              { guard: 'finishesItself', target: 'afterHangup', actions: ['enterCompleted', 'verbHearsHangup'] },
+              {
+                guard: 'finishesItself',
+                target: 'afterHangup',
+                actions: ['enterCompleted', 'verbHearsHangup'],
+              },
               { target: 'afterHangup', actions: ['enterCompleted', 'abortStep'] },
             ],
           },
@@ -282,10 +293,7 @@ export const callMachine = setup({
         afterHangup: {
           on: {
             ...settledTo('#call.completed'),
-            'VERB.DONE': [
-              { guard: 'fetchesNext', target: 'requesting' },
-              { target: '#call.completed' },
-            ],
+            'VERB.DONE': [{ guard: 'fetchesNext', target: 'requesting' }, { target: '#call.completed' }],
             'CHANNEL.HANGUP': {},
             ANSWERED: {},
           },
@@ -304,10 +312,7 @@ export const callMachine = setup({
         },
         // Ended from outside: an answered call completes, one still ringing is canceled.
         endRequested: {
-          always: [
-            { guard: 'isAnswered', target: '#call.completed' },
-            { target: '#call.canceled' },
-          ],
+          always: [{ guard: 'isAnswered', target: '#call.completed' }, { target: '#call.canceled' }],
         },
       },
     },

@@ -21,9 +21,9 @@ import { type MediaListener, NEXT, type VerbOutcome } from '../verbs/types.js';
 import { ABORTED, fireAndForget, isAborted, untilAborted } from './abort.js';
 import { CallRecording, detectionResult } from './answerActions.js';
 import { CallData, type CallDataInit } from './callData.js';
-import { ChannelEvents } from './channelEvents.js';
 import { type CallEvent, callMachine, type LoadedDocument } from './callMachine.js';
 import type { CallRuntime, DocumentTarget, EndKind } from './callRuntime.js';
+import { ChannelEvents } from './channelEvents.js';
 import type { CallContext } from './context.js';
 import { takeFetchSlot } from './fetchSlots.js';
 import { reportProgress } from './reportProgress.js';
@@ -205,7 +205,9 @@ export class CallSession implements CallRuntime {
 
   awaitsDetection(): boolean {
     return (
-      this.detection !== null && this.ctx.driver.capabilities.voicemailDetection && this.data.answeredBy === null
+      this.detection !== null &&
+      this.ctx.driver.capabilities.voicemailDetection &&
+      this.data.answeredBy === null
     );
   }
 
@@ -215,7 +217,13 @@ export class CallSession implements CallRuntime {
 
   hasFallback(event: CallEvent): boolean {
     const next = this.next;
-    return event.type === 'FETCH.FAILED' && event.code !== 14100 && event.code !== 14120 && next !== null && next.fallbackUrl !== null;
+    return (
+      event.type === 'FETCH.FAILED' &&
+      event.code !== 14100 &&
+      event.code !== 14120 &&
+      next !== null &&
+      next.fallbackUrl !== null
+    );
   }
 
   hasNextVerb(): boolean {
@@ -279,7 +287,8 @@ export class CallSession implements CallRuntime {
     const result = detectionResult(mode, by);
     this.data.answeredBy = result;
     // VoicemailDetector belongs to DetectVoicemail only (spec 9.3).
-    if (mode === 'voicemail') this.data.voicemailDetector = result === 'machine' ? 'voicemail' : 'person_found';
+    if (mode === 'voicemail')
+      this.data.voicemailDetector = result === 'machine' ? 'voicemail' : 'person_found';
   }
 
   startFromPickUp(): void {
@@ -300,7 +309,11 @@ export class CallSession implements CallRuntime {
   /** Issue the engine's own hang-up of the channel (a `hangup` media operation). */
   hangupChannel(): void {
     const channel = this.channel;
-    if (channel !== null) fireAndForget(() => channel.hangup(), (error) => this.hangupFailed(error));
+    if (channel !== null)
+      fireAndForget(
+        () => channel.hangup(),
+        (error) => this.hangupFailed(error),
+      );
   }
 
   deferGo(): void {
@@ -344,9 +357,16 @@ export class CallSession implements CallRuntime {
     this.next = target;
     const inline = target.inline;
     if (inline !== undefined) {
-      const loaded = { ok: true, document: inline.document, url: inline.baseUrl ?? NO_BASE, warnings: inline.warnings } as const;
+      const loaded = {
+        ok: true,
+        document: inline.document,
+        url: inline.baseUrl ?? NO_BASE,
+        warnings: inline.warnings,
+      } as const;
       const step = this.beginStep();
-      Promise.resolve().then(() => this.fetched(step, loaded));
+      Promise.resolve().then(() =>
+        step.signal.aborted ? this.settle(step, { type: 'STEP.ABORTED' }) : this.fetched(step, loaded),
+      );
       return;
     }
     this.fetchOnce(target.url, target.written, target.method, target.params);
@@ -387,7 +407,10 @@ export class CallSession implements CallRuntime {
         if (isAborted(error)) return this.verbEnded(step, verb, { type: 'STEP.ABORTED' });
         if (isVerbBug(error)) {
           ctx.logger.error('verb failed', { callSid: this.data.sid, verb: verb.kind, error });
-          this.notice(14120, `${verb.kind}: the engine failed running the verb; the call ends: ${describe(error)}`);
+          this.notice(
+            14120,
+            `${verb.kind}: the engine failed running the verb; the call ends: ${describe(error)}`,
+          );
           return this.verbEnded(step, verb, { type: 'VERB.FAILED' });
         }
         this.notice(14103, `${verb.kind}: the media driver failed: ${describe(error)}`);
@@ -590,13 +613,21 @@ export class CallSession implements CallRuntime {
     }
     const params = callParams(data);
     for (const key in extra) params[key] = extra[key]!;
-    fetchDocument(ctx.fetch, { url, method, params, callSid: data.sid, accountSid: data.accountSid }, step).then(
+    fetchDocument(
+      ctx.fetch,
+      { url, method, params, callSid: data.sid, accountSid: data.accountSid },
+      step,
+    ).then(
       (result) => this.fetched(step, result),
       (error: unknown) => {
         if (isAborted(error)) return this.settle(step, { type: 'STEP.ABORTED' });
         // A bug in the fetch path: the call cannot have its document.
         ctx.logger.error('document fetch failed', { callSid: data.sid, error });
-        this.fetched(step, { ok: false, code: 14120, message: `the engine failed fetching ${written}: ${describe(error)}` });
+        this.fetched(step, {
+          ok: false,
+          code: 14120,
+          message: `the engine failed fetching ${written}: ${describe(error)}`,
+        });
       },
     );
   }
@@ -606,7 +637,6 @@ export class CallSession implements CallRuntime {
   }
 
   private fetched(step: AbortController, result: FetchResult): void {
-    if (step.signal.aborted) return this.settle(step, { type: 'STEP.ABORTED' });
     if (result.ok) return this.settle(step, { type: 'FETCH.DONE', loaded: result });
     this.notice(result.code, result.message);
     this.settle(step, { type: 'FETCH.FAILED', code: result.code });
@@ -616,7 +646,11 @@ export class CallSession implements CallRuntime {
     this.ctx.notice(this.data.sid, 14103, `the media driver could not hang up: ${describe(error)}`, 'error');
   }
 
-  private notice(code: Parameters<CallContext['notice']>[1], message: string, level: 'warning' | 'error' = 'error') {
+  private notice(
+    code: Parameters<CallContext['notice']>[1],
+    message: string,
+    level: 'warning' | 'error' = 'error',
+  ) {
     this.ctx.notice(this.data.sid, code, message, level);
   }
 

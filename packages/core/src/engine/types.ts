@@ -2,6 +2,8 @@
  * The public shape of the engine that users embed: options, the call representation, the
  * event stream. `createEngine` (engine/createEngine.ts) implements it.
  */
+
+import type { InspectionEvent } from 'xstate';
 import type { ProgressEvent } from '../document/ast.js';
 import type { ErrorCode } from '../errors.js';
 import type {
@@ -17,7 +19,6 @@ import type {
   RecordingStore,
   StreamPort,
 } from '../ports.js';
-import type { InspectionEvent } from 'xstate';
 import type { Queues } from '../queues/queues.js';
 import type { Recordings } from '../recordings/recordings.js';
 import type { CreateCallParams, ModifyCallParams } from './params.js';
