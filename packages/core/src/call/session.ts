@@ -637,7 +637,10 @@ export class CallSession implements CallRuntime {
   }
 
   private fetched(step: AbortController, result: FetchResult): void {
-    if (result.ok) return this.settle(step, { type: 'FETCH.DONE', loaded: result });
+    if (result.ok) {
+      this.settle(step, { type: 'FETCH.DONE', loaded: result });
+      return;
+    }
     this.notice(result.code, result.message);
     this.settle(step, { type: 'FETCH.FAILED', code: result.code });
   }
