@@ -12,6 +12,7 @@ export {
   type LoadedDocument,
 } from './call/callMachine.js';
 export type { CallRuntime, DocumentTarget, EndKind } from './call/callRuntime.js';
+export { type MermaidOptions, machineToMermaid } from './call/mermaid.js';
 // The call engine (call/, verbs/, engine/, fetch/, callbacks/).
 export { rfc2822 } from './callbacks/timestamp.js';
 export { createSimulatedClock, type SimulatedClock } from './clock/simulatedClock.js';

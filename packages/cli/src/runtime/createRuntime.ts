@@ -8,6 +8,7 @@ import {
   createEngine,
   type Engine,
   type EngineLimits,
+  type EngineOptions,
   type HttpPort,
   type HttpRequest,
   type MediaDriver,
@@ -66,6 +67,8 @@ export interface RuntimeOptions {
   readonly recordingStore?: RecordingStore;
   /** The `RecordingUrl` given to applications (the engine's `recordingUrl`). */
   readonly recordingUrl?: (recording: { readonly sid: string; readonly accountSid: string }) => string;
+  /** The engine's xstate inspector (every call's actor): `rcml demo` follows its call's states. */
+  readonly inspect?: EngineOptions['inspect'];
 }
 
 export interface Runtime {
@@ -131,6 +134,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.recordingStore === undefined ? {} : { recordingStore: options.recordingStore }),
     ...(options.recordingUrl === undefined ? {} : { recordingUrl: options.recordingUrl }),
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
   log.follow(engine);
   let closing: Promise<void> | undefined;
