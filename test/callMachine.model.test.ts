@@ -15,13 +15,12 @@
  * finishes itself on a hang-up); the paths are generated for four configurations of those
  * facts, each with the events its scenarios can cause in each state.
  */
-import { type CallEvent, type CallRuntime, callMachine } from '@rcml/core';
+import { type CallEvent, type CallRuntime, callMachine, type EngineOptions } from '@rcml/core';
 import type { Scenario } from '@rcml/replay';
 import { runScenario } from '@rcml/replay';
 import { applyInvariants, observeScenario } from '@rcml/testing';
 import { getSimplePaths } from '@xstate/graph';
 import { describe, expect, it } from 'vitest';
-import type { InspectionEvent } from 'xstate';
 
 const APP = 'http://app.test';
 const RING_TIMEOUT = `xstate.after.ringTimeout.call.dialing`;
@@ -82,7 +81,7 @@ function stubRuntime(config: Config): CallRuntime {
   };
 }
 
-const e = <T extends ModelEvent>(event: T): T => event;
+const e = (event: Record<string, unknown>): ModelEvent => event as unknown as ModelEvent;
 const loaded = (verbs: number) =>
   ({
     loaded: { ok: true, url: APP, warnings: [], document: { verbs: new Array(verbs).fill(null) } },
@@ -103,7 +102,10 @@ const generations = new WeakMap<object, number>();
 
 /** The events a scenario of `config` can cause in the state `value` (of document `generation`). */
 function eventsFor(config: Config, value: string, generation: number): ModelEvent[] {
-  const fetchResults = [e({ type: 'FETCH.DONE', ...loaded(1) }), e({ type: 'FETCH.DONE', ...loaded(0) })];
+  const fetchResults = [
+    e(Object.assign({ type: 'FETCH.DONE' }, loaded(1))),
+    e(Object.assign({ type: 'FETCH.DONE' }, loaded(0))),
+  ];
   switch (value) {
     case '"queued"':
       return [e(config.outbound ? { type: 'DIAL' } : { type: 'ARRIVE' })];
@@ -130,17 +132,20 @@ function eventsFor(config: Config, value: string, generation: number): ModelEven
       return [...fetchResults, e({ type: 'FETCH.FAILED', code: 11200 })];
     case '{"session":"verb"}':
       if (generation > 0) {
-        return [e({ type: 'VERB.DONE', ...outcome({ kind: 'next' }) }), ...INTERRUPTIONS.slice(1)];
+        return [
+          e(Object.assign({ type: 'VERB.DONE' }, outcome({ kind: 'next' }))),
+          ...INTERRUPTIONS.slice(1),
+        ];
       }
       return [
-        e({ type: 'VERB.DONE', ...outcome({ kind: 'next' }) }),
-        ...(config.fallback ? [] : [e({ type: 'VERB.DONE', ...outcome({ kind: 'fetch' }) })]),
-        e({ type: 'VERB.DONE', ...outcome({ kind: 'hangup' }) }),
+        e(Object.assign({ type: 'VERB.DONE' }, outcome({ kind: 'next' }))),
+        ...(config.fallback ? [] : [e(Object.assign({ type: 'VERB.DONE' }, outcome({ kind: 'fetch' })))]),
+        e(Object.assign({ type: 'VERB.DONE' }, outcome({ kind: 'hangup' }))),
         ...(config.outbound
           ? []
           : [
-              e({ type: 'VERB.DONE', ...outcome({ kind: 'rejected', status: 'busy' }) }),
-              e({ type: 'VERB.DONE', ...outcome({ kind: 'rejected', status: 'no-answer' }) }),
+              e(Object.assign({ type: 'VERB.DONE' }, outcome({ kind: 'rejected', status: 'busy' }))),
+              e(Object.assign({ type: 'VERB.DONE' }, outcome({ kind: 'rejected', status: 'no-answer' }))),
             ]),
         ...INTERRUPTIONS,
       ];
@@ -149,7 +154,7 @@ function eventsFor(config: Config, value: string, generation: number): ModelEven
       return [e({ type: 'STEP.ABORTED' })];
     case '{"session":"afterHangup"}':
       return config.record
-        ? [e({ type: 'VERB.DONE', ...outcome({ kind: 'fetch' }) })]
+        ? [e(Object.assign({ type: 'VERB.DONE' }, outcome({ kind: 'fetch' })))]
         : [e({ type: 'STEP.ABORTED' })];
     case '{"session":"requesting"}':
       return [e({ type: 'REQUEST.DONE' })];
@@ -196,7 +201,7 @@ function modelPaths(config: Config): Step[][] {
     const steps: Step[] = [];
     let from = '"queued"';
     for (const step of path.steps) {
-      if (step.event.type === 'xstate.init') continue;
+      if ((step.event.type as string) === 'xstate.init') continue;
       const to = value(step.state);
       steps.push({ event: step.event as ModelEvent, from, to });
       from = to;
@@ -319,9 +324,9 @@ function toScenario(config: Config, steps: readonly Step[], index: number): Scen
 /** The states the engine's call went through (consecutive repeats folded). */
 function recorder() {
   const states: string[] = [];
-  const inspect = (event: InspectionEvent) => {
+  const inspect: NonNullable<EngineOptions['inspect']> = (event) => {
     if (event.type !== '@xstate.snapshot') return;
-    const value = JSON.stringify((event.snapshot as { value: unknown }).value);
+    const value = JSON.stringify((event.snapshot as unknown as { value: unknown }).value);
     if (states.at(-1) !== value) states.push(value);
   };
   return { states, inspect };

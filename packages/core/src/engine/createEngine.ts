@@ -27,6 +27,7 @@ import type {
   Engine,
   EngineEvent,
   EngineLimits,
+  EngineMachine,
   EngineOptions,
   InboundParams,
   ShutdownOptions,
@@ -49,7 +50,7 @@ const DEFAULT_ACCOUNT = `AC${'0'.repeat(32)}`;
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Create an engine over the given driver, HTTP transport and (optionally) clock and ids. */
-export function createEngine(options: EngineOptions): Engine {
+export function createEngine(options: EngineOptions): Engine & EngineMachine {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? createClockSeededIds(clock);
   const logger = options.logger ?? silentLogger;
@@ -229,7 +230,7 @@ export function createEngine(options: EngineOptions): Engine {
     return session.data.toRecord();
   }
 
-  const engine: Engine = {
+  const engine: Engine & EngineMachine = {
     create(typed, owner?: CallOwner) {
       const params = toApiParams(typed);
       const valid = validateCreate(params);

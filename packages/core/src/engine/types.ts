@@ -245,6 +245,18 @@ export type EngineEvent =
       readonly at: number;
     };
 
+/**
+ * What `createEngine` adds to {@link Engine} about the call machine (`callMachine`): each live
+ * call's state, and saving and restoring a call (docs/embedding.md).
+ */
+export interface EngineMachine {
+  /**
+   * The state of a live call in the call machine, e.g. `{ session: 'verb' }` or `'detecting'`;
+   * `undefined` for an unknown or ended call.
+   */
+  snapshot(callSid: string): CallMachineState | undefined;
+}
+
 /** A state of the call machine: a state name, or a parent state and its child's state. */
 export type CallMachineState = string | { readonly [state: string]: CallMachineState };
 
@@ -285,11 +297,6 @@ export interface Engine {
   readonly recordings: Recordings;
   /** The call queues (`<Enqueue>`; the Queues and Members resources). */
   readonly queues: Queues;
-  /**
-   * The state of a live call in the call machine (`callMachine`), e.g.
-   * `{ session: 'verb' }` or `'detecting'`; `undefined` for an unknown or ended call.
-   */
-  snapshot(callSid: string): CallMachineState | undefined;
   /** Listen to every event; returns the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
   /** Calls not yet in a final state. */
