@@ -13,6 +13,13 @@ export {
 } from './call/callMachine.js';
 export type { CallRuntime, DocumentTarget, EndKind } from './call/callRuntime.js';
 export { type MermaidOptions, machineToMermaid } from './call/mermaid.js';
+export {
+  PERSISTED_VERSION,
+  type PersistedCall,
+  type PersistedCallData,
+  type PersistedSettings,
+  type VerbProgress,
+} from './call/persisted.js';
 // The call engine (call/, verbs/, engine/, fetch/, callbacks/).
 export { rfc2822 } from './callbacks/timestamp.js';
 export { createSimulatedClock, type SimulatedClock } from './clock/simulatedClock.js';

@@ -5,13 +5,14 @@
  * with an event. What the call is doing is the machine's state; this object holds the call's
  * records (its data, its document and position, fetch times) and media handles.
  */
-import { type Actor, createActor, type InspectionEvent, type Snapshot } from 'xstate';
+import { type Actor, createActor, type InspectionEvent } from 'xstate';
 import { CallbackQueue } from '../callbacks/callbackQueue.js';
 import { ProgressReporter } from '../callbacks/progress.js';
 import type { HttpMethod, ProgressEvent, Verb } from '../document/ast.js';
 import type { InlineDocument } from '../document/inline.js';
-import type { CallStatus } from '../engine/types.js';
+import type { CallMachineState, CallStatus } from '../engine/types.js';
 import type { CallRecordingSettings, MachineDetection } from '../engine/validateAnswerOptions.js';
+import { RcmlError } from '../errors.js';
 import { type FetchResult, fetchDocument } from '../fetch/fetchDocument.js';
 import { callParams } from '../fetch/params.js';
 import type { AnsweredBy, Channel, DetectionMode } from '../ports.js';
@@ -26,6 +27,7 @@ import type { CallRuntime, DocumentTarget, EndKind } from './callRuntime.js';
 import { ChannelEvents } from './channelEvents.js';
 import type { CallContext } from './context.js';
 import { takeFetchSlot } from './fetchSlots.js';
+import { PERSISTED_VERSION, type PersistedCall, type VerbProgress } from './persisted.js';
 import { reportProgress } from './reportProgress.js';
 import { SessionScope } from './sessionScope.js';
 import { isVerbBug } from './verbErrors.js';
@@ -69,6 +71,21 @@ export interface RedirectTarget {
 /** How a call's actor is observed (the engine's `inspect` option). */
 export type CallInspector = (event: InspectionEvent) => void;
 
+/** Options of a new {@link CallSession}. */
+export interface SessionOptions {
+  readonly inspect?: CallInspector | undefined;
+  /** A saved call to continue (`engine.restore`): the actor starts in its state. */
+  readonly restored?: PersistedCall;
+}
+
+/** The states a call can be saved in: those where it waits on one step it can start again. */
+const PERSISTABLE: readonly CallMachineState[] = [
+  { session: 'starting' },
+  { session: 'fetching' },
+  { session: 'fallingBack' },
+  { session: 'verb' },
+];
+
 /** The base of an inline document without one: absolute references only (checked on parse). */
 const NO_BASE = 'about:blank';
 
@@ -94,6 +111,14 @@ export class CallSession implements CallRuntime {
   /** The document being run, and the position of the running verb in it. */
   private document: LoadedDocument | null = null;
   private index = 0;
+  /** The code of the failed fetch that the fallback answers. */
+  private failedCode: number | null = null;
+  /** The running verb's own progress (`VerbScope.progress`), kept for `persist`. */
+  verbProgress: VerbProgress | null = null;
+  /** A restored call: the progress its first verb resumes from. */
+  private resumeProgress: VerbProgress | null = null;
+  /** Handed over to another engine (`persist` with release): nothing more happens here. */
+  private released = false;
   /** `SendDigits` still to play before the first fetch. */
   private digits: string | null;
   /** Outbound: when the far end picked up (the call's duration counts from it, spec 9.3). */
@@ -110,7 +135,7 @@ export class CallSession implements CallRuntime {
     readonly ctx: CallContext,
     readonly settings: CallSettings,
     init: CallDataInit,
-    inspect?: CallInspector,
+    options: SessionOptions = {},
   ) {
     this.data = new CallData(init);
     this.queue = new CallbackQueue(ctx.callbacks, init.sid, init.accountSid);
@@ -126,10 +151,20 @@ export class CallSession implements CallRuntime {
     this.ringTimeoutMs = settings.timeout * 1000;
     this.detectionTimeoutMs =
       (settings.machineDetection ? (settings.machineDetectionTimeout ?? 30) : 30) * 1000;
+    const { inspect, restored } = options;
+    if (restored !== undefined) this.restoreRecords(restored);
     this.actor = createActor(callMachine, {
       clock: ctx.clock,
       input: { runtime: this },
       ...(inspect === undefined ? {} : { inspect }),
+      ...(restored === undefined
+        ? {}
+        : {
+            snapshot: callMachine.resolveState({
+              value: restored.state as never,
+              context: { runtime: this },
+            }),
+          }),
     });
     this.actor.start();
   }
@@ -183,8 +218,76 @@ export class CallSession implements CallRuntime {
   }
 
   /** The machine's current state value (`engine.snapshot`). */
-  stateValue(): Snapshot<unknown> & { value: unknown } {
-    return this.actor.getSnapshot() as never;
+  get state(): CallMachineState {
+    return this.actor.getSnapshot().value as CallMachineState;
+  }
+
+  /**
+   * Save the call as plain data (`engine.persist`). Only in a state where it waits on one
+   * step (a fetch, a verb) that can start again; otherwise an `RcmlError` 21220.
+   */
+  persist(): PersistedCall {
+    const snapshot = this.actor.getSnapshot();
+    if (!PERSISTABLE.some((state) => snapshot.matches(state as never))) {
+      throw new RcmlError(
+        21220,
+        `call ${this.data.sid} cannot be saved in state ${JSON.stringify(snapshot.value)} (only while it fetches a document or runs a verb)`,
+      );
+    }
+    const { data, settings } = this;
+    return structuredClone({
+      version: PERSISTED_VERSION,
+      state: snapshot.value as CallMachineState,
+      call: {
+        sid: data.sid,
+        accountSid: data.accountSid,
+        from: data.from,
+        to: data.to,
+        apiVersion: data.apiVersion,
+        direction: data.direction,
+        parentCallSid: data.parentCallSid,
+        callerName: data.callerName,
+        forwardedFrom: data.forwardedFrom,
+        geo: data.geo,
+        status: data.status,
+        answeredBy: data.answeredBy,
+        voicemailDetector: data.voicemailDetector,
+        dateCreated: data.dateCreated,
+        dateUpdated: data.dateUpdated,
+        startTime: data.startTime,
+        endTime: data.endTime,
+        duration: data.duration,
+      },
+      settings: { ...settings, statusCallbackEvents: [...settings.statusCallbackEvents] },
+      progress: this.reporter.save(),
+      document: this.document,
+      index: this.index,
+      next: this.next,
+      failedCode: this.failedCode,
+      fetchTimes: [...this.fetchTimes],
+      pickedUpAt: this.pickedUpAt,
+      digits: this.digits,
+      verb: this.verbProgress,
+    });
+  }
+
+  /**
+   * Hand the call over (it was persisted and another engine takes it): stop the actor and the
+   * running step without a media operation or a request; the channel is left as it is.
+   */
+  release(): void {
+    this.released = true;
+    this.actor.stop();
+    this.events?.detach();
+    this.events = null;
+    this.listener = null;
+    this.step?.abort(ABORTED);
+  }
+
+  /** A restored call: take the channel back and restart the step it was in (`RESUME`). */
+  resumeOn(channel: Channel): void {
+    this.attach(channel);
+    this.actor.send({ type: 'RESUME' });
   }
 
   // ----- facts the machine reads -----------------------------------------------------------
@@ -317,7 +420,9 @@ export class CallSession implements CallRuntime {
   }
 
   deferGo(): void {
-    queueMicrotask(() => this.actor.send({ type: 'GO' }));
+    queueMicrotask(() => {
+      if (!this.released) this.actor.send({ type: 'GO' });
+    });
   }
 
   takeTarget(event: CallEvent): void {
@@ -375,6 +480,7 @@ export class CallSession implements CallRuntime {
   startFallback(event: CallEvent): void {
     const target = this.next!;
     const code = event.type === 'FETCH.FAILED' ? event.code : 0;
+    this.failedCode = code;
     this.fetchOnce(target.fallbackUrl, target.fallbackUrl ?? '', target.fallbackMethod, {
       ErrorCode: String(code),
       ErrorUrl: target.url ?? target.written,
@@ -392,7 +498,9 @@ export class CallSession implements CallRuntime {
     const loaded = this.document!;
     const verb = loaded.document.verbs[this.index]!;
     const step = this.beginStep();
-    const scope = new SessionScope(this, step.signal, loaded.url);
+    const resumed = this.resumeProgress;
+    this.resumeProgress = null;
+    const scope = new SessionScope(this, step.signal, loaded.url, resumed);
     const { ctx } = this;
     if (ctx.hasListeners()) this.trace('start', verb);
     let running: Promise<VerbOutcome>;
@@ -493,8 +601,14 @@ export class CallSession implements CallRuntime {
     this.ctx.callEnded(this.data, notes === null ? [queue] : [queue, notes], flushed);
   }
 
+  /** `RESUME`: the channel is attached again; start the step the call was saved in. */
   resume(): void {
-    // Persistence (persist.ts) re-attaches the channel before sending RESUME.
+    const snapshot = this.actor.getSnapshot();
+    if (snapshot.matches({ session: 'verb' })) this.startVerb();
+    else if (snapshot.matches({ session: 'fetching' })) this.startFetch();
+    else if (snapshot.matches({ session: 'fallingBack' }))
+      this.startFallback({ type: 'FETCH.FAILED', code: this.failedCode ?? 0 });
+    else if (snapshot.matches({ session: 'starting' })) this.deferGo();
   }
 
   // ----- what steps and verbs use ----------------------------------------------------------
@@ -581,13 +695,38 @@ export class CallSession implements CallRuntime {
 
   /** The step settled: its controller goes back to the engine unless it fired; tell the machine. */
   private settle(step: AbortController, event: CallEvent): void {
+    if (this.released) return;
     if (this.step === step) this.step = null;
     this.ctx.controllers.give(step);
     this.actor.send(event);
   }
 
+  /** Continue from a saved call's records (its state is the actor's). */
+  private restoreRecords(saved: PersistedCall): void {
+    const { data } = this;
+    const call = saved.call;
+    data.status = call.status;
+    data.answeredBy = call.answeredBy;
+    data.voicemailDetector = call.voicemailDetector;
+    data.dateUpdated = call.dateUpdated;
+    data.startTime = call.startTime;
+    data.endTime = call.endTime;
+    data.duration = call.duration;
+    this.reporter.restore(saved.progress);
+    this.document = saved.document;
+    this.index = saved.index;
+    this.next = saved.next;
+    this.failedCode = saved.failedCode;
+    this.fetchTimes.push(...saved.fetchTimes);
+    this.pickedUpAt = saved.pickedUpAt;
+    this.digits = saved.digits;
+    this.resumeProgress = saved.verb;
+  }
+
   private verbEnded(step: AbortController, verb: Verb, event: CallEvent): void {
+    if (this.released) return;
     this.listener = null;
+    this.verbProgress = null;
     if (this.step === step) this.step = null;
     this.ctx.controllers.give(step);
     if (this.ctx.hasListeners()) this.trace('end', verb);

@@ -21,6 +21,7 @@ import { untilAborted } from './abort.js';
 import type { CallData } from './callData.js';
 import { DialLeg } from './dialLeg.js';
 import { loadDocument } from './loadDocument.js';
+import type { VerbProgress } from './persisted.js';
 import type { CallSession } from './session.js';
 import { runWhisper } from './whisper.js';
 
@@ -35,13 +36,22 @@ export class SessionScope implements VerbScope {
     private readonly session: CallSession,
     readonly signal: AbortSignal,
     readonly documentUrl: string,
+    resumed: VerbProgress | null = null,
   ) {
+    if (resumed !== null) this.resumed = resumed;
     const { ctx } = session;
     this.clock = ctx.clock;
     this.channel = session.channel!;
     this.capabilities = ctx.driver.capabilities;
     this.call = session.data;
     this.limits = ctx.limits;
+  }
+
+  /** Progress saved before the call was persisted (its first verb after `restore` only). */
+  readonly resumed?: VerbProgress;
+
+  progress(state: VerbProgress): void {
+    this.session.verbProgress = state;
   }
 
   get answered(): boolean {

@@ -6,7 +6,8 @@
 import { ControllerPool } from '../call/abort.js';
 import type { CallData } from '../call/callData.js';
 import type { CallContext } from '../call/context.js';
-import { CallSession, type CallSession as Session } from '../call/session.js';
+import { PERSISTED_VERSION } from '../call/persisted.js';
+import { CallSession, type CallSettings, type CallSession as Session } from '../call/session.js';
 import { type CallbackQueue, DEFAULT_RETRY_DELAYS_MS } from '../callbacks/callbackQueue.js';
 import { parseProgressEvents } from '../callbacks/progress.js';
 import { systemClock } from '../clock/systemClock.js';
@@ -21,7 +22,6 @@ import { createClockSeededIds } from './ids.js';
 import { type CallsApiParams, toApiParams, unimplementedParams } from './params.js';
 import { CallRegistry } from './registry.js';
 import type {
-  CallMachineState,
   CallOwner,
   CallRecord,
   Engine,
@@ -256,7 +256,7 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
           status: 'queued',
           now: clock.now(),
         },
-        options.inspect,
+        { inspect: options.inspect },
       );
       const record = start(session);
       reportUnimplemented(record.sid, params, 'create');
@@ -284,7 +284,7 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
           status: 'queued',
           now: clock.now(),
         },
-        options.inspect,
+        { inspect: options.inspect },
       );
       start(session);
       session.startInbound(channel);
@@ -362,7 +362,62 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
     snapshot(callSid) {
       const session = sessions.get(callSid);
       if (session === undefined || session.data.final) return undefined;
-      return session.actor.getSnapshot().value as CallMachineState;
+      return session.state;
+    },
+
+    persist(callSid, persistOptions = {}) {
+      const session = sessions.get(callSid);
+      if (session === undefined || session.data.final) {
+        throw new RcmlError(20404, `call ${callSid} is not a live call of this engine`, { field: 'CallSid' });
+      }
+      const saved = session.persist();
+      if (persistOptions.release === true) {
+        session.release();
+        sessions.delete(callSid);
+        registry.finish(session.data);
+        live--;
+        checkSettled();
+      }
+      return saved;
+    },
+
+    restore(saved, channel) {
+      if (saved?.version !== PERSISTED_VERSION) {
+        throw new RcmlError(20001, `not a saved call of version ${PERSISTED_VERSION}`, { field: 'version' });
+      }
+      if (!accepting) throw new RcmlError(20503, 'the engine is shutting down and accepts no new calls');
+      if (sessions.has(saved.call.sid)) {
+        throw new RcmlError(20409, `call ${saved.call.sid} is already live in this engine`, {
+          field: 'CallSid',
+        });
+      }
+      const { call } = saved;
+      const settings = {
+        ...saved.settings,
+        statusCallbackEvents: new Set(saved.settings.statusCallbackEvents),
+      } as CallSettings;
+      const session = new CallSession(
+        ctx,
+        settings,
+        {
+          sid: call.sid,
+          accountSid: call.accountSid,
+          from: call.from,
+          to: call.to,
+          apiVersion: call.apiVersion,
+          direction: call.direction,
+          parentCallSid: call.parentCallSid,
+          callerName: call.callerName,
+          forwardedFrom: call.forwardedFrom,
+          geo: call.geo,
+          status: call.status,
+          now: call.dateCreated,
+        },
+        { inspect: options.inspect, restored: saved },
+      );
+      const record = start(session);
+      session.resumeOn(channel);
+      return record;
     },
 
     subscribe(listener) {

@@ -4,6 +4,7 @@
  */
 
 import type { InspectionEvent } from 'xstate';
+import type { PersistedCall } from '../call/persisted.js';
 import type { ProgressEvent } from '../document/ast.js';
 import type { ErrorCode } from '../errors.js';
 import type {
@@ -255,6 +256,20 @@ export interface EngineMachine {
    * `undefined` for an unknown or ended call.
    */
   snapshot(callSid: string): CallMachineState | undefined;
+  /**
+   * Save a live call as plain JSON data: its state in the call machine, its records, the
+   * running verb's progress (a keys-only `<Gather>` waiting for input keeps its keys and its
+   * deadline). Only while the call fetches a document or runs a verb (else 21220; 20404 for
+   * an unknown call). With `release: true` this engine lets the call go (no media operation,
+   * no request): another engine continues it with {@link EngineMachine.restore}.
+   */
+  persist(callSid: string, options?: { readonly release?: boolean }): PersistedCall;
+  /**
+   * Continue a saved call on `channel` (the driver's channel of that call): the actor starts
+   * in the saved state, `RESUME` re-attaches the channel and restarts the step the call was
+   * in (a resumable verb resumes). Returns the call as the Calls API shows it.
+   */
+  restore(saved: PersistedCall, channel: Channel): CallRecord;
 }
 
 /** A state of the call machine: a state name, or a parent state and its child's state. */
