@@ -312,8 +312,9 @@ describe('replay scenarios over real HTTP (engine + simulated driver + @rcml/web
   );
 });
 
-/** Status callbacks carry CallbackSource or RecordingStatus; documents do not. */
+/** Status callbacks carry CallbackSource, RecordingStatus or (conferences) StatusCallbackEvent; documents do not. */
 function isKind(r: Received, kind: 'fetch' | 'callback'): boolean {
-  const callback = 'CallbackSource' in r.params || 'RecordingStatus' in r.params;
+  const callback =
+    'CallbackSource' in r.params || 'RecordingStatus' in r.params || 'StatusCallbackEvent' in r.params;
   return kind === 'callback' ? callback : !callback;
 }

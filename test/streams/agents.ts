@@ -110,9 +110,9 @@ export const echo: Behaviour = (message, connection) => {
 };
 
 /**
- * Mark/clear: on `start`, queues 10 frames (200 ms) of audio then mark `first`, 10 more then
- * mark `second`; when `first` comes back it sends `clear` (dropping the rest: `second` comes
- * back at once), then 2 frames and mark `after-clear`.
+ * Mark/clear: on `start`, queues 10 frames (200 ms) of audio then mark `first`, 100 more (2 s)
+ * then mark `second`; when `first` comes back it sends `clear` (dropping the rest: `second`
+ * comes back at once), then 2 frames and mark `after-clear`.
  */
 export const markClear: Behaviour = (message, connection) => {
   const sid = connection.streamSid();
@@ -126,7 +126,7 @@ export const markClear: Behaviour = (message, connection) => {
   if (message.event === 'start') {
     audio(10);
     mark('first');
-    audio(10);
+    audio(100);
     mark('second');
   } else if (message.event === 'mark' && (message.mark as { name: string }).name === 'first') {
     connection.send({ event: 'clear', streamSid: sid });

@@ -149,6 +149,20 @@ export function createFakeEngine(start = Date.UTC(2026, 0, 1)): FakeEngine {
         throw new Error('no queues in the fake engine');
       },
     },
+    conferences: {
+      get: () => undefined,
+      findActive: () => undefined,
+      list: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
+      end: () => {
+        throw new Error('no conferences in the fake engine');
+      },
+      participants: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
+      participant: () => undefined,
+      update: async () => {
+        throw new Error('no conferences in the fake engine');
+      },
+      kick: () => {},
+    },
     subscribe(_listener: (event: EngineEvent) => void) {
       return () => {};
     },

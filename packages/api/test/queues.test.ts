@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppRoutes, type Centre, requestsTo, startCentre } from './centreHarness.js';
-import { ACCOUNT } from './helpers.js';
+import { ACCOUNT, call } from './helpers.js';
 
 const APP = 'http://app.test';
 let centre: Centre;
@@ -137,6 +137,9 @@ describe('queues', () => {
     const support = all[1]!;
     expect(support.currentSize).toBe(2);
     expect(support.averageWaitTime).toBe(3);
+    const viaRcml = await call(centre.url, 'GET', `/2012-04-24/Accounts/${ACCOUNT}/Queues/${support.sid}/Members.json`);
+    expect(viaRcml.status).toBe(200);
+    expect((viaRcml.json().queue_members as unknown[]).length).toBe(2);
     const fetched = await centre.client.queues(support.sid).fetch();
     expect(fetched.uri).toBe(`/2010-04-01/Accounts/${ACCOUNT}/Queues/${support.sid}.json`);
     const updated = await centre.client.queues(support.sid).update({ maxSize: 10 });

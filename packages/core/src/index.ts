@@ -24,6 +24,15 @@ export {
 export { rfc2822 } from './callbacks/timestamp.js';
 export { createSimulatedClock, type SimulatedClock } from './clock/simulatedClock.js';
 export { systemClock } from './clock/systemClock.js';
+export type {
+  ConferenceDesk,
+  ConferenceEndReason,
+  ConferencePage,
+  ConferenceRecord,
+  ConferenceStatus,
+  Conferences,
+  ParticipantRecord,
+} from './conferences/conferences.js';
 export type * from './document/ast.js';
 export {
   type ContentDecision,

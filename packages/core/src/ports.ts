@@ -318,6 +318,16 @@ export interface Channel {
    * it the engine reports notice 14103 and that dial fails.
    */
   connect?(other: Channel, signal: AbortSignal): Promise<void>;
+  /**
+   * A `<Dial><Conference>` leg: mute (`true`) or unmute the participant in the room (the
+   * Participants resource's `Muted`). Optional: without it the engine reports notice 14103.
+   */
+  mute?(muted: boolean): Promise<void>;
+  /**
+   * A `<Dial><Conference>` leg: take the participant out of the mix and silence it (`true`), or
+   * put it back (`Hold`); the engine plays `HoldUrl` to the caller itself. Optional (14103).
+   */
+  hold?(held: boolean): Promise<void>;
   /** Ring the targets in parallel. Aborting cancels every leg that is not bridged. */
   dial(request: DialRequest, signal: AbortSignal): DialSession;
   /** End the call (or cancel an outbound attempt that has not been answered). */
@@ -408,6 +418,11 @@ export interface StreamSocketHandler {
 export interface StreamSocket {
   /** Send one text message (dropped once the socket is closing). */
   send(text: string): void;
+  /**
+   * Bytes sent but not yet written to the network (optional). While it is over the engine's
+   * limit, the stream drops `media` frames instead of queueing them (warning 31924, once).
+   */
+  readonly bufferedBytes?: number;
   /** Close the socket (normal closure); `closed` follows. */
   close(): void;
 }

@@ -207,6 +207,23 @@ export class SimChannel implements Channel {
     };
   }
 
+  /** A conference leg: whether its participant is muted (the Participants resource's `Muted`). */
+  muted = false;
+  /** A conference leg: whether its participant is on hold. */
+  held = false;
+
+  /** Mute or unmute the conference participant of this leg. */
+  mute(muted: boolean): Promise<void> {
+    this.muted = muted;
+    return Promise.resolve();
+  }
+
+  /** Hold or unhold the conference participant of this leg. */
+  hold(held: boolean): Promise<void> {
+    this.held = held;
+    return Promise.resolve();
+  }
+
   /** Connected with another call (`<Dial><Queue>`): the audio is simulated, nothing to do. */
   connect(_other: Channel, _signal: AbortSignal): Promise<void> {
     return Promise.resolve();

@@ -18,7 +18,13 @@ interface Made {
 /** The recordings one simulated driver made. */
 export interface SimRecordings {
   /** A recording started now; `stop` marks its end (the file exists from then on). */
-  start(recordingSid: string, channels: 1 | 2): { stop(): void };
+  start(
+    recordingSid: string,
+    channels: 1 | 2,
+  ): {
+    /** The recording ended now. */
+    stop(): void;
+  };
   /** The WAV of a stopped recording; rejects for one this driver never made. */
   audio(recording: RecordingRef): Promise<Uint8Array>;
 }

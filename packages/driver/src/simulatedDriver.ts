@@ -169,6 +169,8 @@ export function createSimulatedDriver(options: SimulatedDriverOptions): Simulate
         target.type === 'conference'
           ? [{ after: 0, do: 'answer' as const }, ...(scripted ?? [])]
           : (scripted ?? defaultScript().map(({ at, ...a }) => ({ ...a, after: at })));
+      // A participant joining muted (`<Conference muted>`) starts muted in the room.
+      if (target.conference?.muted === true) call.channel.muted = true;
       const dialledAt = clock.now();
       scheduleScript(
         timers,

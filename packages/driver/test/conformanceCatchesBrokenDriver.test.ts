@@ -176,6 +176,29 @@ const recogniserNeverStops = brokenHarness(
     }),
 );
 
+/** Media streams that ignore their signal, and report marks before their audio has played. */
+const sloppyStreams = brokenHarness(
+  (channel) =>
+    new Proxy(channel, {
+      get(target, key) {
+        if (key === 'mediaStream') {
+          return (...[r, handler]: Parameters<NonNullable<Channel['mediaStream']>>) => {
+            const session = target.mediaStream?.(r, handler, new AbortController().signal);
+            return {
+              play: (payload: Uint8Array) => session?.play(payload),
+              clear: () => session?.clear(),
+              mark: (name: string) => handler.markPlayed(name),
+            };
+          };
+        }
+        const value = Reflect.get(target, key, target) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    }),
+);
+
+const STREAMS = 'media driver conformance: under test > media streams (drivers with Channel.mediaStream) > ';
+
 const SPEECH =
   'media driver conformance: under test > speech recognition (drivers with capabilities.speech) > ';
 
@@ -218,6 +241,16 @@ describe('the driver conformance suite catches broken drivers', () => {
     );
     expect(failed(await runConformance(recogniserNeverStops))).toContain(
       `${SPEECH}reports no words when no speech gather listens (none running, or its signal aborted)`,
+    );
+  });
+
+  it('fails the media-stream checks for streams that ignore their signal and return marks early', async () => {
+    const failures = failed(await runConformance(sloppyStreams));
+    expect(failures).toContain(
+      `${STREAMS}sends 160-byte frames every 20 ms on each requested track, and nothing after the abort`,
+    );
+    expect(failures).toContain(
+      `${STREAMS}plays the application’s audio in order and reports a mark once the audio before it has played`,
     );
   });
 

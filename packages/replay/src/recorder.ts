@@ -119,6 +119,17 @@ export function createTimelineRecorder(clock: Clock, origin: number): TimelineRe
       recordCall(r, signal) {
         return channel.recordCall(r, signal);
       },
+      // Queues and conferences: connecting two calls, muting and holding a conference
+      // participant are not timeline entries (the format has no op for them).
+      connect(other, signal) {
+        return channel.connect(other, signal);
+      },
+      mute(muted) {
+        return channel.mute(muted);
+      },
+      hold(held) {
+        return channel.hold(held);
+      },
       cancel() {
         return channel.cancel();
       },

@@ -12,6 +12,8 @@ export interface ScenarioOptions {
   readonly fetchTimeout?: number;
   /** ISO-8601 instant for t = 0. */
   readonly epoch?: string;
+  /** Play `<Conference waitUrl>` documents to a participant waiting for its room (default false). */
+  readonly conferenceWaitUrl?: boolean;
 }
 
 /** One action of the far end under `party`, at `at` seconds. */

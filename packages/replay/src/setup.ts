@@ -47,7 +47,10 @@ export function createScenarioWorld(scenario: Scenario): ScenarioWorld {
 /** The engine options a scenario decides: deterministic SIDs and its `options`. */
 export function scenarioEngineOptions(
   scenario: Scenario,
-): Pick<EngineOptions, 'ids' | 'accountSid' | 'apiVersion' | 'fetchTimeoutMs' | 'numbers'> {
+): Pick<
+  EngineOptions,
+  'ids' | 'accountSid' | 'apiVersion' | 'fetchTimeoutMs' | 'numbers' | 'conferenceWaitUrl'
+> {
   const o = scenario.options ?? {};
   const numbers = scenario.numbers;
   return {
@@ -56,6 +59,8 @@ export function scenarioEngineOptions(
     ...(o.accountSid === undefined ? {} : { accountSid: o.accountSid }),
     ...(o.apiVersion === undefined ? {} : { apiVersion: o.apiVersion }),
     fetchTimeoutMs: (o.fetchTimeout ?? 15) * 1000,
+    // Off unless asked: scenarios written before conference wait documents keep their timelines.
+    conferenceWaitUrl: o.conferenceWaitUrl === true,
   };
 }
 

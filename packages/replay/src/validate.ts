@@ -22,7 +22,7 @@ const TOP = [
   'numbers',
   'streams',
 ];
-const OPTIONS = ['accountSid', 'authToken', 'apiVersion', 'fetchTimeout', 'epoch'];
+const OPTIONS = ['accountSid', 'authToken', 'apiVersion', 'fetchTimeout', 'epoch', 'conferenceWaitUrl'];
 const INBOUND = [
   'From',
   'To',
@@ -142,6 +142,7 @@ function checkOptions(c: Checker, o: Json): void {
     if (o[key] !== undefined) c.string(o[key], `options.${key}`, { nonEmpty: true });
   }
   if (o.fetchTimeout !== undefined) c.number(o.fetchTimeout, 'options.fetchTimeout', { above: 0 });
+  if (o.conferenceWaitUrl !== undefined) c.boolean(o.conferenceWaitUrl, 'options.conferenceWaitUrl');
   if (o.epoch !== undefined) {
     const epoch = c.string(o.epoch, 'options.epoch');
     if (!ISO_INSTANT.test(epoch) || !Number.isFinite(Date.parse(epoch))) {

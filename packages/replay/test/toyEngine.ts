@@ -151,6 +151,20 @@ export function createToyEngine(options: EngineOptions, bugs: ToyBugs = {}): Eng
         throw new Error('no queues in the fake engine');
       },
     },
+    conferences: {
+      get: () => undefined,
+      findActive: () => undefined,
+      list: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
+      end: () => {
+        throw new Error('no conferences in the fake engine');
+      },
+      participants: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
+      participant: () => undefined,
+      update: async () => {
+        throw new Error('no conferences in the fake engine');
+      },
+      kick: () => {},
+    },
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -94,6 +94,9 @@ function connect(
       signal.removeEventListener('abort', onAbort);
       open = true;
       resolve({
+        get bufferedBytes() {
+          return socket.bufferedAmount;
+        },
         send(text) {
           if (socket.readyState === WebSocket.OPEN) socket.send(text);
         },

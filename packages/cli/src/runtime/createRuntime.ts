@@ -25,6 +25,8 @@ import {
 } from '@rcml/driver';
 import {
   createHttpTransport,
+  createStreamPort,
+  createUrlGuard,
   type HttpTransport,
   type LookupFunction,
   type SsrfGuardOptions,
@@ -134,6 +136,18 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     ...(options.recordingStore === undefined ? {} : { recordingStore: options.recordingStore }),
     ...(options.recordingUrl === undefined ? {} : { recordingUrl: options.recordingUrl }),
+    // Media streams: signed like the HTTP requests, under the same SSRF policy.
+    streams: createStreamPort({
+      ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
+      ...(options.ssrfGuard === undefined || options.ssrfGuard === false
+        ? {}
+        : {
+            guard: createUrlGuard({
+              ...(options.ssrfGuard === true ? {} : options.ssrfGuard),
+              ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+            }),
+          }),
+    }),
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
   log.follow(engine);

@@ -88,12 +88,19 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
         ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
       })
     : null;
-  // `RecordingUrl` is the Recordings resource of this server (its URL is known once it listens).
+  // `RecordingUrl` is the Recordings resource of this server (its URL is known once it
+  // listens) when the driver can hand over recordings' audio (the simulated one can); a driver
+  // that cannot (Asterisk today) keeps its own URLs (`--recording-base-url`).
   let url = '';
+  const serveRecordings = options.driver === undefined || options.driver.recordingAudio !== undefined;
   const runtime = createRuntime({
     recordingStore: createFolderRecordingStore(options.recordingsDir ?? join(tmpdir(), 'rcml-recordings')),
-    recordingUrl: ({ sid, accountSid: account }) =>
-      `${url}/2010-04-01/Accounts/${encodeURIComponent(account)}/Recordings/${sid}`,
+    ...(serveRecordings
+      ? {
+          recordingUrl: ({ sid, accountSid: account }: { sid: string; accountSid: string }) =>
+            `${url}/2010-04-01/Accounts/${encodeURIComponent(account)}/Recordings/${sid}`,
+        }
+      : {}),
     ...(guard === null ? {} : { ssrfGuard: { allow: urlPolicy.allow } }),
     ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
     ...(options.driver === undefined ? {} : { driver: options.driver }),

@@ -96,10 +96,12 @@ export function observeChannel(
   // the whole call (Record=true): both passed through unreported.
   const cancel = channel.cancel?.bind(channel);
   const recordCall = channel.recordCall?.bind(channel);
+  const mediaStream = channel.mediaStream?.bind(channel);
   return {
     ...observed,
     ...(cancel === undefined ? {} : { cancel }),
     ...(recordCall === undefined ? {} : { recordCall }),
+    ...(mediaStream === undefined ? {} : { mediaStream }),
   };
 }
 

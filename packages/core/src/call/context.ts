@@ -4,6 +4,7 @@
  */
 
 import type { CallbackContext, CallbackQueue } from '../callbacks/callbackQueue.js';
+import type { ConferenceDesk } from '../conferences/conferences.js';
 import type { HttpMethod } from '../document/ast.js';
 import type { EngineEvent, EngineLimits } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
@@ -33,6 +34,8 @@ export interface CallContext {
   notice(callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error'): void;
   /** A call (or leg) changed status. */
   statusChanged(call: CallData): void;
+  /** The engine's conferences. */
+  readonly conferences: ConferenceDesk;
   /** The engine's call queues. */
   readonly queues: QueueDesk;
   /** A recording is complete: register it; returns the `RecordingUrl` to give out. */

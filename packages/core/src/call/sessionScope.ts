@@ -1,4 +1,6 @@
 /** The scope a verb runs in: the session's ports and state, seen through one verb's signal. */
+
+import type { ConferenceDesk } from '../conferences/conferences.js';
 import type { HttpMethod } from '../document/ast.js';
 import type { EngineLimits } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
@@ -95,6 +97,10 @@ export class SessionScope implements VerbScope {
 
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void {
     this.session.notify(url, method, params);
+  }
+
+  get conferences(): ConferenceDesk {
+    return this.session.ctx.conferences;
   }
 
   get queues(): QueueDesk {

@@ -157,8 +157,28 @@ export interface ConferenceNoun {
   readonly waitUrl: string | null;
   /** Default 250. */
   readonly maxParticipants: number;
+  /** `waitMethod` of `waitUrl`; absent means `POST`. */
+  readonly waitMethod?: HttpMethod;
+  /** `record-from-start` records the conference from its start; absent means `do-not-record`. */
+  readonly record?: 'do-not-record' | 'record-from-start';
+  /** Absent means `trim-silence`. */
+  readonly trim?: 'trim-silence' | 'do-not-trim';
+  /** The CallSid of the participant this one coaches (heard by that one only). */
+  readonly coach?: string;
+  /** Conference status callback (as written) and its events; absent for none. */
+  readonly statusCallback?: string;
+  readonly statusCallbackEvent?: readonly ConferenceEventName[];
+  /** Absent means `POST`. */
+  readonly statusCallbackMethod?: HttpMethod;
+  /** Notified when the conference recording is ready; absent for none. */
+  readonly recordingStatusCallback?: string;
+  /** Absent means `POST`. */
+  readonly recordingStatusCallbackMethod?: HttpMethod;
   readonly position: Position;
 }
+
+/** A conference event a `<Conference statusCallback>` can subscribe to (TwiML's names). */
+export type ConferenceEventName = 'start' | 'end' | 'join' | 'leave' | 'mute' | 'hold' | 'speaker';
 /** One target of a `<Dial>`: a number, a client, a SIP URI or a conference room. */
 export type DialNoun = NumberNoun | ClientNoun | SipNoun | ConferenceNoun;
 

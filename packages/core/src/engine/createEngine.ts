@@ -11,6 +11,7 @@ import { CallSession, type CallSettings, type CallSession as Session } from '../
 import { type CallbackQueue, DEFAULT_RETRY_DELAYS_MS } from '../callbacks/callbackQueue.js';
 import { parseProgressEvents } from '../callbacks/progress.js';
 import { systemClock } from '../clock/systemClock.js';
+import { createConferences } from '../conferences/conferences.js';
 import { parseInlineDocument } from '../document/inline.js';
 import { type ErrorCode, RcmlError } from '../errors.js';
 import { DocumentCache } from '../fetch/documentCache.js';
@@ -105,6 +106,19 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
     url: options.recordingUrl,
   });
   const queues = createQueues({ now: () => clock.now(), nextSid: () => ids.next('QU') });
+  const conferences = createConferences({
+    now: () => clock.now(),
+    nextSid: () => ids.next('CF'),
+    callbacks: {
+      http,
+      clock,
+      retryDelaysMs: options.callbackRetry?.delaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+      timeoutMs: fetchTimeoutMs,
+      controllers,
+      notice: (callSid, code, message) => notice(callSid, code, message, 'error'),
+    },
+    playWaitUrl: options.conferenceWaitUrl ?? true,
+  });
   const notice = (callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error') => {
     (level === 'error' ? logger.warn : logger.info).call(logger, message, { callSid, code });
     if (listeners.size > 0) emit({ type: 'notice', callSid, code, level, message, at: clock.now() });
@@ -150,6 +164,7 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
         emit({ type: 'status', callSid: call.sid, status: call.status, at: clock.now() });
     },
     queues,
+    conferences,
     recordingMade: (recording) => recordings.made(recording),
     legCreated(call) {
       registry.add(call);
@@ -358,6 +373,7 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
 
     recordings,
     queues,
+    conferences,
 
     snapshot(callSid) {
       const session = sessions.get(callSid);

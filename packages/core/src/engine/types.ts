@@ -5,6 +5,7 @@
 
 import type { InspectionEvent } from 'xstate';
 import type { PersistedCall } from '../call/persisted.js';
+import type { Conferences } from '../conferences/conferences.js';
 import type { ProgressEvent } from '../document/ast.js';
 import type { ErrorCode } from '../errors.js';
 import type {
@@ -133,6 +134,12 @@ export interface EngineOptions {
    * the server's Calls API. Default: the URL the driver gave.
    */
   readonly recordingUrl?: (recording: { readonly sid: string; readonly accountSid: string }) => string;
+  /**
+   * Whether a conference participant waiting for its room to start hears the `<Conference
+   * waitUrl>` documents (default true). Replays turn it off unless the scenario asks
+   * (`options.conferenceWaitUrl`), so earlier scenarios keep their timelines.
+   */
+  readonly conferenceWaitUrl?: boolean;
   /**
    * An xstate inspector given to every call's actor (`createActor(callMachine, { inspect })`):
    * it sees each call's events, transitions and actions, e.g. `createBrowserInspector().inspect`
@@ -312,6 +319,8 @@ export interface Engine {
   readonly recordings: Recordings;
   /** The call queues (`<Enqueue>`; the Queues and Members resources). */
   readonly queues: Queues;
+  /** The conferences (`<Dial><Conference>`; the Conferences and Participants resources). */
+  readonly conferences: Conferences;
   /** Listen to every event; returns the unsubscribe function. */
   subscribe(listener: (event: EngineEvent) => void): () => void;
   /** Calls not yet in a final state. */

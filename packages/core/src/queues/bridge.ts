@@ -22,6 +22,10 @@ export interface QueueBridgeInit {
   readonly memberChannel: Channel;
 }
 
+/**
+ * A caller taken off a queue by an agent: the handshake between the caller's `<Enqueue>` and
+ * the agent's `<Dial><Queue>` (whisper done or caller gone, then who ended the connection).
+ */
 export class QueueBridge {
   /** Resolves `ready` when the caller may be connected, `gone` when it left first. */
   readonly memberReady: Promise<'ready' | 'gone'>;

@@ -74,6 +74,7 @@ export interface Page<T> {
 export interface Queues {
   /** Create a queue; 20409 when the account already has one of that name. */
   create(accountSid: string, friendlyName: string, maxSize?: number): QueueRecord;
+  /** The queue with this SID, or undefined. */
   get(queueSid: string): QueueRecord | undefined;
   /** Oldest first (creation order), optionally only the one named `friendlyName`. */
   list(filter: {
@@ -82,6 +83,7 @@ export interface Queues {
     readonly page?: number;
     readonly pageSize?: number;
   }): Page<QueueRecord>;
+  /** Rename or resize a queue; 20409 for a name another queue has, 20001 for a bad size. */
   update(
     queueSid: string,
     changes: { readonly friendlyName?: string; readonly maxSize?: number },

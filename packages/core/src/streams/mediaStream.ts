@@ -21,6 +21,13 @@ import {
   stopMessage,
 } from './protocol.js';
 
+/**
+ * Bytes a socket may hold unsent before the stream drops `media` frames: about 20 s of one
+ * track's messages. An application that stops reading must not make the engine buffer a whole
+ * call; `start`, `dtmf`, `mark` and `stop` are never dropped.
+ */
+export const MAX_BUFFERED_BYTES = 256 * 1024;
+
 /** How a stream ended: the application closed it, the engine stopped it, or it failed. */
 export type StreamEnd = 'closed' | 'stopped' | 'failed';
 
@@ -31,7 +38,11 @@ export interface StreamDeps {
   readonly clock: Clock;
   readonly callSid: string;
   readonly accountSid: string;
-  notice(code: 14107 | 31920 | 31924 | 11210 | 11205, message: string, level: 'warning' | 'error'): void;
+  notice(
+    code: 14103 | 14107 | 31920 | 31924 | 11210 | 11205,
+    message: string,
+    level: 'warning' | 'error',
+  ): void;
   notify(url: string, method: HttpMethod, params: Readonly<Record<string, string>>): void;
 }
 
@@ -67,6 +78,7 @@ export class MediaStream {
   private sequence = 0;
   private readonly chunks = { inbound: 0, outbound: 0 };
   private protocolErrorReported = false;
+  private dropping = false;
 
   constructor(
     private readonly deps: StreamDeps,
@@ -153,12 +165,25 @@ export class MediaStream {
     socket.send(connectedMessage());
     socket.send(startMessage(++this.sequence, { ...this.ids(), tracks, customParameters }));
     this.callback('stream-started', null);
-    this.session = deps.channel.mediaStream!(
-      { tracks, bidirectional: spec.bidirectional },
+    try {
+      this.session = this.startMedia(tracks);
+    } catch (error) {
+      const why = `the media driver could not stream: ${error instanceof Error ? error.message : String(error)}`;
+      deps.notice(14103, `<Stream> ${this.label()}: ${why}`, 'error');
+      this.send(stopMessage(++this.sequence, this.ids()));
+      this.finish('failed', why);
+    }
+  }
+
+  /** Ask the driver for the channel's audio; its frames and played marks go to the socket. */
+  private startMedia(tracks: readonly MediaTrack[]): MediaStreamSession {
+    return this.deps.channel.mediaStream!(
+      { tracks, bidirectional: this.spec.bidirectional },
       {
         media: (track, payload, timestamp) => {
           if (this.state !== 'open') return;
           const chunk = ++this.chunks[track];
+          if (this.backedUp()) return;
           this.send(mediaMessage(++this.sequence, this.sid, { track, chunk, timestamp, payload }));
         },
         markPlayed: (name) => {
@@ -198,6 +223,21 @@ export class MediaStream {
         session.clear();
         return;
     }
+  }
+
+  /** Whether the application stopped reading: media frames are dropped while it is so. */
+  private backedUp(): boolean {
+    const buffered = this.socket?.bufferedBytes ?? 0;
+    if (buffered <= MAX_BUFFERED_BYTES) return false;
+    if (!this.dropping) {
+      this.dropping = true;
+      this.deps.notice(
+        31924,
+        `<Stream> ${this.label()}: the application is not reading (${buffered} bytes unsent); media frames are dropped until it catches up`,
+        'warning',
+      );
+    }
+    return true;
   }
 
   private send(text: string): void {

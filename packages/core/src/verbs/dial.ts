@@ -11,6 +11,7 @@ import { ABORTED, childController, fireAndForget, isAborted, untilAborted } from
 import type { DialVerb } from '../document/ast.js';
 import type { FinalStatus } from '../engine/types.js';
 import type { Channel, ChannelHandler, DialSession, TimerId } from '../ports.js';
+import { joinConference } from './dialConference.js';
 import { executeDialQueue } from './dialQueue.js';
 import { dialRecording } from './dialRecording.js';
 import { dialTarget } from './dialTargets.js';
@@ -65,6 +66,26 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     nouns = nouns.slice(0, scope.limits.maxDialTargets);
   }
   if (nouns.length === 0) return NEXT;
+  // `<Dial><Conference>`: the call's place in the engine's room (verbs/dialConference.ts).
+  const room = nouns[0]!.kind === 'Conference' ? nouns[0]! : null;
+  const joined =
+    room === null
+      ? null
+      : joinConference(scope, room, {
+          leg: () => session?.legs[0],
+          kick: () => kick(),
+          listener: () => ownListener,
+        });
+  if (joined === 'full') {
+    scope.notice(
+      13201,
+      `Dial: conference "${room!.value}" is full (maxParticipants ${room!.maxParticipants})`,
+      'warning',
+    );
+    if (verb.action === null) return NEXT;
+    return fetchOutcome(scope, verb.action, verb.method, { DialCallStatus: 'failed', DialCallDuration: '0' });
+  }
+  const seat = joined;
   const callerId = verb.callerId ?? call.from;
   const targets = nouns.map((noun) => dialTarget(noun, scope.nextSid('CA')));
   const handles: DialLegHandle[] = targets.map((target, i) => {
@@ -84,7 +105,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
 
   // The driver keeps its listener on the dial's signal: a child, detached when the dial ends.
   const dialSignal = childController(signal);
-  let session: DialSession;
+  let session: DialSession | undefined;
   try {
     session = scope.channel.dial(
       {
@@ -101,10 +122,12 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     // The driver could not dial at all: the legs end failed, none stays alive.
     dialSignal.dispose();
     for (const handle of handles) handle.end('failed');
+    void seat?.left();
     throw error;
   }
+  const dialled: DialSession = session;
   for (const handle of handles) handle.initiated();
-  const recording = dialRecording(verb.record, session, scope);
+  const recording = dialRecording(verb.record, dialled, scope);
   if (recording.fromRinging) recording.start();
 
   // Stops the whispers still running when the dial is over, however it ended.
@@ -151,8 +174,18 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     if (winner === -1 && states.every((s) => s === 'ended')) finish('unanswered');
   }
   function legChannel(i: number): Channel | undefined {
-    return session.legs[i];
+    return dialled.legs[i];
   }
+  /** The conference took the participant out: end the dial as a hang-up would. */
+  function kick(): void {
+    if (outcome !== null) return;
+    if (winner !== -1) endBridge();
+    else {
+      for (let i = 0; i < states.length; i++) endLeg(i, endedStatus(i), true);
+      finish('unanswered');
+    }
+  }
+
   /** End leg `i` with `status`; `cancel` when the engine must stop the leg itself. */
   function endLeg(i: number, status: FinalStatus, cancel: boolean): void {
     const state = states[i];
@@ -207,6 +240,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     states[i] = 'whispering';
     answerOrder.push(i);
     handles[i]!.answered();
+    if (seat !== null) seat.connected();
     const noun = nouns[i]!;
     const whisperUrl = noun.kind === 'Conference' || noun.url === null ? null : scope.resolveUrl(noun.url);
     const channel = legChannel(i);
@@ -268,7 +302,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
   }
   function bridge(i: number): void {
     bridgedAt = scope.clock.now();
-    session.bridge(i).catch(() => {
+    dialled.bridge(i).catch(() => {
       scope.notice(14103, `Dial: the driver could not bridge leg ${targets[i]!.callSid}`);
       endBridge();
     });
@@ -283,7 +317,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     return states[i] === 'whispering' ? (whispers[i]?.listener ?? null) : null;
   }
 
-  session.legs.forEach((leg, i) => {
+  dialled.legs.forEach((leg, i) => {
     leg.listen({
       ringing: () => {
         if (states[i] === 'ringing') handles[i]!.ringing();
@@ -294,6 +328,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
       failed: () => onLegEnded(i, 'failed'),
       dtmf: (digit) => toWhisper(i)?.dtmf?.(digit),
       voice: (active) => {
+        if (seat !== null) seat.speaking(active);
         const run = whispers[i];
         if (run !== null && run !== undefined) run.voice = active;
         toWhisper(i)?.voice?.(active);
@@ -303,7 +338,8 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
       hangup: () => onLegEnded(i, states[i] === 'ringing' ? 'failed' : 'completed'),
     });
   });
-  scope.listen({
+  /** The caller's keys and hang-up during the dial. */
+  const ownListener: MediaListener = {
     dtmf(digit) {
       if (digit === '*' && verb.hangupOnStar && winner !== -1 && outcome === null) endBridge();
     },
@@ -315,12 +351,14 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
         finish('caller-hangup');
       }
     },
-  });
+  };
+  scope.listen(ownListener);
   /** The leg that answered first among those still whispering, or -1. */
   function firstWhispering(): number {
     return answerOrder.find((i) => states[i] === 'whispering') ?? -1;
   }
 
+  let conferenceLeft: Promise<void> | null = null;
   try {
     await untilAborted(done, signal);
   } catch (error) {
@@ -334,8 +372,10 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
     whisperStop.dispose();
     dialSignal.dispose();
     // Late events of the legs are ignored; the driver no longer holds this dial's state.
-    for (const leg of session.legs) leg.listen(IGNORE);
+    for (const leg of dialled.legs) leg.listen(IGNORE);
+    conferenceLeft = seat?.left() ?? null;
   }
+  if (conferenceLeft !== null) await conferenceLeft;
 
   // Stopped even without `action`: the file exists either way (and the driver frees it).
   const stopping = recording.finish(endedAt, signal);

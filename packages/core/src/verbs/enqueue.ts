@@ -84,7 +84,13 @@ export async function executeEnqueue(verb: EnqueueVerb, scope: VerbScope): Promi
       'warning',
     );
   }
-  if (waitUrl !== null) void waitLoop(scope, verb, waitUrl, ticket, waitStop.controller.signal, finish);
+  if (waitUrl !== null) {
+    void waitLoop(scope, verb, waitUrl, ticket, waitStop.controller.signal, (end) => {
+      // A hang-up during a wait document stops it at once: no further verb starts.
+      if (end.kind === 'caller-hangup') waitStop.controller.abort(ABORTED);
+      finish(end);
+    });
+  }
 
   let end: WaitEnd;
   try {

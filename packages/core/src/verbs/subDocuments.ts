@@ -63,6 +63,8 @@ export async function runSubDocuments(scope: VerbScope, run: SubDocuments): Prom
     }
     let next: DocumentLoad | null = null;
     for (const verb of loaded.verbs) {
+      // Stopped between two verbs (a hang-up): the next one never starts.
+      if (run.signal.aborted) throw ABORTED;
       if (verb.kind === 'Leave') return { kind: 'leave' };
       const outcome = await runOne(scope, run, loaded.url, verb);
       if (outcome.kind === 'next') continue;

@@ -4,6 +4,7 @@
  */
 
 import type { VerbProgress } from '../call/persisted.js';
+import type { ConferenceDesk } from '../conferences/conferences.js';
 import type { DocumentIssue, HttpMethod, ProgressEvent, Verb } from '../document/ast.js';
 import type { EngineLimits, FinalStatus } from '../engine/types.js';
 import type { ErrorCode } from '../errors.js';
@@ -140,6 +141,8 @@ export interface VerbScope {
    * run (a dial leg's whisper documents).
    */
   readonly streams?: CallStreams;
+  /** The engine's conferences (`<Dial><Conference>`); absent where they cannot be joined. */
+  readonly conferences?: ConferenceDesk;
   /** The engine's call queues (`<Enqueue>`, `<Dial><Queue>`); absent where queues cannot be used. */
   readonly queues?: QueueDesk;
   /**

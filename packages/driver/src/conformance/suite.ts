@@ -7,6 +7,7 @@ import type { Channel, DialRequest, OriginateRequest } from '@rcml/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DriverHarness, FarEndFeature, HarnessCall, HarnessFactory } from './harness.js';
 import { createRecordingHandler, eventsWithin, type RecordingHandler, settlesWithin } from './recorder.js';
+import { describeStreamChecks } from './streamChecks.js';
 
 /** How long the suite lets the driver take to react (ms of driver time). */
 const REACT_MS = 2000;
@@ -172,6 +173,8 @@ export function describeDriverConformance(name: string, factory: HarnessFactory)
         expect(call.handler.afterEnd).toEqual([]);
       });
     });
+
+    describeStreamChecks({ setup, answered });
 
     describe('speech recognition (drivers with capabilities.speech)', () => {
       const speechGather = (c: Channel, signal: AbortSignal) =>

@@ -2,7 +2,15 @@
  * The nouns of `<Dial>` (spec 4.6): `<Number>`, `<Client>`, `<Sip>` share the leg attributes;
  * `<Conference>` has its own. Warnings use the Dial code 13201.
  */
-import type { ClientNoun, ConferenceNoun, NumberNoun, Position, ProgressEvent, SipNoun } from '../ast.js';
+import type {
+  ClientNoun,
+  ConferenceEventName,
+  ConferenceNoun,
+  NumberNoun,
+  Position,
+  ProgressEvent,
+  SipNoun,
+} from '../ast.js';
 import type { ElementScope } from '../attributes.js';
 
 type LegKind = 'Number' | 'Client' | 'Sip';
@@ -92,6 +100,62 @@ export function parseConference(scope: ElementScope, value: string, position: Po
     endConferenceOnExit: scope.boolean('endConferenceOnExit', false),
     waitUrl: scope.string('waitUrl'),
     maxParticipants: scope.integer('maxParticipants', 250, 2, 250),
+    ...conferenceExtras(scope),
     position,
   };
+}
+
+const CONFERENCE_EVENTS: readonly ConferenceEventName[] = [
+  'start',
+  'end',
+  'join',
+  'leave',
+  'mute',
+  'hold',
+  'speaker',
+];
+const RECORD_MODES = ['do-not-record', 'record-from-start'] as const;
+const TRIMS = ['trim-silence', 'do-not-trim'] as const;
+
+/** The `<Conference>` attributes beyond the room's own; only those present are set. */
+function conferenceExtras(scope: ElementScope): Partial<ConferenceNoun> {
+  if (scope.isEmpty()) return {};
+  const out: { -readonly [K in keyof ConferenceNoun]?: ConferenceNoun[K] } = {};
+  if (scope.raw('waitMethod') !== undefined) out.waitMethod = scope.method('waitMethod');
+  const record = scope.raw('record');
+  if (record !== undefined) {
+    out.record =
+      record === 'true'
+        ? 'record-from-start'
+        : record === 'false'
+          ? 'do-not-record'
+          : scope.oneOf('record', RECORD_MODES, 'do-not-record');
+  }
+  if (scope.raw('trim') !== undefined) out.trim = scope.oneOf('trim', TRIMS, 'trim-silence');
+  const coach = scope.string('coach');
+  if (coach !== null && coach !== '') out.coach = coach;
+  const statusCallback = scope.string('statusCallback');
+  if (statusCallback !== null && statusCallback !== '') out.statusCallback = statusCallback;
+  const events = scope.raw('statusCallbackEvent');
+  if (events !== undefined) {
+    const listed: ConferenceEventName[] = [];
+    for (const part of events.split(/[\s,]+/)) {
+      if (part === '') continue;
+      if ((CONFERENCE_EVENTS as readonly string[]).includes(part)) {
+        if (!listed.includes(part as ConferenceEventName)) listed.push(part as ConferenceEventName);
+      } else {
+        scope.warn('statusCallbackEvent', `"${part}" is not one of ${CONFERENCE_EVENTS.join(', ')}; ignored`);
+      }
+    }
+    out.statusCallbackEvent = CONFERENCE_EVENTS.filter((e) => listed.includes(e));
+  }
+  if (scope.raw('statusCallbackMethod') !== undefined)
+    out.statusCallbackMethod = scope.method('statusCallbackMethod');
+  const recordingStatusCallback = scope.string('recordingStatusCallback');
+  if (recordingStatusCallback !== null && recordingStatusCallback !== '')
+    out.recordingStatusCallback = recordingStatusCallback;
+  if (scope.raw('recordingStatusCallbackMethod') !== undefined) {
+    out.recordingStatusCallbackMethod = scope.method('recordingStatusCallbackMethod');
+  }
+  return out;
 }

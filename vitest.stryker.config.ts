@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+/**
+ * The vitest configuration of `npm run mutate` (StrykerJS, `stryker.config.mjs`): only the
+ * tests that exercise `@rcml/core` and `@rcml/webhook` (their own tests, the replay
+ * fixtures, the property suites and a short fixed-seed fuzz run), so that each mutant runs
+ * quickly. Not used by `npm test`.
+ *
+ * Stryker runs the tests in a sandbox copy of the repository whose `node_modules` are links
+ * to the real ones; a bare `@rcml/core` import would resolve through them to the real,
+ * unmutated sources. The aliases point every workspace package at the sources next to this
+ * file (the sandbox's, where the mutants are).
+ */
+const root = import.meta.dirname;
+const packages = ['core', 'driver', 'webhook', 'replay', 'testing', 'api', 'cli', 'driver-asterisk'];
+
+export default defineConfig({
+  resolve: {
+    conditions: ['@rcml/source'],
+    alias: [
+      { find: '@rcml/core/callbacks', replacement: join(root, 'packages/core/src/callbacks/index.ts') },
+      {
+        find: '@rcml/driver/conformance',
+        replacement: join(root, 'packages/driver/src/conformance/index.ts'),
+      },
+      ...packages.map((name) => ({
+        find: new RegExp(`^@rcml/${name}$`),
+        replacement: join(root, `packages/${name}/src/index.ts`),
+      })),
+    ],
+  },
+  ssr: { resolve: { conditions: ['@rcml/source'] } },
+  test: {
+    include: [
+      'packages/core/test/**/*.test.ts',
+      'packages/webhook/test/**/*.test.ts',
+      'test/replay.test.ts',
+      'test/mutation/*.mutate.ts',
+    ],
+    setupFiles: ['test/setup/fastCheck.ts'],
+    // Short: a mutant that leaves a promise pending (a lost callback, a timer never armed)
+    // then fails its test in seconds, instead of running into Stryker's timeout, which
+    // restarts the test process (much slower).
+    testTimeout: 10_000,
+    hookTimeout: 30_000,
+  },
+});
