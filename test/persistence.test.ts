@@ -56,6 +56,9 @@ function handingOver(handover: Handover): Pick<RunOptions, 'createEngine' | 'onS
     get queues() {
       return current.queues;
     },
+    get conferences() {
+      return current.conferences;
+    },
     subscribe(listener) {
       listeners.push(listener);
       return current.subscribe(listener);
