@@ -54,7 +54,14 @@ export function machineToMermaid(
   options: MermaidOptions = {},
 ): string {
   const lines = ['stateDiagram-v2'];
-  const edges: string[] = [];
+  // One arrow per pair of states, its events joined (a step's settling events are many).
+  const edges = new Map<string, string[]>();
+  const edge = (from: string, to: string, text: string) => {
+    const key = `${name(from)} --> ${name(to)}`;
+    const labels = edges.get(key);
+    if (labels === undefined) edges.set(key, [text]);
+    else if (!labels.includes(text)) labels.push(text);
+  };
   const render = (node: Node, depth: number): void => {
     const pad = '  '.repeat(depth);
     const children = Object.values(node.states);
@@ -75,19 +82,19 @@ export function machineToMermaid(
     for (const [event, transitions] of node.transitions) {
       for (const transition of transitions) {
         for (const target of transition.target ?? []) {
-          edges.push(`  ${name(node.id)} --> ${name(target.id)}: ${label(event, transition)}`);
+          edge(node.id, target.id, label(event, transition));
         }
       }
     }
     for (const transition of node.always ?? []) {
       for (const target of transition.target ?? []) {
         const guard = guardName(transition.guard);
-        edges.push(`  ${name(node.id)} --> ${name(target.id)}: ${guard === null ? 'always' : `[${guard}]`}`);
+        edge(node.id, target.id, guard === null ? 'always' : `[${guard}]`);
       }
     }
   };
   render(machine.root as unknown as Node, 1);
-  lines.push(...edges);
+  for (const [key, labels] of edges) lines.push(`  ${key}: ${labels.join(' / ')}`);
   const visited = options.visited;
   if (visited !== undefined && visited.size > 0) {
     lines.push('  classDef visited fill:#d6f5d6,stroke:#2e7d32,stroke-width:2px');
