@@ -86,7 +86,7 @@ describe('rcml demo', () => {
     expect(await main(['machine', '--mermaid'], out.io)).toBe(0);
     expect(out.stdout).toBe(machineToMermaid(callMachine));
     expect(out.stdout).toContain('[*] --> queued');
-    expect(out.stdout).toContain('dialing --> noAnswer: after ringTimeout');
+    expect(out.stdout).toContain('dialing --> noAnswer: CHANNEL.HANGUP / after ringTimeout');
     expect(out.stdout).toContain('session_fetching --> session_fallingBack: FETCH.FAILED [hasFallback]');
     const bad = capture();
     expect(await main(['machine'], bad.io)).toBe(2);
