@@ -247,12 +247,13 @@ export const callMachine = setup({
             END: { target: 'stopping.forEnd', actions: 'abortStep' },
           },
         },
-        // One verb of the document runs (its module under verbs/); the next one re-enters.
+        // One verb of the document runs (its module under verbs/), then the next one.
         verb: {
           entry: 'runVerb',
           on: {
             'VERB.DONE': [
-              { guard: 'nextVerb', target: 'verb', reenter: true, actions: 'advance' },
+              // The next verb starts from the transition itself: no exit and re-entry per verb.
+              { guard: 'nextVerb', actions: ['advance', 'runVerb'] },
               { guard: 'documentDone', target: '#call.completed', actions: 'hangupChannel' },
               { guard: 'fetchesNext', target: 'fetching', actions: 'takeTarget' },
               { guard: 'rejectedBusy', target: '#call.busy' },
