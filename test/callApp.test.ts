@@ -64,6 +64,14 @@ describe('callApp', () => {
     ]);
   });
 
+  it('a wrong key: "not an option" and back to the menu', async () => {
+    const call = await callApp(`${app.url}/voice`, { keys: ['9', '1'], authToken: TOKEN });
+    const said = call.timeline.flatMap((e) => (e.kind === 'media' && e.op === 'say' ? [e.text] : []));
+    expect(said).toContain('Sorry, that is not an option.');
+    expect(call).toHaveRequested('/sales');
+    assertRoutes(call, ['/voice', '/menu', '/voice', '/menu', '/sales']);
+  });
+
   it('silence after the input: the app says goodbye itself', async () => {
     const call = await callApp(`${app.url}/voice`, { keys: ['2'], afterInput: 'silence', authToken: TOKEN });
     // /hours Gather at 0.5 s: 76 characters (3.8 s) then 3 s of timeout, "Goodbye." 0.4 s.
@@ -72,6 +80,17 @@ describe('callApp', () => {
       { op: 'hangup', at: 7.7 },
     ]);
     assertEndedWith(call, 'completed', 7);
+  });
+
+  it('params: status callbacks under the origin reach the app too', async () => {
+    const call = await callApp(`${app.url}/voice`, {
+      keys: ['1'],
+      authToken: TOKEN,
+      params: { StatusCallback: 'http://app.test/status', StatusCallbackEvent: 'answered completed' },
+    });
+    expect(call).toHaveRequested('/status', { CallStatus: 'in-progress' });
+    expect(call).toHaveRequested('/status', { CallStatus: 'completed' });
+    expect(call.requests.filter((r) => r.kind === 'callback')).toHaveLength(2);
   });
 
   it('the plain assertions fail with what the application received', async () => {

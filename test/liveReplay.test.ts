@@ -78,6 +78,79 @@ describe('live replay (runScenario with app)', () => {
     expect(result.outcome.final?.status).toBe('failed');
   });
 
+  it('a call the app never lets end (its menu loops on silence) is reported at the time bound', async () => {
+    const { party: _keys, expect: _expect, ...silent } = await load();
+    const running = await runApp(createIvrApp(TOKEN));
+    cleanup.push(() => running.close());
+    // (The default bound of a live replay is one simulated hour; 5 minutes keeps the test short.)
+    const result = await runScenario(silent, {
+      app: { url: running.url, authToken: TOKEN },
+      maxSeconds: 300,
+    });
+    expect(result.violations.join('\n')).toMatch(
+      /gave up at 30\d(\.\d+)? s: the call runs past the time bound/,
+    );
+    // One /voice per loop: 3.5 s of greeting, 5 s of timeout, "We didn't receive any input."
+    // (1.4 s), so loops start at 0, 9.9, … 297 s: 31 requests.
+    expect(running.paths()).toEqual(Array(31).fill('/voice'));
+  }, 60_000);
+
+  it('maps a Location under the real URL back to the origin; other origins answer from the app section', async () => {
+    const web = express();
+    let base = '';
+    web.post('/voice', (_req, res) => void res.redirect(307, `${base}/next`));
+    web.post('/next', (_req, res) => void res.type('text/xml').send('<Response><Say>hi</Say></Response>'));
+    const running = await runApp(web);
+    base = running.url;
+    cleanup.push(() => running.close());
+    const scenario: Scenario = {
+      name: 'redirect and a callback elsewhere',
+      inbound: {
+        From: '+15550001000',
+        To: '+15550002000',
+        Url: 'http://app.test/voice',
+        StatusCallback: 'http://callbacks.test/status',
+      },
+      app: { 'POST http://callbacks.test/status': { status: 204 } },
+    };
+    const result = await runScenario(scenario, { app: running.url });
+    expect(
+      result.outcome.timeline.flatMap((e) => (e.kind === 'media' ? [e.op] : [`${e.kind} ${e.url}`])),
+    ).toEqual([
+      'fetch http://app.test/voice',
+      'fetch http://app.test/next',
+      'answer',
+      'say',
+      'hangup',
+      'callback http://callbacks.test/status',
+    ]);
+    expect(running.paths()).toEqual(['/voice', '/next']);
+    expect(result.violations).toEqual([]);
+  });
+
+  it('an answer slower than answerTimeoutMs fails like a refused connection, at its simulated instant', async () => {
+    const web = express();
+    web.post('/voice', () => {}); // never answers
+    const running = await runApp(web);
+    cleanup.push(() => running.close());
+    const scenario: Scenario = {
+      name: 'a hanging app',
+      inbound: { From: '+15550001000', To: '+15550002000', Url: 'http://app.test/voice' },
+    };
+    const started = performance.now();
+    const result = await runScenario(scenario, { app: { url: running.url, answerTimeoutMs: 200 } });
+    expect(performance.now() - started).toBeLessThan(5_000);
+    const notice = result.events.find((e) => e.type === 'notice' && e.level === 'error');
+    expect(notice).toMatchObject({ code: 11205 });
+    // Failed at t = 0, the instant of the request: the engine hangs up the arriving call.
+    expect(result.outcome.timeline.map((e) => `${e.at} ${e.kind === 'media' ? e.op : e.url}`)).toEqual([
+      '0 http://app.test/voice',
+      '0 hangup',
+    ]);
+    expect(result.outcome.final?.status).toBe('failed');
+    expect(result.leftovers.inFlightRequests).toBe(0);
+  });
+
   it('maps the origin under a path prefix and refuses a base URL with a query', async () => {
     const scenario = await load();
     const outer = express();
@@ -108,7 +181,10 @@ describe('live replay (runScenario with app)', () => {
     expect(stdout).toMatch(/1 passed, 0 failed\n$/);
     expect(status).toBe(0);
     // The token also comes from the environment; without any, the app refuses and it fails.
-    const fromEnv = await main(['replay', '--app', app.url, file], { ...io, env: { TWILIO_AUTH_TOKEN: TOKEN } });
+    const fromEnv = await main(['replay', '--app', app.url, file], {
+      ...io,
+      env: { TWILIO_AUTH_TOKEN: TOKEN },
+    });
     expect(fromEnv).toBe(0);
     stdout = '';
     expect(await main(['replay', '--app', app.url, file], io)).toBe(1);

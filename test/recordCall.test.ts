@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '@rcml/cli';
 import { matchScenario, runScenario, validateScenario } from '@rcml/replay';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, runApp } from './apps/harness.js';
 import { createIvrApp } from './apps/ivr.js';
@@ -81,7 +82,10 @@ describe('rcml call --record', () => {
     // The application's answers, in turn per URL: /hours answered three times.
     const hours = scenario.app?.[`POST ${app.url}/hours`];
     expect(Array.isArray(hours) && hours.length).toBe(3);
-    expect(scenario.app?.[`POST ${app.url}/voice`]).toMatchObject({ status: 200, body: expect.stringContaining('<Gather') });
+    expect(scenario.app?.[`POST ${app.url}/voice`]).toMatchObject({
+      status: 200,
+      body: expect.stringContaining('<Gather'),
+    });
     expect(scenario.expect?.final?.status).toBe('completed');
     expect(scenario.expect?.timeline?.filter((e) => e.kind !== 'media').map((e) => e.url)).toEqual(
       ['/voice', '/menu', '/hours', '/hours', '/hours', '/status'].map((p) => `${app.url}${p}`),
@@ -99,10 +103,51 @@ describe('rcml call --record', () => {
     expect(app.seen.slice(seen).every((r) => r.signed && r.status < 300)).toBe(true);
     // And through the command line.
     let out = '';
-    const io = { stdout: { write: (t: string) => (out += t) }, stderr: { write: () => true }, cwd: dir, env: {} };
+    const io = {
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: () => true },
+      cwd: dir,
+      env: {},
+    };
     expect(await main(['replay', file], io)).toBe(0);
     expect(await main(['replay', '--app', app.url, '--auth-token', TOKEN, file], io)).toBe(0);
     expect(out).toMatch(/1 passed, 0 failed\n[\s\S]*1 passed, 0 failed\n$/);
+  }, 20_000);
+
+  it('a slow application: the time spent waiting for its documents is not in the recorded times', async () => {
+    // Every request of this copy of the IVR waits 300 ms before the app sees it.
+    const slowApp = express();
+    slowApp.use((_req, _res, next) => void setTimeout(next, 300));
+    slowApp.use(createIvrApp(TOKEN));
+    const slow = await runApp(slowApp);
+    try {
+      const run = await call(
+        '1',
+        `${slow.url}/voice`,
+        '--record',
+        'slow.json',
+        '--auth-token',
+        TOKEN,
+        '--say-char-seconds',
+        '0.002',
+      );
+      expect(run.status).toBe(0);
+      const file = join(dir, 'slow.json');
+      const scenario = validateScenario(JSON.parse(await readFile(file, 'utf8')), file);
+      // Live: /voice answered after 300 ms, then the piped key about 0.15 s after the Gather
+      // started: at least 0.45 s of real time, but about 0.15 s into the call once the wait
+      // for the document is taken out.
+      const key = scenario.party?.[0];
+      expect(key).toMatchObject({ do: 'dtmf', digits: '1' });
+      expect(key!.at).toBeGreaterThanOrEqual(0.1);
+      expect(key!.at).toBeLessThan(0.3);
+      const canned = await runScenario(scenario);
+      expect(matchScenario(scenario, canned).ok).toBe(true);
+      const live = await runScenario(scenario, { app: { url: slow.url, authToken: TOKEN } });
+      expect(matchScenario(scenario, live).ok).toBe(true);
+    } finally {
+      await slow.close();
+    }
   }, 20_000);
 
   it('refuses an empty file name', async () => {

@@ -180,6 +180,8 @@ async function runOverHttp(scenario: Scenario, transport: HttpTransport, app: Ap
     driver: recorder.wrapDriver(driver),
     http: recorder.wrapHttp(real),
     clock,
+    // Media streams are scripted as in the simulated replay: this test is about the HTTP path.
+    streams: world.streams,
     ...scenarioEngineOptions(scenario),
   });
   const events: EngineEvent[] = [];
@@ -312,9 +314,12 @@ describe('replay scenarios over real HTTP (engine + simulated driver + @rcml/web
   );
 });
 
-/** Status callbacks carry CallbackSource, RecordingStatus or (conferences) StatusCallbackEvent; documents do not. */
+/**
+ * Status callbacks carry CallbackSource, RecordingStatus, (conferences) StatusCallbackEvent or
+ * (media streams) StreamEvent; documents do not.
+ */
+const CALLBACK_MARKS = ['CallbackSource', 'RecordingStatus', 'StatusCallbackEvent', 'StreamEvent'];
 function isKind(r: Received, kind: 'fetch' | 'callback'): boolean {
-  const callback =
-    'CallbackSource' in r.params || 'RecordingStatus' in r.params || 'StatusCallbackEvent' in r.params;
+  const callback = CALLBACK_MARKS.some((name) => name in r.params);
   return kind === 'callback' ? callback : !callback;
 }

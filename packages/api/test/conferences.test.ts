@@ -7,6 +7,7 @@
 import type { SimChannel } from '@rcml/driver';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AppRoutes, type Centre, requestsTo, startCentre } from './centreHarness.js';
+import { ACCOUNT, call, FORM, form } from './helpers.js';
 
 const APP = 'http://app.test';
 let centre: Centre;
@@ -154,6 +155,17 @@ describe('conferences', () => {
       expect.objectContaining({ From: '+15550003333', DialCallStatus: 'failed' }),
     ]);
     const [room] = await centre.client.conferences.list({ status: 'in-progress' });
+    // A change with a parameter this engine does not implement: done, and the parameter listed.
+    const [first] = await centre.client.conferences(room!.sid).participants.list();
+    const changed = await call(
+      centre.url,
+      'POST',
+      `/2012-04-24/Accounts/${ACCOUNT}/Conferences/${room!.sid}/Participants/${first!.callSid}.json`,
+      { type: FORM, body: form({ Muted: 'true', AnnounceUrl: 'http://app.test/announce' }) },
+    );
+    expect(changed.status).toBe(200);
+    expect(changed.json().muted).toBe(true);
+    expect(changed.headers['x-rcml-warnings']).toBe('13911 AnnounceUrl');
     const ended = await centre.client.conferences(room!.sid).update({ status: 'completed' });
     expect(ended.status).toBe('completed');
     expect(ended.reasonConferenceEnded).toBe('conference-ended-via-api');

@@ -77,7 +77,7 @@ describe('queues', () => {
     expect(Number(done!.DialCallDuration)).toBeGreaterThanOrEqual(9);
   });
 
-  it('an agent waits for the next caller; <Leave> in a wait document leaves with QueueResult=leave', async () => {
+  it('<Leave> in a wait document leaves the queue with QueueResult=leave', async () => {
     centre = await startCentre({
       ...ROUTES,
       [`POST ${APP}/wait`]: `<Response><Pause length="3"/><Leave/></Response>`,
@@ -88,6 +88,32 @@ describe('queues', () => {
       expect.objectContaining({ CallSid: caller.sid, QueueResult: 'leave', QueueTime: '3' }),
     ]);
     expect((await centre.client.queues.list())[0]?.currentSize).toBe(0);
+  });
+
+  it('an agent waiting on an empty queue takes the next caller at once (no wait document)', async () => {
+    centre = await startCentre(ROUTES);
+    const queue = await centre.client.queues.create({ friendlyName: 'support' });
+    const agent = arrive(`${APP}/agent`, '+15550002222');
+    await centre.advance(10);
+    const caller = arrive(`${APP}/caller`);
+    await centre.advance(1);
+    expect(requestsTo(centre, `${APP}/wait`)).toEqual([]);
+    expect(requestsTo(centre, `${APP}/whisper`)).toEqual([
+      expect.objectContaining({
+        CallSid: caller.sid,
+        QueueTime: '0',
+        DequeingCallSid: agent.sid,
+        QueueSid: queue.sid,
+      }),
+    ]);
+    await caller.party.farEnd.hangup();
+    await centre.advance(1);
+    expect(requestsTo(centre, `${APP}/left`)).toEqual([
+      expect.objectContaining({ QueueResult: 'bridged', QueueTime: '0' }),
+    ]);
+    expect(requestsTo(centre, `${APP}/agent-done`)).toEqual([
+      expect.objectContaining({ DialCallStatus: 'completed', DialCallSid: caller.sid }),
+    ]);
   });
 
   it('the caller hanging up while waiting: QueueResult=hangup; an agent on an empty queue times out', async () => {
@@ -137,7 +163,11 @@ describe('queues', () => {
     const support = all[1]!;
     expect(support.currentSize).toBe(2);
     expect(support.averageWaitTime).toBe(3);
-    const viaRcml = await call(centre.url, 'GET', `/2012-04-24/Accounts/${ACCOUNT}/Queues/${support.sid}/Members.json`);
+    const viaRcml = await call(
+      centre.url,
+      'GET',
+      `/2012-04-24/Accounts/${ACCOUNT}/Queues/${support.sid}/Members.json`,
+    );
     expect(viaRcml.status).toBe(200);
     expect((viaRcml.json().queue_members as unknown[]).length).toBe(2);
     const fetched = await centre.client.queues(support.sid).fetch();

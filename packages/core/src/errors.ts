@@ -39,7 +39,7 @@ export const ERROR_CODES = {
   13501: 'Say: invalid attribute value',
   13601: 'Record: invalid attribute value',
   13701: 'Redirect: invalid attribute value',
-  13801: 'Reject, Hangup or Sms: invalid attribute value',
+  13801: 'Reject, Hangup, Sms or Enqueue: invalid attribute value',
   13901: 'Pause: invalid attribute value',
   13151: 'Connect, Start, Stop, Stream or Parameter: invalid attribute value',
   // Nothing silently dropped (spec 9.5)

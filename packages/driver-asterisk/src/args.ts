@@ -17,6 +17,7 @@ const FLAGS: Readonly<Record<string, string>> = {
   '--media-cache-dir': 'mediaCacheDir',
   '--recordings-dir': 'recordingsDir',
   '--recording-base-url': 'recordingBaseUrl',
+  '--media-stream-host': 'mediaStreamHost',
 };
 
 /** The flags `parseAsteriskArgs` understands, for help texts. */
@@ -74,6 +75,7 @@ export function parseAsteriskArgs(
     ...(values.mediaCacheDir === undefined ? {} : { mediaCacheDir: values.mediaCacheDir }),
     ...(values.recordingsDir === undefined ? {} : { recordingsDir: values.recordingsDir }),
     ...(values.recordingBaseUrl === undefined ? {} : { recordingBaseUrl: values.recordingBaseUrl }),
+    ...(values.mediaStreamHost === undefined ? {} : { mediaStreamHost: values.mediaStreamHost }),
   };
 }
 

@@ -67,11 +67,13 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDr
     async request(method, path, requestOptions) {
       try {
         const response = await raw.request(method, path, requestOptions);
-        if (unreachable !== null && !stopping) back('an ARI request succeeded');
+        // Back only with the event socket open too: calls placed before it reconnects would
+        // never hear of their channels.
+        if (unreachable !== null && !stopping && socket?.connected === true) back('an ARI request succeeded');
         return response;
       } catch (error) {
         logFailure(method, path, error);
-        if (ariStatus(error) === 0 && !stopping) lost((error as Error).message);
+        if (ariStatus(error) === 0 && !stopping) void confirmLost((error as Error).message);
         throw error;
       }
     },
@@ -102,6 +104,23 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDr
       });
     }
     for (const channel of [...channels.values()]) channel.lost();
+  }
+
+  /**
+   * A request could not be sent. One dead connection is not a dead Asterisk (the channel whose
+   * operation failed ends on its own, see `AriChannel.ari`): ARI counts as lost when a fresh
+   * ping cannot be sent either.
+   */
+  async function confirmLost(reason: string): Promise<void> {
+    if (unreachable === null) {
+      try {
+        await raw.request('GET', '/asterisk/ping');
+        return;
+      } catch (error) {
+        if (ariStatus(error) !== 0 || stopping) return;
+      }
+    }
+    lost(reason);
   }
 
   function back(how: string): void {

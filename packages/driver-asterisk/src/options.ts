@@ -111,6 +111,12 @@ export interface AsteriskDriverOptions {
    * timeout (cause 19, reported as `failed('no-answer')`) from racing it.
    */
   readonly ringTimeoutMarginSeconds?: number;
+  /**
+   * Address of the UDP sockets the driver opens for media streams (`<Connect><Stream>`,
+   * `<Start><Stream>`): Asterisk's external media channels send RTP there (default
+   * `127.0.0.1`; set an address Asterisk can reach when it runs on another host).
+   */
+  readonly mediaStreamHost?: string;
   /** Time for pauses, DTMF pacing and reconnection (default: the system clock). */
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -139,6 +145,7 @@ export interface ResolvedOptions {
   readonly rejectedCause: 'normal' | 'rejected';
   readonly ringTimeoutMarginSeconds: number;
   readonly cleanupOnStart: boolean;
+  readonly mediaStreamHost: string;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -173,6 +180,7 @@ export function resolveOptions(options: AsteriskDriverOptions): ResolvedOptions 
     rejectedCause: options.rejectedCause ?? 'normal',
     ringTimeoutMarginSeconds: Math.max(0, options.ringTimeoutMarginSeconds ?? 1),
     cleanupOnStart: options.cleanupOnStart ?? true,
+    mediaStreamHost: options.mediaStreamHost ?? '127.0.0.1',
     clock: options.clock ?? systemClock,
     logger: options.logger ?? silentLogger,
   };

@@ -274,6 +274,144 @@ live('live Asterisk (RCML_ARI_URL)', () => {
     });
   }, 60_000);
 
+  it('Reject: busy and rejected end the inbound call unanswered', async () => {
+    s.inboundPath = '/reject';
+    for (const [reason, status] of [
+      ['busy', 'busy'],
+      ['rejected', 'no-answer'],
+    ] as const) {
+      s.app.page('/reject', `<Response><Reject reason="${reason}"/></Response>`);
+      const before = s.inbound.length;
+      const caller = await placeCall();
+      const { record } = await arrived(before);
+      expect(await finalStatus(s.engine, record.sid)).toBe(status);
+      await waitFor(() => caller.gone(), 'the caller to be gone');
+    }
+  }, 30_000);
+
+  it('Gather: a timeout moves on, finishOnKey ends the input; Play loop, Say voice and language, Redirect', async () => {
+    s.inboundPath = '/g1';
+    s.app.page(
+      '/g1',
+      '<Response><Gather timeout="1" numDigits="3"><Play loop="2">' +
+        mediaUrl +
+        '</Play></Gather><Say voice="woman" language="en-GB">No input</Say><Redirect>/g2</Redirect></Response>',
+    );
+    s.app.page(
+      '/g2',
+      '<Response><Gather finishOnKey="*" timeout="5" action="/g3"><Say>Keys then star</Say></Gather></Response>',
+    );
+    s.app.page('/g3', '<Response><Hangup/></Response>');
+    const before = s.inbound.length;
+    const caller = await placeCall();
+    const { record } = await arrived(before);
+    await verbStarted(record.sid, 'Gather', 2);
+    await delay(300);
+    await caller.keys('78*');
+    expect(await finalStatus(s.engine, record.sid)).toBe('completed');
+    expect(s.app.to('/g2')).toHaveLength(1);
+    expect(s.app.to('/g3')[0]?.params.Digits).toBe('78');
+    expect(notices(record.sid)).toEqual([]);
+  }, 30_000);
+
+  it('Record: ended by silence (timeout), by maxLength, and with trim="do-not-trim"', async () => {
+    s.inboundPath = '/rec2';
+    const results: Record<string, string>[] = [];
+    for (const attrs of [
+      'timeout="2" maxLength="30"',
+      'timeout="0" maxLength="2"',
+      'timeout="2" trim="do-not-trim"',
+    ]) {
+      s.app.page(
+        '/rec2',
+        `<Response><Record ${attrs} playBeep="false" finishOnKey="" action="/rec2done"/></Response>`,
+      );
+      s.app.page('/rec2done', '<Response><Hangup/></Response>');
+      const before = s.inbound.length;
+      const asked = s.app.to('/rec2done').length;
+      const caller = await placeCall();
+      const { record } = await arrived(before);
+      await verbStarted(record.sid, 'Record');
+      await caller.speak('hello-world');
+      expect(await finalStatus(s.engine, record.sid)).toBe('completed');
+      await waitFor(() => s.app.to('/rec2done').length > asked, 'the action');
+      results.push({ ...s.app.to('/rec2done')[asked]!.params });
+    }
+    for (const r of results) {
+      expect(r.RecordingUrl).not.toBe('');
+      expect(statSync(join(s.recordingsDir, `${r.RecordingSid}.wav`)).size).toBeGreaterThan(44);
+    }
+    // hello-world is 1.4 s: silence ends the first after about 1.4 + 2 s; maxLength the second at 2 s.
+    expect(Number(results[0]!.RecordingDuration)).toBeGreaterThanOrEqual(3);
+    expect(Number(results[1]!.RecordingDuration)).toBe(2);
+    // Asterisk trims the silence it stopped on (trim-silence); with do-not-trim the file keeps it.
+    const size = (r: Record<string, string>) => statSync(join(s.recordingsDir, `${r.RecordingSid}.wav`)).size;
+    expect(size(results[2]!) - size(results[0]!)).toBeGreaterThan(16000 * 1);
+  }, 60_000);
+
+  it('Dial: two targets ring at once (the first to answer wins), hangupOnStar, timeLimit, record-from-answer', async () => {
+    s.inboundPath = '/d2';
+    s.app.page(
+      '/d2',
+      '<Response><Dial timeout="10" hangupOnStar="true" record="record-from-answer" action="/d2done">' +
+        '<Number>+15554000100</Number><Number>+15552000100</Number></Dial><Say>Back</Say></Response>',
+    );
+    s.app.page('/d2done', '<Response><Dial timeLimit="2" action="/d3done">+15552000101</Dial></Response>');
+    s.app.page('/d3done', '<Response><Hangup/></Response>');
+    const before = s.inbound.length;
+    const caller = await placeCall();
+    const { record } = await arrived(before);
+    // Bridged with +15552000100 (the other keeps ringing and is cancelled); * leaves the bridge.
+    await waitFor(
+      () =>
+        s.events.some((e) => e.type === 'status' && e.callSid !== record.sid && e.status === 'in-progress'),
+      'a leg to answer',
+    );
+    await delay(1500);
+    await caller.keys('*');
+    expect(await finalStatus(s.engine, record.sid)).toBe('completed');
+    const first = s.app.to('/d2done')[0]!.params;
+    expect(first.DialCallStatus).toBe('completed');
+    expect(first.RecordingUrl).toMatch(/\.wav$/);
+    expect(statSync(join(s.recordingsDir, `${first.RecordingSid}.wav`)).size).toBeGreaterThan(44);
+    const limited = s.app.to('/d3done')[0]!.params;
+    expect(limited.DialCallStatus).toBe('completed');
+    expect(Number(limited.DialCallDuration)).toBe(2);
+    expect(notices(record.sid)).toEqual([]);
+  }, 60_000);
+
+  it('Conference with muted and beep attributes runs without notices', async () => {
+    s.inboundPath = '/confmb';
+    const room = `mb-${Date.now()}`;
+    s.app.page(
+      '/confmb',
+      `<Response><Dial><Conference muted="true" beep="true" endConferenceOnExit="true">${room}</Conference></Dial></Response>`,
+    );
+    const before = s.inbound.length;
+    const caller = await placeCall();
+    const { record } = await arrived(before);
+    await waitFor(
+      () =>
+        ari('GET', `/bridges/rcml-conf-${room}`).then(
+          () => true,
+          () => false,
+        ),
+      'the room',
+    );
+    await delay(500);
+    await caller.hangup();
+    expect(await finalStatus(s.engine, record.sid)).toBe('completed');
+    await waitFor(
+      () =>
+        ari('GET', `/bridges/rcml-conf-${room}`).then(
+          () => false,
+          () => true,
+        ),
+      'the room to go',
+    );
+    expect(notices(record.sid)).toEqual([]);
+  }, 30_000);
+
   it('50 simultaneous calls all complete, with nothing left over', async () => {
     s.inboundPath = '/many';
     s.app.page(
@@ -316,19 +454,29 @@ live('live Asterisk (RCML_ARI_URL)', () => {
       await verbStarted(first.record.sid, 'Gather');
       const killedAt = Date.now();
       execSync(LIVE.stopCommand!, { stdio: 'ignore' });
-      const statuses = await Promise.all(
-        [first.record.sid, second.record.sid, outbound.sid].map((sid) => finalStatus(s.engine, sid, 10_000)),
-      );
-      expect(statuses).toEqual(['completed', 'completed', 'completed']);
-      expect(Date.now() - killedAt).toBeLessThan(5000);
-      expect(s.log.some((l) => l.level === 'error' && l.message.startsWith('ARI connection lost'))).toBe(
-        true,
-      );
-      const refused = s.engine.create({ To: '+15552000004', From: '+15551112222', Url: `${APP}/long` });
-      expect(await finalStatus(s.engine, refused.sid, 5000)).toBe('failed');
-      expect(notices(refused.sid).join('\n')).toMatch(/Asterisk is unreachable/);
-
-      execSync(LIVE.startCommand!, { stdio: 'ignore' });
+      let started = false;
+      try {
+        const statuses = await Promise.all(
+          [first.record.sid, second.record.sid, outbound.sid].map((sid) =>
+            finalStatus(s.engine, sid, 10_000),
+          ),
+        );
+        expect(statuses).toEqual(['completed', 'completed', 'completed']);
+        expect(Date.now() - killedAt).toBeLessThan(5000);
+        await waitFor(
+          () => s.log.some((l) => l.level === 'error' && l.message.startsWith('ARI connection lost')),
+          'the connection-lost log line',
+          5000,
+        );
+        const refused = s.engine.create({ To: '+15552000004', From: '+15551112222', Url: `${APP}/long` });
+        expect(await finalStatus(s.engine, refused.sid, 5000)).toBe('failed');
+        expect(notices(refused.sid).join('\n')).toMatch(/Asterisk is unreachable/);
+        execSync(LIVE.startCommand!, { stdio: 'ignore' });
+        started = true;
+      } finally {
+        // Whatever failed above, Asterisk is started again for whoever uses it next.
+        if (!started) execSync(LIVE.startCommand!, { stdio: 'ignore' });
+      }
       await waitFor(
         () => s.log.some((l) => l.message === 'ARI connection is back'),
         'ARI to be back',

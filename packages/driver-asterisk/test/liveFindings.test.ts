@@ -87,15 +87,15 @@ describe('a created leg is dialled only once it is in Stasis', () => {
         `REQ POST /ari/channels/${model.id}/dial?caller=${call.channel.id}&timeout=20`,
       ]);
       s.fake.state.far(model, 'answer');
-      await settle(s.fake);
+      await until(() => leg.events.length > 0, `leg ${i} to answer`);
       expect(leg.events).toEqual(['answered']);
       await session.bridge(0);
       s.fake.state.hangup(model, { soft: false, cause: 16 });
-      await settle(s.fake);
+      await until(() => leg.events.length > 1, `leg ${i} to hang up`);
       expect(leg.events).toEqual(['answered', 'hangup']);
+      await until(() => s.fake.state.bridges.size === 0, `the bridge of leg ${i} to go`);
     }
     expect(s.fake.log.some((l) => l.includes('409'))).toBe(false);
-    expect(s.fake.state.bridges.size).toBe(0);
   });
 
   it('a callerId dial sets the connected line after StasisStart, then dials', async () => {
@@ -362,6 +362,33 @@ describe('losing Asterisk', () => {
     again.listen(recorder());
     await settle(extraFake);
     expect(extraFake.state.channels.has('rcml-CAagain')).toBe(true);
+  });
+
+  it('one dead connection ends only the call whose operation it carried; Asterisk stays reachable', async () => {
+    const { logger, lines } = memoryLogger();
+    const s = await start({ logger });
+    const a = await answeredInbound(s);
+    const b = await answeredInbound(s, '+15551230002', '+15550002000');
+    s.fake.dropNext(`/channels/${a.model.id}/play`);
+    const error = await a.call.channel.play({ url: 'sound:hello-world', loop: 1 }, open()).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(isRcmlError(error) && error.code).toBe(14103);
+    expect(a.rec.events).toEqual(['hangup']);
+    await settle(s.fake);
+    expect(b.rec.events).toEqual([]);
+    expect(lines.some((l) => l.message.startsWith('ARI connection lost'))).toBe(false);
+    const next = s.t.driver.originate({
+      callSid: 'CAnext',
+      to: '+15550000001',
+      from: '+15551112222',
+      timeout: 30,
+      detectVoicemail: false,
+    });
+    next.listen(recorder());
+    await settle(s.fake);
+    expect(s.fake.state.channels.has('rcml-CAnext')).toBe(true);
   });
 
   it('a media operation whose request cannot be sent ends the call (no next verb)', async () => {

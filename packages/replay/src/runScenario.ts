@@ -15,7 +15,6 @@ import {
   scenarioEngineOptions,
   startScenarioCall,
 } from './setup.js';
-import { createScriptedStreams } from './streams.js';
 import type { CallOutcome } from './timeline.js';
 
 /** How the runner is set up; everything optional. */
@@ -33,7 +32,8 @@ export interface RunOptions {
    */
   readonly maxSeconds?: number;
   /**
-   * Live replay: send the scenario's requests to this running application (a base URL such
+   * Live replay (every request real HTTP; `maxSeconds` then defaults to one simulated hour, so
+   * an application that never lets a call end is reported instead of looping for 30 days): send the scenario's requests to this running application (a base URL such
    * as `http://127.0.0.1:3000`, or {@link LiveAppOptions}) instead of answering them from
    * the `app` section. The scenario's origin maps to the URL; time stays simulated (the
    * clock waits while a real request is pending), so the timeline does not depend on the
@@ -72,6 +72,8 @@ export interface RunResult {
 const GRACE_MS = 60_000;
 /** Default bound on simulated time: 30 days (see `RunOptions.maxSeconds`). */
 const DEFAULT_MAX_SECONDS = 30 * 86_400;
+/** Default bound of a live replay: one simulated hour (see `RunOptions.app`). */
+const LIVE_MAX_SECONDS = 3600;
 
 const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -89,7 +91,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
     driver: recorder.wrapDriver(driver),
     http: recorder.wrapHttp(app),
     clock,
-    streams: createScriptedStreams(scenario.streams ?? {}, clock, recorder),
+    streams: world.streams,
     ...scenarioEngineOptions(scenario),
   });
   const events: EngineEvent[] = [];
@@ -168,7 +170,8 @@ export async function runScenario(scenario: Scenario, options: RunOptions = {}):
   /** Fire timers until the call is over and quiet; returns bound violations. */
   async function runClock(): Promise<string[]> {
     const maxTimers = options.maxTimers ?? 100_000;
-    const deadline = origin + (options.maxSeconds ?? DEFAULT_MAX_SECONDS) * 1000;
+    const bound = options.maxSeconds ?? (live === null ? DEFAULT_MAX_SECONDS : LIVE_MAX_SECONDS);
+    const deadline = origin + bound * 1000;
     await settle();
     for (let fired = 0; ; fired++) {
       // Live replay: the clock does not move while a real request is pending.

@@ -13,10 +13,12 @@ import {
   type EngineOptions,
   type InboundParams,
   type SimulatedClock,
+  type StreamPort,
 } from '@rcml/core';
 import { createSimulatedDriver, type SimulatedDriver } from '@rcml/driver';
 import { createTimelineRecorder, type TimelineRecorder } from './recorder.js';
 import type { Scenario } from './scenario.js';
+import { createScriptedStreams } from './streams.js';
 
 /** The instant t = 0 maps to when a scenario gives no `options.epoch`. */
 export const DEFAULT_EPOCH = '2026-01-01T00:00:00Z';
@@ -28,9 +30,11 @@ export interface ScenarioWorld {
   readonly clock: SimulatedClock;
   readonly recorder: TimelineRecorder;
   readonly driver: SimulatedDriver;
+  /** The scenario's scripted media-stream applications (its `streams` section). */
+  readonly streams: StreamPort;
 }
 
-/** Clock, recorder and scripted driver for a scenario. */
+/** Clock, recorder, scripted driver and scripted stream applications for a scenario. */
 export function createScenarioWorld(scenario: Scenario): ScenarioWorld {
   const origin = Date.parse(scenario.options?.epoch ?? DEFAULT_EPOCH);
   const clock = createSimulatedClock(origin);
@@ -41,7 +45,9 @@ export function createScenarioWorld(scenario: Scenario): ScenarioWorld {
     ...(scenario.party === undefined ? {} : { party: scenario.party }),
     ...(scenario.dialed === undefined ? {} : { dialed: scenario.dialed }),
   });
-  return { origin, clock, recorder: createTimelineRecorder(clock, origin), driver };
+  const recorder = createTimelineRecorder(clock, origin);
+  const streams = createScriptedStreams(scenario.streams ?? {}, clock, recorder);
+  return { origin, clock, recorder, driver, streams };
 }
 
 /** The engine options a scenario decides: deterministic SIDs and its `options`. */

@@ -47,7 +47,12 @@ export function checkRequested(
   call: AppCall,
   route: string,
   params?: ExpectedParams,
-): { pass: boolean; message: () => string } {
+): {
+  /** Whether the check holds. */
+  pass: boolean;
+  /** What to report, phrased for a passing or a failing check. */
+  message: () => string;
+} {
   const found = requestsTo(call, route, params);
   return {
     pass: found.length > 0,
@@ -63,7 +68,12 @@ export function checkEndedWith(
   call: AppCall,
   status: string,
   duration?: number,
-): { pass: boolean; message: () => string } {
+): {
+  /** Whether the check holds. */
+  pass: boolean;
+  /** What to report, phrased for a passing or a failing check. */
+  message: () => string;
+} {
   const final = call.final;
   const pass =
     final !== null && final.status === status && (duration === undefined || final.duration === duration);
@@ -112,9 +122,11 @@ export function assertRoutes(call: AppCall, paths: readonly string[], fetchesOnl
  * Type them in vitest with a declaration file (see docs/testing-your-app.md).
  */
 export const appMatchers = {
+  /** `expect(call).toHaveRequested(route, params?)`: see {@link checkRequested}. */
   toHaveRequested(received: AppCall, route: string, params?: ExpectedParams) {
     return checkRequested(received, route, params);
   },
+  /** `expect(call).toHaveEndedWith(status, duration?)`: see {@link checkEndedWith}. */
   toHaveEndedWith(received: AppCall, status: string, duration?: number) {
     return checkEndedWith(received, status, duration);
   },
@@ -122,6 +134,8 @@ export const appMatchers = {
 
 /** The matchers' types, for augmenting your runner's `Assertion` interface. */
 export interface AppMatchers<R = unknown> {
+  /** The call requested `route` (with `params`, `null` meaning absent). */
   toHaveRequested(route: string, params?: ExpectedParams): R;
+  /** The call ended with `status` (and, when given, lasted `duration` seconds). */
   toHaveEndedWith(status: string, duration?: number): R;
 }

@@ -16,6 +16,7 @@ export {
   type ExpectedParams,
   requestsTo,
 } from './appMatchers.js';
+export { type AppCallerOptions, appCaller } from './arbitraries/appCaller.js';
 export {
   APP_BASE,
   digitString,
@@ -82,9 +83,12 @@ export {
   type FuzzProgress,
   type FuzzReport,
   fuzz,
+  LIVE_APP_ORIGIN,
+  liveInvariants,
 } from './check/fuzz.js';
 export { createProgressDisplay, type ProgressDisplay, type ProgressStream } from './check/progress.js';
 export { assertInvariants, formatFuzzReport } from './check/report.js';
+export { appErrors } from './invariants/appErrors.js';
 export {
   actionParameters,
   determinism,

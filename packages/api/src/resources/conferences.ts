@@ -11,7 +11,15 @@ import {
   RcmlError,
   rfc2822,
 } from '@rcml/core';
-import { accountPath, notAllowed, notFound, paging, type ResourceRequest, uriSuffix } from './context.js';
+import {
+  accountPath,
+  notAllowed,
+  notFound,
+  paging,
+  type ResourceRequest,
+  reportUnimplemented,
+  uriSuffix,
+} from './context.js';
 import { sendNoContent, sendOne, sendPage } from './render.js';
 
 const STATUSES: readonly ConferenceStatus[] = ['init', 'in-progress', 'completed'];
@@ -171,6 +179,7 @@ export async function serveConferences(request: ResourceRequest): Promise<boolea
     }
     if (verb !== 'POST') throw notAllowed(verb, 'GET or POST');
     const params = await request.body();
+    reportUnimplemented(request, params, ['Status']);
     const status = params.Status;
     if (status !== undefined && status !== '' && status !== 'completed') {
       throw new RcmlError(20001, `Status can only be completed, got "${status.slice(0, 20)}"`, {
@@ -217,6 +226,7 @@ export async function serveConferences(request: ResourceRequest): Promise<boolea
     sendNoContent(res);
   } else {
     const params = await request.body();
+    reportUnimplemented(request, params, ['Muted', 'Hold', 'HoldUrl', 'HoldMethod']);
     const muted = bool(params, 'Muted');
     const hold = bool(params, 'Hold');
     const holdUrl = httpUrl(params, 'HoldUrl');
@@ -244,6 +254,11 @@ async function addParticipant(
       throw new RcmlError(20001, `${required} is required`, { field: required });
     }
   }
+  reportUnimplemented(request, params, [
+    ...CONFERENCE_ATTRIBUTES.map(([param]) => param),
+    ...CALL_PARAMS,
+    'Label',
+  ]);
   let attrs = '';
   for (const [param, attribute] of CONFERENCE_ATTRIBUTES) {
     const value = params[param];

@@ -68,3 +68,21 @@ export function paging(query: Readonly<Record<string, string>>): { pageSize: num
     page: wholeParam(query, 'Page', 0, 0, 1_000_000),
   };
 }
+
+/**
+ * Spec 9.5 for these resources: parameters of a create or change that this engine does not
+ * implement are accepted and listed in the answer's `X-Rcml-Warnings` header (`13911 Name`).
+ */
+export function reportUnimplemented(
+  request: ResourceRequest,
+  params: Readonly<Record<string, string>>,
+  implemented: readonly string[],
+): void {
+  const names = Object.keys(params).filter((name) => !implemented.includes(name));
+  if (names.length === 0) return;
+  const shown = names
+    .slice(0, 20)
+    .map((name) => `13911 ${name.slice(0, 60).replace(/[^\x20-\x2b\x2d-\x7e]/g, '?')}`);
+  if (names.length > 20) shown.push(`(${names.length - 20} more)`);
+  request.res.setHeader('X-Rcml-Warnings', shown.join(', '));
+}

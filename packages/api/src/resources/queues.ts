@@ -9,6 +9,7 @@ import {
   notFound,
   paging,
   type ResourceRequest,
+  reportUnimplemented,
   uriSuffix,
   wholeParam,
 } from './context.js';
@@ -56,6 +57,7 @@ export async function serveQueues(request: ResourceRequest): Promise<boolean> {
         throw new RcmlError(20001, 'FriendlyName is required', { field: 'FriendlyName' });
       }
       const maxSize = wholeParam(params, 'MaxSize', 1000, 1, 5000);
+      reportUnimplemented(request, params, ['FriendlyName', 'MaxSize']);
       sendOne(
         request.res,
         request.format,
@@ -96,6 +98,7 @@ export async function serveQueues(request: ResourceRequest): Promise<boolean> {
       sendOne(request.res, request.format, 'Queue', queueResource(queue, request));
     } else if (method === 'POST') {
       const params = await request.body();
+      reportUnimplemented(request, params, ['FriendlyName', 'MaxSize']);
       const changes = {
         ...(params.MaxSize === undefined
           ? {}
@@ -140,6 +143,7 @@ export async function serveQueues(request: ResourceRequest): Promise<boolean> {
   if (url === undefined || !/^https?:\/\//i.test(url) || !URL.canParse(url)) {
     throw new RcmlError(20001, 'Url must be an absolute http(s) URL', { field: 'Url' });
   }
+  reportUnimplemented(request, params, ['Url', 'Method']);
   const methodParam = params.Method ?? 'POST';
   if (methodParam !== 'GET' && methodParam !== 'POST') {
     throw new RcmlError(20001, `Method must be GET or POST, got "${methodParam.slice(0, 20)}"`, {

@@ -188,8 +188,14 @@ interface Room {
   recorder: Member | null;
 }
 
-/** The registry, both faces. */
-export type ConferenceRegistry = Conferences & ConferenceDesk;
+/** The registry, both faces, and what the engine's shutdown needs. */
+export type ConferenceRegistry = Conferences &
+  ConferenceDesk & {
+    /** Resolves when every conference status callback queued so far has been delivered. */
+    flush(): Promise<void>;
+    /** Drop the callbacks still waiting (the shutdown deadline passed). */
+    abandon(): void;
+  };
 
 /** Create the registry over the engine's clock, SIDs and callback delivery. */
 export function createConferences(options: {
@@ -360,6 +366,15 @@ export function createConferences(options: {
 
   const registry: ConferenceRegistry = {
     playWaitUrl: options.playWaitUrl ?? true,
+    async flush() {
+      const pending = [...bySid.values()].flatMap((room) =>
+        room.queue === null || room.queue.idle ? [] : [room.queue.whenIdle()],
+      );
+      await Promise.all(pending);
+    },
+    abandon() {
+      for (const room of bySid.values()) room.queue?.abandon();
+    },
     join(request) {
       const k = key(request.accountSid, request.name);
       let room = active.get(k);

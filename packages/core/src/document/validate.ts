@@ -329,7 +329,7 @@ function buildQueueNoun(entry: XmlEntry, position: Position, context: WalkContex
     13201,
     entry[ATTR_KEY] as XmlAttributes | undefined,
   );
-  const value = readText(entry['Queue'] as XmlEntry[], scope);
+  const value = readText(entry.Queue as XmlEntry[], scope);
   if (value === '') context.fail(12200, `<Queue> at ${position.path} is empty`, position);
   const noun = parseQueueNoun(scope, value, position);
   scope.reportUnread();

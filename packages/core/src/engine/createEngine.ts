@@ -461,11 +461,14 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
       const deadline = new Promise<'deadline'>((resolve) => {
         timer = clock.setTimeout(() => resolve('deadline'), deadlineMs);
       });
-      const outcome = await Promise.race([settled.then(() => 'settled' as const), deadline]);
+      // Conference status callbacks still on their way are delivered too (conferences/).
+      const delivered = settled.then(() => conferences.flush());
+      const outcome = await Promise.race([delivered.then(() => 'settled' as const), deadline]);
       clock.clearTimeout(timer);
       if (outcome === 'deadline') {
         for (const session of [...sessions.values()]) session.end('completed');
         for (const queue of [...flushing]) queue.abandon();
+        conferences.abandon();
       }
     },
   };

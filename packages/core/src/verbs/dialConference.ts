@@ -117,7 +117,8 @@ export function joinConference(
     record: noun.record === 'record-from-start',
     statusCallback,
     statusCallbackMethod: noun.statusCallbackMethod ?? 'POST',
-    statusCallbackEvent: noun.statusCallbackEvent ?? [],
+    // TwiML's default when a callback is given without events: `start end`.
+    statusCallbackEvent: noun.statusCallbackEvent ?? ['start', 'end'],
     control: {
       async mute(muted) {
         const leg = hooks.leg();

@@ -28,6 +28,13 @@ export async function executeDialQueue(
     return outcome(verb, scope, 'failed', null, 0, null);
   }
   const url = noun.url === null ? null : scope.resolveUrl(noun.url);
+  if (verb.record !== 'do-not-record') {
+    scope.notice(
+      13201,
+      `Dial: record="${verb.record}" is not implemented with <Queue>; not recorded`,
+      'warning',
+    );
+  }
   let hungUp = scope.hungUp;
   let bridge: QueueBridge | null = null;
   const waiting = childController(scope.signal);

@@ -85,10 +85,15 @@ export async function executeEnqueue(verb: EnqueueVerb, scope: VerbScope): Promi
     );
   }
   if (waitUrl !== null) {
-    void waitLoop(scope, verb, waitUrl, ticket, waitStop.controller.signal, (end) => {
-      // A hang-up during a wait document stops it at once: no further verb starts.
-      if (end.kind === 'caller-hangup') waitStop.controller.abort(ABORTED);
-      finish(end);
+    // In a microtask: an agent already waiting takes the caller first (queues.ts), and then
+    // no wait document is fetched at all.
+    queueMicrotask(() => {
+      if (over) return;
+      void waitLoop(scope, verb, waitUrl, ticket, waitStop.controller.signal, (end) => {
+        // A hang-up during a wait document stops it at once: no further verb starts.
+        if (end.kind === 'caller-hangup') waitStop.controller.abort(ABORTED);
+        finish(end);
+      });
     });
   }
 

@@ -75,7 +75,14 @@ export function ariStatus(error: unknown): number | undefined {
 
 /** Create the REST client. `auth` is `user:password`. */
 export function createAriRestClient(location: AriLocation, auth: string): AriRestClient {
-  const pool = new Pool(location.origin, { connections: 16, pipelining: 1 });
+  // ARI answers at once (events carry what happens later): a request without an answer in
+  // 10 s is a dead connection, not a slow operation.
+  const pool = new Pool(location.origin, {
+    connections: 16,
+    pipelining: 1,
+    headersTimeout: 10_000,
+    bodyTimeout: 30_000,
+  });
   const authorization = `Basic ${Buffer.from(auth).toString('base64')}`;
   return {
     async request(method, path, options = {}) {

@@ -12,6 +12,9 @@ import type {
   DialSession,
   DigitsRequest,
   GatherRequest,
+  MediaStreamHandler,
+  MediaStreamRequest,
+  MediaStreamSession,
   PauseRequest,
   PlayOutcome,
   PlayRequest,
@@ -28,6 +31,7 @@ import { startDial } from '../dial/dialSession.js';
 import { type Deferred, type DriverContext, deferred, wait } from './context.js';
 import { AnswerDetector } from './detection.js';
 import { sendDtmf } from './digits.js';
+import { startMediaStream } from './mediaStream.js';
 import { playOn, sayOn } from './prompts.js';
 import { startRecording } from './recording.js';
 
@@ -322,6 +326,9 @@ export class AriChannel implements Channel {
         this.markGone(true);
         return null;
       }
+      // Not sent at all (connection refused or reset): the call cannot be controlled, so it
+      // ends here rather than going on to the next verb; the operation still rejects (14103).
+      if (status === 0) this.lost();
       throw error;
     }
   }
@@ -420,6 +427,15 @@ export class AriChannel implements Channel {
 
   dial(request: DialRequest, signal: AbortSignal): DialSession {
     return startDial(this, request, signal);
+  }
+
+  /** ARI external media channels (see `mediaStream.ts`). */
+  mediaStream(
+    request: MediaStreamRequest,
+    handler: MediaStreamHandler,
+    signal: AbortSignal,
+  ): MediaStreamSession {
+    return startMediaStream(this, request, handler, signal);
   }
 
   async hangup(): Promise<void> {

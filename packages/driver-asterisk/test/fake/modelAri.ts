@@ -23,6 +23,7 @@ import type { AddressInfo } from 'node:net';
 import type { SimulatedClock } from '@rcml/core';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { wav8k } from '../helpers.js';
+import { ModelMedia } from './modelMedia.js';
 import { type ModelChannel, ModelState } from './modelState.js';
 
 export interface ModelOptions {
@@ -46,9 +47,14 @@ export class ModelAri {
   private readonly wss = new WebSocketServer({ noServer: true });
   private socket: WebSocket | null = null;
   readonly state: ModelState;
+  /** External media and snoop channels, and the RTP they exchange (`modelMedia.ts`). */
+  readonly media: ModelMedia;
 
   private constructor(readonly options: ModelOptions) {
     this.state = new ModelState(options.clock, options.mediaMs ?? 1000, (event) => this.send(event));
+    this.media = new ModelMedia(options.clock, this.state, () => {
+      this.activity += 1;
+    });
     this.server = createServer((req, res) => this.onRequest(req, res));
     this.server.on('upgrade', (req, socket, head) => {
       if (!this.authorized(req) || !req.url?.startsWith(`/ari/events?app=${options.app ?? 'rcml'}`)) {
@@ -99,6 +105,7 @@ export class ModelAri {
   }
 
   async close(): Promise<void> {
+    this.media.close();
     for (const ws of this.wss.clients) ws.terminate();
     this.server.closeAllConnections();
     if (!this.server.listening) return;
@@ -124,9 +131,22 @@ export class ModelAri {
     return req.headers.authorization === expected;
   }
 
+  /** Cut the connection of the next request whose path contains `part` (a dead connection). */
+  dropNext(part: string): void {
+    this.drops.push(part);
+  }
+
+  private readonly drops: string[] = [];
+
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     this.activity += 1;
     req.resume();
+    const drop = this.drops.findIndex((part) => (req.url ?? '').includes(part));
+    if (drop >= 0) {
+      this.drops.splice(drop, 1);
+      req.socket.destroy();
+      return;
+    }
     if (!this.authorized(req)) {
       res.writeHead(401).end();
       return;
@@ -184,6 +204,12 @@ export class ModelAri {
           () => s.enterStasis(channel, q.get('appArgs') ?? ''),
           this.stasisDelayMs,
         );
+        return;
+      }
+      if (method === 'POST' && id === 'externalMedia' && action === undefined) {
+        const refused = s.refusedChannelId(q.get('channelId'));
+        if (refused !== null) return reply(409, { message: refused });
+        void this.media.createExternal(q).then(({ status, body }) => reply(status, body));
         return;
       }
       const channel = id === undefined ? undefined : s.channels.get(id);
@@ -279,6 +305,9 @@ export class ModelAri {
         s.record(channel, name, q);
         return reply(201, { name, format: 'wav', state: 'queued', target_uri: `channel:${channel.id}` });
       }
+      case 'POST snoop':
+        if (!needStasis()) return;
+        return reply(200, this.media.snoop(channel, q));
       case 'POST mute':
       case 'DELETE mute':
         return reply(204);

@@ -20,7 +20,7 @@ export interface ModelChannel {
   readonly caller: { name: string; number: string };
   readonly exten: string;
   readonly endpoint: string;
-  readonly kind: 'inbound' | 'caller' | 'originated' | 'created';
+  readonly kind: 'inbound' | 'caller' | 'originated' | 'created' | 'external' | 'snoop';
   inStasis: boolean;
   destroyed: boolean;
   talkDetect: boolean;
@@ -110,6 +110,14 @@ export class ModelState {
 
   private chan(type: string, c: ModelChannel, fields: Record<string, unknown> = {}): void {
     this.event(type, { ...fields, channel: this.channelJson(c) });
+  }
+
+  /** Far ends talking: channel id → when the voice stops (the media model sends a tone until then). */
+  readonly speakingUntil = new Map<string, number>();
+
+  /** A channel of an ARI external media or snoop request (`modelMedia.ts`), in Stasis at once. */
+  helperChannel(kind: 'external' | 'snoop', id: string, name: string): ModelChannel {
+    return this.newChannel({ kind, name, endpoint: '', state: 'Up', answered: true }, id);
   }
 
   private newChannel(
@@ -473,6 +481,7 @@ export class ModelState {
 
   farSpeak(c: ModelChannel, seconds: number): void {
     if (c.destroyed) throw new Error(`channel ${c.id} is gone`);
+    this.speakingUntil.set(c.id, this.clock.now() + seconds * 1000);
     if (!c.talkDetect) return;
     this.chan('ChannelTalkingStarted', c);
     this.clock.setTimeout(() => {

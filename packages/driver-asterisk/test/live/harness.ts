@@ -172,7 +172,12 @@ export async function startStack(): Promise<LiveStack> {
 export interface Caller {
   readonly id: string;
   keys(digits: string): Promise<void>;
-  /** Speak: play a stock prompt to the call (what its `TALK_DETECT` hears as voice). */
+  /**
+   * Speak: play a stock prompt to the call (what its `TALK_DETECT` hears as voice), then 10 s
+   * of silent audio (a line sends audio all the time; a Local channel in Stasis sends none,
+   * and without frames `TALK_DETECT` never sees the voice stop; ARI's own silence generator
+   * does not cross the Local pair).
+   */
   speak(sound?: string): Promise<void>;
   hangup(): Promise<void>;
   gone(): Promise<boolean>;
@@ -192,10 +197,12 @@ export async function placeCall(callerId = '+15551230001', exten = 's'): Promise
   return {
     id,
     keys: async (digits) => {
+      // DTMF waits behind a playback on the channel: stop the caller's speech first.
+      await ari('DELETE', `/playbacks/${id}-voice`).catch(() => undefined);
       await ari('POST', `/channels/${id}/dtmf?dtmf=${encodeURIComponent(digits)}&duration=120&between=100`);
     },
     speak: async (sound = 'hello-world') => {
-      await ari('POST', `/channels/${id}/play?media=sound:${sound}`);
+      await ari('POST', `/channels/${id}/play?media=sound:${sound},sound:silence/10&playbackId=${id}-voice`);
     },
     hangup: async () => {
       await ari('DELETE', `/channels/${id}`).catch(() => undefined);
@@ -207,13 +214,36 @@ export async function placeCall(callerId = '+15551230001', exten = 's'): Promise
 /** The final status of an engine call once it has one. */
 export async function finalStatus(engine: Engine, sid: string, ms = 30_000): Promise<string> {
   const final = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
-  await waitFor(() => final.has(engine.get(sid)?.status ?? ''), `call ${sid} to end`, ms);
+  const events: EngineEvent[] = [];
+  const off = engine.subscribe((e) => {
+    if ('callSid' in e && e.callSid === sid && e.type !== 'request' && e.type !== 'progress') events.push(e);
+  });
+  try {
+    await waitFor(() => final.has(engine.get(sid)?.status ?? ''), `call ${sid} to end`, ms);
+  } catch (error) {
+    const seen = events.map((e) => `${e.type} ${JSON.stringify(e).slice(0, 160)}`).join('\n');
+    throw new Error(
+      `${(error as Error).message} (status ${engine.get(sid)?.status}; events while waiting:\n${seen})`,
+    );
+  } finally {
+    off();
+  }
   return engine.get(sid)!.status;
 }
 
-/** Channels and bridges Asterisk still has (the leftovers check). */
+/**
+ * What the suite's calls left in Asterisk (the leftovers check): channels and bridges of the
+ * application, and any channel of the suite's dialplan contexts. Other users of the same
+ * Asterisk (their own applications and contexts) are not counted.
+ */
 export async function leftovers(): Promise<{ channels: string[]; bridges: string[] }> {
+  const app = (await ari('GET', `/applications/${LIVE.app}`)) as {
+    channel_ids: string[];
+    bridge_ids: string[];
+  };
   const channels = (await ari('GET', '/channels')) as { id: string; name: string }[];
-  const bridges = (await ari('GET', '/bridges')) as { id: string }[];
-  return { channels: channels.map((c) => c.name), bridges: bridges.map((b) => b.id) };
+  const ours = channels.filter(
+    (c) => app.channel_ids.includes(c.id) || /@(stasis-test|callee)-/.test(c.name),
+  );
+  return { channels: ours.map((c) => c.name), bridges: app.bridge_ids };
 }

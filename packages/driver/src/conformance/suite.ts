@@ -281,6 +281,23 @@ export function describeDriverConformance(name: string, factory: HarnessFactory)
         expect(typeof (await stopped).url).toBe('string');
       });
 
+      it('a stopped recording has its audio as a WAV file (drivers with recordingAudio)', async () => {
+        const h = await setup('answer');
+        if (!h || h.driver.recordingAudio === undefined) return;
+        const call = await answered(h);
+        const recordingSid = 'RE00000000000000000000000000000042';
+        const session = await call.channel.record(
+          { maxLength: 60, timeout: 0, finishOnKey: '', playBeep: false, trim: 'do-not-trim', recordingSid },
+          new AbortController().signal,
+        );
+        await h.advance(1000);
+        const { url } = await session.stop();
+        const audio = h.driver.recordingAudio({ recordingSid, url });
+        expect(await settlesWithin(h, audio, REACT_MS)).toBe(true);
+        const wav = await audio;
+        expect(String.fromCharCode(...wav.subarray(0, 4), ...wav.subarray(8, 12))).toBe('RIFFWAVE');
+      });
+
       it('media ends by itself and the operation resolves', async () => {
         const h = await setup('answer');
         if (!h) return;

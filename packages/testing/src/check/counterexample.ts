@@ -15,6 +15,8 @@ export interface CounterexampleOrigin {
   readonly path?: string;
   /** The run (0-based) of the fuzz pass that first failed. */
   readonly run?: number;
+  /** How to rerun it (default `rcml fuzz --check <this file>`): a live application's command. */
+  readonly rerun?: string;
 }
 
 /** The scenario with its name and source saying which invariant it breaks and how to rerun it. */
@@ -33,7 +35,7 @@ export function toCounterexample(
   return {
     ...rest,
     name: `fuzz counterexample: ${invariant}: ${first?.message ?? ''}`.slice(0, 240),
-    source: `rcml fuzz (${where.join(', ')}); violated: ${broken}. Rerun: rcml fuzz --check <this file>`,
+    source: `rcml fuzz (${where.join(', ')}); violated: ${broken}. Rerun: ${origin.rerun ?? 'rcml fuzz --check <this file>'}`,
   };
 }
 

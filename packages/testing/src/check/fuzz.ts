@@ -6,9 +6,11 @@
  * Finding every broken invariant first (instead of stopping at the first failure) gives the
  * summary "violations by invariant" over the whole run.
  */
-import type { Scenario } from '@rcml/replay';
+import { type LiveAppOptions, runScenario, type Scenario } from '@rcml/replay';
 import fc from 'fast-check';
+import { type AppCallerOptions, appCaller } from '../arbitraries/appCaller.js';
 import { scenario as scenarioArbitrary } from '../arbitraries/scenario.js';
+import { appErrors } from '../invariants/appErrors.js';
 import { invariants as allInvariants } from '../invariants/index.js';
 import type { Invariant, ScenarioRunner, Violation } from '../types.js';
 import { checkScenario, replayRunner } from './checkScenario.js';
@@ -27,6 +29,50 @@ export interface FuzzOptions {
   readonly runner?: ScenarioRunner;
   /** Called after each generated call of the main pass. */
   readonly onProgress?: (progress: FuzzProgress) => void;
+  /**
+   * Fuzz a running application instead of generated ones: the URL of its first document
+   * (e.g. `http://127.0.0.1:3000/voice`), or live-replay options whose `url` is that URL.
+   * The generated callers ({@link appCaller}) call it over real HTTP on the simulated clock;
+   * the default invariants are {@link liveInvariants}; counterexamples replay live
+   * (`rcml replay --app <origin> <file>`).
+   */
+  readonly app?: string | LiveAppOptions;
+  /** With `app`: the shape of the generated callers (phrases, dialled numbers, callbacks...). */
+  readonly caller?: Partial<AppCallerOptions>;
+}
+
+/** The origin generated scenarios use for a live application (mapped to its real origin). */
+export const LIVE_APP_ORIGIN = 'http://app.test';
+
+/**
+ * The invariants checked on calls to a real application: the engine's, but not the one that
+ * needs a canned `app` section to predict answers (`fallback`), plus `app-errors`.
+ */
+export const liveInvariants: readonly Invariant[] = [
+  ...allInvariants.filter((i) => i.name !== 'fallback'),
+  appErrors,
+];
+
+interface LiveSetup {
+  readonly runner: ScenarioRunner;
+  readonly arbitrary: fc.Arbitrary<Scenario>;
+  readonly base: string;
+}
+
+/** Runner and callers for `options.app`. */
+function liveSetup(app: string | LiveAppOptions, caller: Partial<AppCallerOptions> | undefined): LiveSetup {
+  const live = typeof app === 'string' ? { url: app } : app;
+  let real: URL;
+  try {
+    real = new URL(live.url);
+  } catch {
+    throw new TypeError(`app: "${live.url}" is not an absolute http(s) URL`);
+  }
+  const origin = live.origin ?? LIVE_APP_ORIGIN;
+  const runner: ScenarioRunner = (scenario) =>
+    runScenario(scenario, { app: { ...live, url: real.origin, origin } });
+  const url = `${origin}${real.pathname}${real.search}`;
+  return { runner, arbitrary: appCaller({ ...caller, url }), base: real.origin };
 }
 
 /** How far a {@link fuzz} run is, reported to `onProgress` as it goes. */
@@ -61,13 +107,16 @@ export interface FuzzReport {
   /** Invariant name → number of runs that broke it. */
   readonly violationsByInvariant: Readonly<Record<string, number>>;
   readonly counterexamples: readonly FuzzCounterexample[];
+  /** With `app`: the application's base URL (what counterexamples replay live against). */
+  readonly app?: string;
 }
 
 /** Run the fuzz loop. Never rejects because of a violation: read the report. */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
-  const runner = options.runner ?? replayRunner;
-  const arbitrary = options.arbitrary ?? scenarioArbitrary();
-  const invariants = options.invariants ?? allInvariants;
+  const live = options.app === undefined ? null : liveSetup(options.app, options.caller);
+  const runner = options.runner ?? live?.runner ?? replayRunner;
+  const arbitrary = options.arbitrary ?? live?.arbitrary ?? scenarioArbitrary();
+  const invariants = options.invariants ?? (live === null ? allInvariants : liveInvariants);
   const byInvariant: Record<string, number> = {};
   const firstRun = new Map<string, number>();
   let done = 0;
@@ -102,9 +151,22 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     const stillFails = async (candidate: Scenario) =>
       (await checkScenario(candidate, { runner, invariants: [invariant], rerun: name === 'determinism' }))
         .violations.length > 0;
-    const found = { ...shrunk, scenario: await minimizeScenario(shrunk.scenario, stillFails) };
+    const keepHangup = live === null ? undefined : (a: { do: string }) => a.do === 'hangup';
+    const found = {
+      ...shrunk,
+      scenario: await minimizeScenario(shrunk.scenario, stillFails, 200, keepHangup),
+    };
     const { violations } = await checkScenario(found.scenario, { runner, invariants });
-    const origin = { seed: options.seed, run, path: found.path };
+    const origin = {
+      seed: options.seed,
+      run,
+      path: found.path,
+      ...(live === null
+        ? {}
+        : {
+            rerun: `rcml fuzz --check --app ${live.base} <this file> (or rcml replay --app ${live.base} <this file>)`,
+          }),
+    };
     const shown = violations.length > 0 ? violations : found.violations;
     const file =
       options.out === undefined
@@ -126,6 +188,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     failingRuns: failing,
     violationsByInvariant: byInvariant,
     counterexamples,
+    ...(live === null ? {} : { app: live.base }),
   };
 }
 

@@ -5,11 +5,11 @@
  * values; this pass removes whole parts it cannot (a URL nobody requested), so that the
  * counterexample file shows only what the failure needs.
  */
-import type { Scenario } from '@rcml/replay';
+import type { PartyAction, Scenario } from '@rcml/replay';
 
 type Mutable = { -readonly [K in keyof Scenario]: Scenario[K] };
 
-function candidates(scenario: Scenario): Scenario[] {
+function candidates(scenario: Scenario, keep: (action: PartyAction) => boolean): Scenario[] {
   const out: Scenario[] = [];
   const without = (patch: Partial<Mutable>, drop: (keyof Scenario)[] = []): Scenario => {
     const next: Mutable = { ...scenario, ...patch };
@@ -20,7 +20,8 @@ function candidates(scenario: Scenario): Scenario[] {
     const { [key]: _gone, ...app } = scenario.app ?? {};
     out.push(without({ app }));
   }
-  (scenario.party ?? []).forEach((_, i) => {
+  (scenario.party ?? []).forEach((action, i) => {
+    if (keep(action)) return;
     out.push(without({ party: (scenario.party ?? []).filter((__, j) => j !== i) }));
   });
   (scenario.modify ?? []).forEach((_, i) => {
@@ -44,15 +45,17 @@ function candidates(scenario: Scenario): Scenario[] {
 
 /**
  * Remove parts of `scenario` while `fails` still says it fails. `fails` is called at most
- * `budget` times (default 200).
+ * `budget` times (default 200). Far-end actions for which `keep` says true are never removed
+ * (a live counterexample keeps its caller's hang-up, so that it also ends on a fixed application).
  */
 export async function minimizeScenario(
   scenario: Scenario,
   fails: (candidate: Scenario) => Promise<boolean>,
   budget = 200,
+  keep: (action: PartyAction) => boolean = () => false,
 ): Promise<Scenario> {
   let current = scenario;
-  let list = candidates(current);
+  let list = candidates(current, keep);
   let calls = 0;
   // Candidates before `i` were tried and kept failing to fail; removing a part shifts the
   // later candidates down by one, so the scan continues at the same index.
@@ -62,7 +65,7 @@ export async function minimizeScenario(
     calls += 1;
     if (await fails(candidate)) {
       current = candidate;
-      list = candidates(current);
+      list = candidates(current, keep);
     } else {
       i += 1;
     }

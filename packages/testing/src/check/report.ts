@@ -22,7 +22,11 @@ export function formatFuzzReport(report: FuzzReport, cwd?: string): string {
     lines.push(`  ${file ?? `run ${c.run} (not written: no output folder)`}`);
     for (const v of c.violations.slice(0, 3)) lines.push(`    ${v.invariant}: ${v.message}`);
   }
-  lines.push('rerun one with: rcml fuzz --check <file>   (rcml replay <file> runs the runner checks only)');
+  lines.push(
+    report.app === undefined
+      ? 'rerun one with: rcml fuzz --check <file>   (rcml replay <file> runs the runner checks only)'
+      : `rerun one live with: rcml fuzz --check --app ${report.app} <file>   (rcml replay --app ${report.app} <file> shows its timeline)`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

@@ -1,0 +1,374 @@
+/**
+ * The live suite of media streams: the real engine runs `<Connect><Stream>` and
+ * `<Start><Stream>` on a real Asterisk 22 through the driver, with agents that are real
+ * WebSocket servers on 127.0.0.1. Skipped unless `RCML_ARI_URL` is set (CI has no Asterisk).
+ * It runs its own Stasis application (`rcml-streams`, or `RCML_ARI_STREAMS_APP`) so it can run
+ * beside `live.test.ts`; Asterisk needs `chan_rtp` loaded and the `[stasis-streams]` context of
+ * docs/asterisk.md ("The live suite"):
+ *   RCML_ARI_URL=http://127.0.0.1:8088 RCML_ARI_USER=rcml RCML_ARI_PASSWORD=… \
+ *   node_modules/.bin/vitest run packages/driver-asterisk/test/liveStreams.test.ts
+ * The caller is a Local channel pair: its `;2` half runs `Stasis(rcml-streams,inbound)` (the
+ * call), its `;1` half is in the application with `caller` and plays a tone (`tone:1004`) as
+ * the caller's voice. What the caller hears is recorded from a snoop channel on the `;1` half
+ * (`spy=in`) and its energy measured.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Engine, EngineEvent, StreamPort } from '@rcml/core';
+import { createEngine, RcmlError } from '@rcml/core';
+import { mulawEnergy, toneFrame } from '@rcml/driver';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { type AsteriskDriver, createAsteriskDriver, type InboundCall } from '../src/index.js';
+import { APP, ari, delay, finalStatus, LIVE, type WebApp, waitFor, webApp } from './live/harness.js';
+
+const STREAMS_APP = process.env.RCML_ARI_STREAMS_APP ?? 'rcml-streams';
+const CONTEXT = process.env.RCML_ARI_STREAMS_CONTEXT ?? 'stasis-streams';
+
+const live = describe.skipIf(LIVE.url === undefined);
+
+/** The engine's stream port over `ws` (unsigned: the agents are local test servers). */
+function wsStreamPort(): StreamPort {
+  return {
+    open: (req, handler) =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(req.url);
+        ws.on('open', () =>
+          resolve({
+            send: (text) => {
+              if (ws.readyState === WebSocket.OPEN) ws.send(text);
+            },
+            close: () => ws.close(1000),
+            get bufferedBytes() {
+              return ws.bufferedAmount;
+            },
+          }),
+        );
+        ws.on('message', (data) => handler.message(data.toString()));
+        ws.on('close', (code, reason) => handler.closed(code, reason.toString()));
+        ws.on('error', (error) => reject(new RcmlError(31920, `stream connection failed: ${error.message}`)));
+      }),
+  };
+}
+
+interface AgentFrame {
+  readonly track: string;
+  readonly timestamp: number;
+  readonly energy: number;
+  readonly at: number;
+}
+
+/** One connection to an agent: what it received. */
+interface AgentSession {
+  readonly path: string;
+  readonly events: string[];
+  readonly frames: AgentFrame[];
+  readonly marks: { name: string; at: number }[];
+  /** When the `start` message came (ms). */
+  startedAt: number;
+  readonly socket: WebSocket;
+  closed: boolean;
+}
+
+/**
+ * The agents, by path: `/echo` sends every inbound frame back; `/speak` sends 1 s of a 1 kHz
+ * tone then a mark, and hangs up when the mark comes back; `/fork` only listens.
+ */
+async function startAgents() {
+  const sessions: AgentSession[] = [];
+  const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const tone = Buffer.from(toneFrame(1000, 12000)).toString('base64');
+  server.on('connection', (socket, req) => {
+    const session: AgentSession = {
+      path: req.url ?? '',
+      events: [],
+      frames: [],
+      marks: [],
+      socket,
+      closed: false,
+      startedAt: 0,
+    };
+    sessions.push(session);
+    socket.on('close', () => {
+      session.closed = true;
+    });
+    socket.on('message', (data) => {
+      const m = JSON.parse(data.toString()) as {
+        event: string;
+        streamSid?: string;
+        media?: { track: string; timestamp: string; payload: string };
+        mark?: { name: string };
+      };
+      session.events.push(m.event);
+      if (m.event === 'start') session.startedAt = Date.now();
+      if (m.event === 'start' && session.path === '/speak') {
+        for (let i = 0; i < 50; i += 1) {
+          socket.send(JSON.stringify({ event: 'media', streamSid: m.streamSid, media: { payload: tone } }));
+        }
+        socket.send(JSON.stringify({ event: 'mark', streamSid: m.streamSid, mark: { name: 'spoken' } }));
+      }
+      if (m.event === 'mark' && m.mark !== undefined) {
+        session.marks.push({ name: m.mark.name, at: Date.now() });
+        if (session.path === '/speak') socket.close(1000);
+      }
+      if (m.event === 'media' && m.media !== undefined) {
+        const payload = Buffer.from(m.media.payload, 'base64');
+        session.frames.push({
+          track: m.media.track,
+          timestamp: Number(m.media.timestamp),
+          energy: mulawEnergy(payload),
+          at: Date.now(),
+        });
+        if (session.path === '/echo') {
+          socket.send(
+            JSON.stringify({ event: 'media', streamSid: m.streamSid, media: { payload: m.media.payload } }),
+          );
+        }
+      }
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    sessions,
+    url: (path: string) => `ws://127.0.0.1:${port}${path}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const c of server.clients) c.terminate();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** A caller into `[stasis-streams]`: the `;1` half, driven over plain ARI. */
+let callers = 0;
+async function placeCaller() {
+  callers += 1;
+  const id = `live-streams-caller-${process.pid}-${callers}-${Date.now()}`;
+  await ari(
+    'POST',
+    `/channels?endpoint=Local/s@${CONTEXT}/n&app=${STREAMS_APP}&appArgs=caller&channelId=${id}&callerId=%2B15551230001`,
+  );
+  const snoop = `${id}-ear`;
+  const phone = `${id}-phone`;
+  let inPhone = false;
+  const mouth = `${id}-mouth`;
+  const recording = `${id}-heard`;
+  return {
+    id,
+    /**
+     * Play a 1004 Hz tone as the caller's voice: the `;1` half joins a bridge of its own (a
+     * phone line: read all the time) and the tone is played into that bridge. (A playback on
+     * `;1` itself would keep what it hears from being read, so the recording would be silent.)
+     */
+    talk: async (ms: number) => {
+      if (!inPhone) {
+        await ari('POST', `/bridges/${phone}?type=mixing`);
+        await ari('POST', `/bridges/${phone}/addChannel?channel=${id}`);
+        inPhone = true;
+      }
+      await ari('POST', `/bridges/${phone}/play?media=tone:1004/${ms}&playbackId=${id}-voice`);
+    },
+    /** Start recording what the caller hears. */
+    listen: async () => {
+      await ari('POST', `/channels/${id}/snoop?spy=in&app=${STREAMS_APP}&appArgs=probe&snoopId=${snoop}`);
+      await delay(200);
+      await ari('POST', `/channels/${snoop}/record?name=${recording}&format=wav&ifExists=overwrite`);
+    },
+    /** Stop recording; the 20 ms windows of what the caller heard, as RMS levels. */
+    heard: async (): Promise<number[]> => {
+      await ari('POST', `/recordings/live/${recording}/stop`).catch(() => undefined);
+      await ari('DELETE', `/channels/${snoop}`).catch(() => undefined);
+      const wav = await wavOf(recording);
+      await ari('DELETE', `/recordings/stored/${recording}`).catch(() => undefined);
+      return windows(wav);
+    },
+    hangup: async () => {
+      await ari('DELETE', `/channels/${mouth}`).catch(() => undefined);
+      await ari('DELETE', `/channels/${id}`).catch(() => undefined);
+    },
+  };
+}
+
+async function wavOf(name: string): Promise<Buffer> {
+  const auth = `Basic ${Buffer.from(`${LIVE.user}:${LIVE.password}`).toString('base64')}`;
+  const res = await request(`${LIVE.url}/ari/recordings/stored/${name}/file`, {
+    headers: { authorization: auth },
+  });
+  const bytes = Buffer.from(await res.body.arrayBuffer());
+  if (res.statusCode !== 200) throw new Error(`recording ${name}: ${res.statusCode}`);
+  return bytes;
+}
+
+/** RMS of each 20 ms window of an 8 kHz 16-bit mono wav. */
+function windows(wav: Buffer): number[] {
+  const data = wav.indexOf('data');
+  const start = data < 0 ? 44 : data + 8;
+  const samples: number[] = [];
+  for (let i = start; i + 1 < wav.length; i += 2) samples.push(wav.readInt16LE(i));
+  const out: number[] = [];
+  for (let i = 0; i + 160 <= samples.length; i += 160) {
+    let sum = 0;
+    for (let j = i; j < i + 160; j += 1) sum += (samples[j] as number) ** 2;
+    out.push(Math.sqrt(sum / 160));
+  }
+  return out;
+}
+
+/** RMS over which a 20 ms window counts as sound (Asterisk's tone is about 1300, silence 0). */
+const LOUD = 500;
+
+live('live Asterisk: media streams (RCML_ARI_URL)', () => {
+  let driver: AsteriskDriver;
+  let engine: Engine;
+  let web: WebApp;
+  let agents: Awaited<ReturnType<typeof startAgents>>;
+  const events: EngineEvent[] = [];
+  const inbound: { call: InboundCall; sid: string }[] = [];
+  let path = '/inbound';
+
+  beforeAll(async () => {
+    agents = await startAgents();
+    web = webApp();
+    driver = createAsteriskDriver({
+      ariUrl: LIVE.url!,
+      ariUser: LIVE.user,
+      ariPassword: LIVE.password,
+      ariApp: STREAMS_APP,
+      endpoints: { number: 'Local/{to}@callee/n' },
+    });
+    engine = createEngine({ driver, http: web.http, streams: wsStreamPort() });
+    engine.subscribe((e) => events.push(e));
+    await driver.start((call) => {
+      const record = engine.inbound({ From: call.from, To: call.to, Url: `${APP}${path}` }, call.channel);
+      inbound.push({ call, sid: record.sid });
+    });
+  });
+
+  afterAll(async () => {
+    await driver?.stop();
+    await agents?.close();
+  });
+
+  async function arrived(count: number) {
+    await waitFor(() => inbound.length > count, 'the inbound call');
+    return inbound[count]!;
+  }
+
+  const notices = (sid: string) =>
+    events
+      .filter((e) => e.type === 'notice' && e.callSid === sid)
+      .map((e) => (e.type === 'notice' ? e.code : 0));
+
+  /** Nothing the streams made is left in Asterisk. */
+  async function noLeftovers() {
+    await waitFor(
+      async () => {
+        const channels = (await ari('GET', '/channels')) as { id: string; name: string }[];
+        const bridges = (await ari('GET', '/bridges')) as { id: string }[];
+        return (
+          !channels.some((c) => c.id.startsWith('rcml-stream-') || c.name.startsWith('UnicastRTP/')) &&
+          !bridges.some((b) => b.id.startsWith('rcml-stream-'))
+        );
+      },
+      'the stream channels and bridges to be removed',
+      10_000,
+    );
+  }
+
+  it('<Connect><Stream> with an echo agent: the caller’s tone reaches the agent and comes back to the caller', async () => {
+    path = '/echo';
+    web.page(
+      '/echo',
+      `<Response><Connect action="/after"><Stream url="${agents.url('/echo')}"/></Connect></Response>`,
+    );
+    web.page('/after', '<Response><Hangup/></Response>');
+    const before = inbound.length;
+    const sessions = agents.sessions.length;
+    const caller = await placeCaller();
+    await caller.listen();
+    const { sid } = await arrived(before);
+    await waitFor(() => agents.sessions.length > sessions, 'the agent connection');
+    const session = agents.sessions[sessions]!;
+    await waitFor(() => session.events.includes('start'), 'the start message');
+    await delay(500);
+    await caller.talk(2000);
+    await delay(3000);
+    const heard = await caller.heard();
+    // The agent got the tone, 20 ms frames of the inbound track...
+    const loud = session.frames.filter((f) => f.energy > LOUD);
+    expect(loud.length).toBeGreaterThanOrEqual(75); // of 100 frames in 2 s
+    expect(session.frames.every((f) => f.track === 'inbound')).toBe(true);
+    const steps = loud.slice(1).map((f, i) => f.timestamp - loud[i]!.timestamp);
+    expect(steps.filter((d) => d === 20).length / steps.length).toBeGreaterThan(0.9);
+    // ...and the caller heard the echo: at least 1 s of the 2 s tone.
+    expect(heard.filter((w) => w > LOUD).length).toBeGreaterThanOrEqual(50);
+    // The agent hangs up: the action runs and ends the call; nothing is left behind.
+    session.socket.close(1000);
+    expect(await finalStatus(engine, sid)).toBe('completed');
+    expect(web.to('/after')).toHaveLength(1);
+    expect(notices(sid)).toEqual([]);
+    await caller.hangup();
+    await noLeftovers();
+  }, 60_000);
+
+  it('<Connect><Stream>: the agent’s audio is heard by the caller, and its mark comes back once played', async () => {
+    path = '/speak';
+    web.page(
+      '/speak',
+      `<Response><Connect><Stream url="${agents.url('/speak')}"/></Connect><Hangup/></Response>`,
+    );
+    const before = inbound.length;
+    const sessions = agents.sessions.length;
+    const caller = await placeCaller();
+    await caller.listen();
+    const { sid } = await arrived(before);
+    await waitFor(() => agents.sessions.length > sessions, 'the agent connection');
+    const session = agents.sessions[sessions]!;
+    await waitFor(() => session.marks.length > 0, 'the mark', 10_000);
+    // 50 frames paced at 20 ms: the mark comes back once they have played, about 1 s later.
+    expect(session.marks[0]!.at - session.startedAt).toBeGreaterThanOrEqual(980);
+    expect(session.marks[0]!.at - session.startedAt).toBeLessThan(2000);
+    expect(await finalStatus(engine, sid)).toBe('completed');
+    const heard = await caller.heard().catch(() => [] as number[]);
+    // The 1 s tone (50 windows), less what strict RTP's learning drops at the start.
+    expect(heard.filter((w) => w > LOUD).length).toBeGreaterThanOrEqual(35);
+    expect(heard.filter((w) => w > LOUD).length).toBeLessThanOrEqual(55);
+    expect(notices(sid)).toEqual([]);
+    await caller.hangup();
+    await noLeftovers();
+  }, 60_000);
+
+  it('<Start><Stream> forks the inbound audio while the call goes on, and stops at the end', async () => {
+    path = '/fork';
+    web.page(
+      '/fork',
+      `<Response><Start><Stream url="${agents.url('/fork')}" track="inbound_track"/></Start><Pause length="4"/><Hangup/></Response>`,
+    );
+    const before = inbound.length;
+    const sessions = agents.sessions.length;
+    const caller = await placeCaller();
+    const { sid } = await arrived(before);
+    await waitFor(() => agents.sessions.length > sessions, 'the agent connection');
+    const session = agents.sessions[sessions]!;
+    await waitFor(() => session.events.includes('start'), 'the start message');
+    await delay(300);
+    await caller.talk(1000);
+    expect(await finalStatus(engine, sid)).toBe('completed');
+    await waitFor(() => session.closed, 'the stream to close');
+    expect(session.events.at(-1)).toBe('stop');
+    const frames = session.frames;
+    expect(frames.every((f) => f.track === 'inbound')).toBe(true);
+    // A snoop channel sends frames all the time: about 50 per second, the tone among them.
+    expect(frames.length).toBeGreaterThanOrEqual(100);
+    expect(frames.filter((f) => f.energy > LOUD).length).toBeGreaterThanOrEqual(40);
+    const steps = frames.slice(1).map((f, i) => f.timestamp - frames[i]!.timestamp);
+    expect(steps.filter((d) => d === 20).length / steps.length).toBeGreaterThan(0.95);
+    // Frames come steadily: few gaps of more than 60 ms (a frame over 40 ms late).
+    const gaps = frames.slice(1).map((f, i) => f.at - frames[i]!.at);
+    expect(gaps.filter((g) => g > 60).length / gaps.length).toBeLessThan(0.05);
+    expect(notices(sid)).toEqual([]);
+    await caller.hangup();
+    await noLeftovers();
+  }, 60_000);
+});
