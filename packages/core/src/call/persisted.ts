@@ -12,6 +12,7 @@ import type { CallRecordingSettings, MachineDetection } from '../engine/validate
 import type { AnsweredBy } from '../ports.js';
 import type { LoadedDocument } from './callMachine.js';
 import type { DocumentTarget } from './callRuntime.js';
+import type { CallSession } from './session.js';
 
 /** The version of {@link PersistedCall}'s shape. */
 export const PERSISTED_VERSION = 1;
@@ -81,4 +82,65 @@ export interface PersistedSettings {
   readonly machineDetectionTimeout?: number;
   readonly sendDigits?: string | null;
   readonly record?: CallRecordingSettings | null;
+}
+
+/** Save `session`, in the machine state `state`, as plain data (a deep copy). */
+export function persistCall(session: CallSession, state: CallMachineState): PersistedCall {
+  const { data, settings, steps } = session;
+  return structuredClone({
+    version: PERSISTED_VERSION,
+    state,
+    call: {
+      sid: data.sid,
+      accountSid: data.accountSid,
+      from: data.from,
+      to: data.to,
+      apiVersion: data.apiVersion,
+      direction: data.direction,
+      parentCallSid: data.parentCallSid,
+      callerName: data.callerName,
+      forwardedFrom: data.forwardedFrom,
+      geo: data.geo,
+      status: data.status,
+      answeredBy: data.answeredBy,
+      voicemailDetector: data.voicemailDetector,
+      dateCreated: data.dateCreated,
+      dateUpdated: data.dateUpdated,
+      startTime: data.startTime,
+      endTime: data.endTime,
+      duration: data.duration,
+    },
+    settings: { ...settings, statusCallbackEvents: [...settings.statusCallbackEvents] },
+    progress: session.reporter.save(),
+    document: steps.document,
+    index: steps.index,
+    next: steps.next,
+    failedCode: steps.failedCode,
+    fetchTimes: [...steps.fetchTimes],
+    pickedUpAt: session.pickedUpAt,
+    digits: steps.digits,
+    verb: steps.verbProgress,
+  });
+}
+
+/** Continue `session` from a saved call's records (its state is the actor's). */
+export function restoreRecords(session: CallSession, saved: PersistedCall): void {
+  const { data, steps } = session;
+  const { call } = saved;
+  data.status = call.status;
+  data.answeredBy = call.answeredBy;
+  data.voicemailDetector = call.voicemailDetector;
+  data.dateUpdated = call.dateUpdated;
+  data.startTime = call.startTime;
+  data.endTime = call.endTime;
+  data.duration = call.duration;
+  session.reporter.restore(saved.progress);
+  steps.document = saved.document;
+  steps.index = saved.index;
+  steps.next = saved.next;
+  steps.failedCode = saved.failedCode;
+  steps.fetchTimes.push(...saved.fetchTimes);
+  steps.digits = saved.digits;
+  steps.resumeProgress = saved.verb;
+  session.pickedUpAt = saved.pickedUpAt;
 }

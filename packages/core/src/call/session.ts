@@ -8,65 +8,23 @@
 import { type Actor, createActor, type InspectionEvent } from 'xstate';
 import { CallbackQueue } from '../callbacks/callbackQueue.js';
 import { ProgressReporter } from '../callbacks/progress.js';
-import type { HttpMethod, ProgressEvent, Verb } from '../document/ast.js';
-import type { InlineDocument } from '../document/inline.js';
+import type { HttpMethod, ProgressEvent } from '../document/ast.js';
 import type { CallMachineState, CallStatus } from '../engine/types.js';
-import type { CallRecordingSettings, MachineDetection } from '../engine/validateAnswerOptions.js';
 import { RcmlError } from '../errors.js';
-import { type FetchResult, fetchDocument } from '../fetch/fetchDocument.js';
-import { callParams } from '../fetch/params.js';
 import type { AnsweredBy, Channel, DetectionMode } from '../ports.js';
 import { CallStreams } from '../streams/callStreams.js';
-import { executeVerb } from '../verbs/index.js';
-import { type MediaListener, NEXT, type VerbOutcome } from '../verbs/types.js';
-import { ABORTED, fireAndForget, isAborted, untilAborted } from './abort.js';
+import type { MediaListener } from '../verbs/types.js';
+import { fireAndForget } from './abort.js';
 import { CallRecording, detectionResult } from './answerActions.js';
 import { CallData, type CallDataInit } from './callData.js';
-import { type CallEvent, callMachine, type LoadedDocument } from './callMachine.js';
+import { type CallEvent, callMachine } from './callMachine.js';
 import type { CallRuntime, DocumentTarget, EndKind } from './callRuntime.js';
+import type { CallSettings, RedirectTarget } from './callSettings.js';
+import { CallSteps } from './callSteps.js';
 import { ChannelEvents } from './channelEvents.js';
 import type { CallContext } from './context.js';
-import { takeFetchSlot } from './fetchSlots.js';
-import { PERSISTED_VERSION, type PersistedCall, type VerbProgress } from './persisted.js';
+import { type PersistedCall, persistCall, restoreRecords } from './persisted.js';
 import { reportProgress } from './reportProgress.js';
-import { SessionScope } from './sessionScope.js';
-import { isVerbBug } from './verbErrors.js';
-
-/** How a call is configured (Calls API parameters or the number's application). */
-export interface CallSettings {
-  url: string;
-  method: HttpMethod;
-  fallbackUrl: string | null;
-  fallbackMethod: HttpMethod;
-  statusCallback: string | null;
-  statusCallbackMethod: HttpMethod;
-  statusCallbackEvents: ReadonlySet<ProgressEvent>;
-  /** Outbound: seconds it may ring. */
-  readonly timeout: number;
-  readonly detectVoicemail: boolean;
-  /** `Twiml` (spec 9.2): the inline document run instead of fetching `url`; null or absent for none. */
-  inline?: InlineDocument | null;
-  /** The `Url` the call was created with (null for `Twiml`): what a live change's `Twiml` resolves against. */
-  readonly createdUrl?: string | null;
-  /** Outbound: `MachineDetection` (spec 9.3); absent or null for none. */
-  readonly machineDetection?: MachineDetection | null;
-  /** Seconds to wait for the `MachineDetection` result after the answer (default 30). */
-  readonly machineDetectionTimeout?: number;
-  /** Outbound: keys played to the far end after the answer, before `Url` (spec 1.2). */
-  readonly sendDigits?: string | null;
-  /** Outbound: `Record=true`, the whole call recorded (spec 9.4). */
-  readonly record?: CallRecordingSettings | null;
-}
-
-/** A live-change target (spec 1.5). */
-export interface RedirectTarget {
-  readonly url: string;
-  readonly method: HttpMethod;
-  readonly fallbackUrl: string | null;
-  readonly fallbackMethod: HttpMethod;
-  /** `Twiml` (spec 9.2): run this inline document instead of fetching `url`. */
-  readonly inline?: InlineDocument;
-}
 
 /** How a call's actor is observed (the engine's `inspect` option). */
 export type CallInspector = (event: InspectionEvent) => void;
@@ -86,46 +44,24 @@ const PERSISTABLE: readonly CallMachineState[] = [
   { session: 'verb' },
 ];
 
-/** The base of an inline document without one: absolute references only (checked on parse). */
-const NO_BASE = 'about:blank';
-
-/** A verb ended with `next` (one shared event: the most frequent one). */
-const NEXT_DONE: CallEvent = { type: 'VERB.DONE', outcome: NEXT };
-
 export class CallSession implements CallRuntime {
   readonly data: CallData;
   /** Progress events (status callbacks): one in flight at a time, `SequenceNumber` order. */
   readonly queue: CallbackQueue;
   /** Other notifications of the call, created on first use. */
   private notifications: CallbackQueue | null = null;
-  private readonly reporter: ProgressReporter;
+  /** Numbers and sends the progress events. */
+  readonly reporter: ProgressReporter;
   readonly actor: Actor<typeof callMachine>;
   channel: Channel | null = null;
   /** The running verb's listener for channel events (a media handle). */
   listener: MediaListener | null = null;
-  /** Aborts the running step (a fetch or a verb). */
-  private step: AbortController | null = null;
   /** Whether the party is talking right now (the channel's last voice event). */
   voiceActive = false;
-  /** Document fetch times within the last minute (spec 8). */
-  readonly fetchTimes: number[] = [];
-  /** The document to fetch next (the call's `Url`, an action, a live change). */
-  private next: DocumentTarget | null = null;
-  /** The document being run, and the position of the running verb in it. */
-  private document: LoadedDocument | null = null;
-  private index = 0;
-  /** The code of the failed fetch that the fallback answers. */
-  private failedCode: number | null = null;
-  /** The running verb's own progress (`VerbScope.progress`), kept for `persist`. */
-  verbProgress: VerbProgress | null = null;
-  /** A restored call: the progress its first verb resumes from. */
-  private resumeProgress: VerbProgress | null = null;
   /** Handed over to another engine (`persist` with release): nothing more happens here. */
-  private released = false;
-  /** `SendDigits` still to play before the first fetch. */
-  private digits: string | null;
+  released = false;
   /** Outbound: when the far end picked up (the call's duration counts from it, spec 9.3). */
-  private pickedUpAt: number | null = null;
+  pickedUpAt: number | null = null;
   private recording: CallRecording | null = null;
   private events: ChannelEvents | null = null;
   private finalized = false;
@@ -133,6 +69,8 @@ export class CallSession implements CallRuntime {
   private streamSet: CallStreams | null = null;
   readonly ringTimeoutMs: number;
   readonly detectionTimeoutMs: number;
+  /** The steps the machine starts, and their records (callSteps.ts). */
+  readonly steps: CallSteps;
 
   constructor(
     readonly ctx: CallContext,
@@ -141,6 +79,7 @@ export class CallSession implements CallRuntime {
     options: SessionOptions = {},
   ) {
     this.data = new CallData(init);
+    this.steps = new CallSteps(this);
     this.queue = new CallbackQueue(ctx.callbacks, init.sid, init.accountSid);
     this.reporter = new ProgressReporter(
       {
@@ -150,12 +89,11 @@ export class CallSession implements CallRuntime {
       },
       this.queue,
     );
-    this.digits = settings.sendDigits ?? null;
     this.ringTimeoutMs = settings.timeout * 1000;
     this.detectionTimeoutMs =
       (settings.machineDetection ? (settings.machineDetectionTimeout ?? 30) : 30) * 1000;
     const { inspect, restored } = options;
-    if (restored !== undefined) this.restoreRecords(restored);
+    if (restored !== undefined) restoreRecords(this, restored);
     this.actor = createActor(callMachine, {
       clock: ctx.clock,
       input: { runtime: this },
@@ -237,41 +175,7 @@ export class CallSession implements CallRuntime {
         `call ${this.data.sid} cannot be saved in state ${JSON.stringify(snapshot.value)} (only while it fetches a document or runs a verb)`,
       );
     }
-    const { data, settings } = this;
-    return structuredClone({
-      version: PERSISTED_VERSION,
-      state: snapshot.value as CallMachineState,
-      call: {
-        sid: data.sid,
-        accountSid: data.accountSid,
-        from: data.from,
-        to: data.to,
-        apiVersion: data.apiVersion,
-        direction: data.direction,
-        parentCallSid: data.parentCallSid,
-        callerName: data.callerName,
-        forwardedFrom: data.forwardedFrom,
-        geo: data.geo,
-        status: data.status,
-        answeredBy: data.answeredBy,
-        voicemailDetector: data.voicemailDetector,
-        dateCreated: data.dateCreated,
-        dateUpdated: data.dateUpdated,
-        startTime: data.startTime,
-        endTime: data.endTime,
-        duration: data.duration,
-      },
-      settings: { ...settings, statusCallbackEvents: [...settings.statusCallbackEvents] },
-      progress: this.reporter.save(),
-      document: this.document,
-      index: this.index,
-      next: this.next,
-      failedCode: this.failedCode,
-      fetchTimes: [...this.fetchTimes],
-      pickedUpAt: this.pickedUpAt,
-      digits: this.digits,
-      verb: this.verbProgress,
-    });
+    return persistCall(this, snapshot.value as CallMachineState);
   }
 
   /**
@@ -284,7 +188,7 @@ export class CallSession implements CallRuntime {
     this.events?.detach();
     this.events = null;
     this.listener = null;
-    this.step?.abort(ABORTED);
+    this.steps.abortStep();
   }
 
   /** A restored call: take the channel back and restart the step it was in (`RESUME`). */
@@ -303,6 +207,11 @@ export class CallSession implements CallRuntime {
     return this.data.startTime !== null;
   }
 
+  /** Document fetch times within the last minute (spec 8), shared with verbs' own fetches. */
+  get fetchTimes(): number[] {
+    return this.steps.fetchTimes;
+  }
+
   /** Whether the far end hung up while the call ran its documents. */
   get hungUp(): boolean {
     const snapshot = this.actor.getSnapshot();
@@ -317,27 +226,20 @@ export class CallSession implements CallRuntime {
     );
   }
 
+  verbFinishesItself(): boolean {
+    return this.listener?.hangup !== undefined;
+  }
+
   hasDigitsToSend(): boolean {
-    return this.digits !== null && this.digits !== '' && this.channel !== null;
+    return this.steps.hasDigitsToSend();
   }
 
   hasFallback(event: CallEvent): boolean {
-    const next = this.next;
-    return (
-      event.type === 'FETCH.FAILED' &&
-      event.code !== 14100 &&
-      event.code !== 14120 &&
-      next !== null &&
-      next.fallbackUrl !== null
-    );
+    return this.steps.hasFallback(event);
   }
 
   hasNextVerb(): boolean {
-    return this.document !== null && this.index + 1 < this.document.document.verbs.length;
-  }
-
-  verbFinishesItself(): boolean {
-    return this.listener?.hangup !== undefined;
+    return this.steps.hasNextVerb();
   }
 
   // ----- effects the machine causes --------------------------------------------------------
@@ -428,139 +330,44 @@ export class CallSession implements CallRuntime {
     });
   }
 
-  takeTarget(event: CallEvent): void {
-    if (event.type === 'REDIRECT') {
-      this.next = event.target;
-      // A live change before the first fetch: the keys of `SendDigits` are not played.
-      this.digits = null;
-    } else if (event.type === 'VERB.DONE' && event.outcome.kind === 'fetch') {
-      const { outcome } = event;
-      this.next = {
-        url: outcome.url,
-        written: outcome.written,
-        method: outcome.method,
-        params: outcome.params,
-        fallbackUrl: null,
-        fallbackMethod: 'POST',
-      };
-    }
-  }
-
-  startSendDigits(): void {
-    const channel = this.channel!;
-    const digits = this.digits!;
-    this.digits = null;
-    const step = this.beginStep();
-    untilAborted(channel.sendDigits({ digits }, step.signal), step.signal).then(
-      () => this.settle(step, { type: 'DIGITS.DONE' }),
-      (error: unknown) => {
-        if (!isAborted(error)) this.notice(14103, `SendDigits: the media driver failed: ${String(error)}`);
-        this.settle(step, isAborted(error) ? { type: 'STEP.ABORTED' } : { type: 'DIGITS.DONE' });
-      },
-    );
-  }
-
-  startFetch(): void {
-    const target = this.next ?? this.initialTarget();
-    this.next = target;
-    const inline = target.inline;
-    if (inline !== undefined) {
-      const loaded = {
-        ok: true,
-        document: inline.document,
-        url: inline.baseUrl ?? NO_BASE,
-        warnings: inline.warnings,
-      } as const;
-      const step = this.beginStep();
-      Promise.resolve().then(() =>
-        step.signal.aborted ? this.settle(step, { type: 'STEP.ABORTED' }) : this.fetched(step, loaded),
-      );
-      return;
-    }
-    this.fetchOnce(target.url, target.written, target.method, target.params);
-  }
-
-  startFallback(event: CallEvent): void {
-    const target = this.next!;
-    const code = event.type === 'FETCH.FAILED' ? event.code : 0;
-    this.failedCode = code;
-    this.fetchOnce(target.fallbackUrl, target.fallbackUrl ?? '', target.fallbackMethod, {
-      ErrorCode: String(code),
-      ErrorUrl: target.url ?? target.written,
-    });
-  }
-
-  loadDocument(event: CallEvent): void {
-    if (event.type !== 'FETCH.DONE') return;
-    this.document = event.loaded;
-    this.index = 0;
-    for (const warning of event.loaded.warnings) this.notice(warning.code, warning.message, 'warning');
-  }
-
-  startVerb(): void {
-    const loaded = this.document!;
-    const verb = loaded.document.verbs[this.index]!;
-    const step = this.beginStep();
-    const resumed = this.resumeProgress;
-    this.resumeProgress = null;
-    const scope = new SessionScope(this, step.signal, loaded.url, resumed);
-    const { ctx } = this;
-    if (ctx.hasListeners()) this.trace('start', verb);
-    let running: Promise<VerbOutcome>;
-    try {
-      running = executeVerb(verb, scope);
-    } catch (error) {
-      running = Promise.reject(error);
-    }
-    running.then(
-      (outcome) => this.verbEnded(step, verb, outcome === NEXT ? NEXT_DONE : { type: 'VERB.DONE', outcome }),
-      (error: unknown) => {
-        if (isAborted(error)) return this.verbEnded(step, verb, { type: 'STEP.ABORTED' });
-        if (isVerbBug(error)) {
-          ctx.logger.error('verb failed', { callSid: this.data.sid, verb: verb.kind, error });
-          this.notice(
-            14120,
-            `${verb.kind}: the engine failed running the verb; the call ends: ${describe(error)}`,
-          );
-          return this.verbEnded(step, verb, { type: 'VERB.FAILED' });
-        }
-        this.notice(14103, `${verb.kind}: the media driver failed: ${describe(error)}`);
-        this.verbEnded(step, verb, NEXT_DONE);
-      },
-    );
-  }
-
-  advance(): void {
-    this.index += 1;
-  }
-
-  abortStep(): void {
-    this.step?.abort(ABORTED);
-  }
-
   verbHearsHangup(): void {
     this.listener?.hangup?.();
   }
 
-  /**
-   * A `<Record>`/`<Dial>` action after the caller hung up: still requested (with
-   * `CallStatus=completed`, before the `completed` callback), its answer not run.
-   */
+  takeTarget(event: CallEvent): void {
+    this.steps.takeTarget(event);
+  }
+
+  startSendDigits(): void {
+    this.steps.startSendDigits();
+  }
+
+  startFetch(): void {
+    this.steps.startFetch();
+  }
+
+  startFallback(event: CallEvent): void {
+    this.steps.startFallback(event);
+  }
+
+  loadDocument(event: CallEvent): void {
+    this.steps.loadDocument(event);
+  }
+
+  startVerb(): void {
+    this.steps.startVerb();
+  }
+
+  advance(): void {
+    this.steps.advance();
+  }
+
+  abortStep(): void {
+    this.steps.abortStep();
+  }
+
   requestAfterHangup(event: CallEvent): void {
-    const outcome = event.type === 'VERB.DONE' ? event.outcome : null;
-    if (outcome === null || outcome.kind !== 'fetch' || outcome.url === null) {
-      queueMicrotask(() => this.actor.send({ type: 'REQUEST.DONE' }));
-      return;
-    }
-    const { ctx, data } = this;
-    const params = callParams(data);
-    for (const key in outcome.params) params[key] = outcome.params[key]!;
-    const done = () => this.actor.send({ type: 'REQUEST.DONE' });
-    fetchDocument(
-      ctx.fetch,
-      { url: outcome.url, method: outcome.method, params, callSid: data.sid, accountSid: data.accountSid },
-      new AbortController(),
-    ).then(done, done);
+    this.steps.requestAfterHangup(event);
   }
 
   /**
@@ -610,7 +417,7 @@ export class CallSession implements CallRuntime {
     if (snapshot.matches({ session: 'verb' })) this.startVerb();
     else if (snapshot.matches({ session: 'fetching' })) this.startFetch();
     else if (snapshot.matches({ session: 'fallingBack' }))
-      this.startFallback({ type: 'FETCH.FAILED', code: this.failedCode ?? 0 });
+      this.startFallback({ type: 'FETCH.FAILED', code: this.steps.failedCode ?? 0 });
     else if (snapshot.matches({ session: 'starting' })) this.deferGo();
   }
 
@@ -676,147 +483,13 @@ export class CallSession implements CallRuntime {
     channel.listen(this.events);
   }
 
-  private initialTarget(): DocumentTarget {
-    const s = this.settings;
-    return {
-      url: s.url,
-      written: s.url,
-      method: s.method,
-      params: {},
-      fallbackUrl: s.fallbackUrl,
-      fallbackMethod: s.fallbackMethod,
-      ...(s.inline === undefined || s.inline === null ? {} : { inline: s.inline }),
-    };
-  }
-
-  /** The controller of a new step (a spare one from the engine when there is one). */
-  private beginStep(): AbortController {
-    const step = this.ctx.controllers.take();
-    this.step = step;
-    return step;
-  }
-
-  /** The step settled: its controller goes back to the engine unless it fired; tell the machine. */
-  private settle(step: AbortController, event: CallEvent): void {
-    if (this.released) return;
-    if (this.step === step) this.step = null;
-    this.ctx.controllers.give(step);
-    this.actor.send(event);
-  }
-
-  /** Continue from a saved call's records (its state is the actor's). */
-  private restoreRecords(saved: PersistedCall): void {
-    const { data } = this;
-    const call = saved.call;
-    data.status = call.status;
-    data.answeredBy = call.answeredBy;
-    data.voicemailDetector = call.voicemailDetector;
-    data.dateUpdated = call.dateUpdated;
-    data.startTime = call.startTime;
-    data.endTime = call.endTime;
-    data.duration = call.duration;
-    this.reporter.restore(saved.progress);
-    this.document = saved.document;
-    this.index = saved.index;
-    this.next = saved.next;
-    this.failedCode = saved.failedCode;
-    this.fetchTimes.push(...saved.fetchTimes);
-    this.pickedUpAt = saved.pickedUpAt;
-    this.digits = saved.digits;
-    this.resumeProgress = saved.verb;
-  }
-
-  private verbEnded(step: AbortController, verb: Verb, event: CallEvent): void {
-    if (this.released) return;
-    this.listener = null;
-    this.verbProgress = null;
-    if (this.step === step) this.step = null;
-    this.ctx.controllers.give(step);
-    if (this.ctx.hasListeners()) this.trace('end', verb);
-    // The machine's `VERB.DONE [nextVerb]` transition, taken without an event: it changes no
-    // state, and an event per verb cost about a quarter of a call's engine CPU (docs/decisions.md).
-    const next = event.type === 'VERB.DONE' && event.outcome.kind === 'next';
-    if (next && this.hasNextVerb() && this.inVerb()) {
-      this.advance();
-      this.startVerb();
-      return;
-    }
-    this.actor.send(event);
-  }
-
-  /** Whether the machine is running a verb (not stopping it, not after a hang-up). */
-  private inVerb(): boolean {
-    const value = this.actor.getSnapshot().value as { readonly session?: unknown };
-    return value.session === 'verb';
-  }
-
-  private fetchOnce(
-    url: string | null,
-    written: string,
-    method: HttpMethod,
-    extra: Readonly<Record<string, string>>,
-  ): void {
-    const { ctx, data } = this;
-    const step = this.beginStep();
-    if (url === null) {
-      this.failSoon(step, 11200, `"${written}" is not an http(s) URL`);
-      return;
-    }
-    if (!takeFetchSlot(this.fetchTimes, ctx.clock.now(), ctx.limits.maxFetchesPerMinute)) {
-      const max = ctx.limits.maxFetchesPerMinute;
-      this.failSoon(step, 14100, `more than ${max} document fetches in a minute; the call ends`);
-      return;
-    }
-    const params = callParams(data);
-    for (const key in extra) params[key] = extra[key]!;
-    fetchDocument(
-      ctx.fetch,
-      { url, method, params, callSid: data.sid, accountSid: data.accountSid },
-      step,
-    ).then(
-      (result) => this.fetched(step, result),
-      (error: unknown) => {
-        if (isAborted(error)) return this.settle(step, { type: 'STEP.ABORTED' });
-        // A bug in the fetch path: the call cannot have its document.
-        ctx.logger.error('document fetch failed', { callSid: data.sid, error });
-        this.fetched(step, {
-          ok: false,
-          code: 14120,
-          message: `the engine failed fetching ${written}: ${describe(error)}`,
-        });
-      },
-    );
-  }
-
-  private failSoon(step: AbortController, code: 11200 | 14100, message: string): void {
-    Promise.resolve().then(() => this.fetched(step, { ok: false, code, message }));
-  }
-
-  private fetched(step: AbortController, result: FetchResult): void {
-    if (result.ok) {
-      this.settle(step, { type: 'FETCH.DONE', loaded: result });
-      return;
-    }
-    this.notice(result.code, result.message);
-    this.settle(step, { type: 'FETCH.FAILED', code: result.code });
-  }
-
   private hangupFailed(error: unknown): void {
     this.ctx.notice(this.data.sid, 14103, `the media driver could not hang up: ${describe(error)}`, 'error');
   }
 
-  private notice(
-    code: Parameters<CallContext['notice']>[1],
-    message: string,
-    level: 'warning' | 'error' = 'error',
-  ) {
+  /** Report a notice of this call. */
+  notice(code: Parameters<CallContext['notice']>[1], message: string, level: 'warning' | 'error' = 'error') {
     this.ctx.notice(this.data.sid, code, message, level);
-  }
-
-  private trace(phase: 'start' | 'end', verb: Verb): void {
-    const { ctx, data } = this;
-    const detail = { path: verb.position.path };
-    ctx.emit({ type: 'verb', phase, callSid: data.sid, verb: verb.kind, detail, at: ctx.clock.now() });
   }
 }
 

@@ -53,7 +53,7 @@ export class SessionScope implements VerbScope {
   readonly resumed?: VerbProgress;
 
   progress(state: VerbProgress): void {
-    this.session.verbProgress = state;
+    this.session.steps.verbProgress = state;
   }
 
   get answered(): boolean {

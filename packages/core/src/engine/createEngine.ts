@@ -5,9 +5,10 @@
 
 import { ControllerPool } from '../call/abort.js';
 import type { CallData } from '../call/callData.js';
+import type { CallSettings } from '../call/callSettings.js';
 import type { CallContext } from '../call/context.js';
 import { PERSISTED_VERSION } from '../call/persisted.js';
-import { CallSession, type CallSettings, type CallSession as Session } from '../call/session.js';
+import { CallSession, type CallSession as Session } from '../call/session.js';
 import { type CallbackQueue, DEFAULT_RETRY_DELAYS_MS } from '../callbacks/callbackQueue.js';
 import { parseProgressEvents } from '../callbacks/progress.js';
 import { systemClock } from '../clock/systemClock.js';
