@@ -133,6 +133,18 @@ function warningHeaders(
   return { [WARNINGS_HEADER]: shown.join(', ') };
 }
 
+/**
+ * The path and query of a request target. An absolute-form target (`POST https://api.twilio.com/2010-04-01/…`,
+ * RFC 9112 3.2.2, what a client sends through a plain HTTP proxy) keeps only them: twilio 3.x clients
+ * started with `HTTPS_PROXY` set to this server reach it that way, unchanged.
+ */
+function originForm(target: string): string {
+  const scheme = /^https?:\/\/[^/?#]*/i.exec(target);
+  if (scheme === null) return target;
+  const rest = target.slice(scheme[0].length);
+  return rest === '' || rest.startsWith('?') ? `/${rest}` : rest;
+}
+
 function mountPath(baseUrl: string | undefined): string {
   if (baseUrl === undefined) return '';
   const path = new URL(baseUrl, 'http://localhost').pathname.replace(/\/+$/, '');
@@ -283,7 +295,9 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
 
   return (req, res) => {
     // Frameworks that mount handlers under a path (express) keep the full path in `originalUrl`.
-    const rawUrl = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/';
+    const rawUrl = originForm(
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/',
+    );
     const q = rawUrl.indexOf('?');
     let pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const query = q < 0 ? '' : rawUrl.slice(q + 1);

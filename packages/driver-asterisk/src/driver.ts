@@ -17,6 +17,7 @@ import type { DriverContext } from './channel/context.js';
 import { ConferenceRooms } from './dial/conference.js';
 import { createSoxConverter } from './media/converter.js';
 import { createMediaCache, createUndiciMediaFetcher } from './media/mediaCache.js';
+import { recordingAudio } from './media/recordingAudio.js';
 import { createFileRecordingStore } from './media/recordingStore.js';
 import { createEspeakTts } from './media/tts.js';
 import { type AsteriskDriverOptions, endpointFor, resolveOptions } from './options.js';
@@ -243,6 +244,8 @@ export function createAsteriskDriver(options: AsteriskDriverOptions): AsteriskDr
   return {
     capabilities,
     recordingsDir: resolved.recordingsDir,
+
+    recordingAudio: (recording) => recordingAudio(ctx, recording),
 
     async start(callback) {
       if (socket !== null) throw new RcmlError(14103, 'the Asterisk driver is already started');

@@ -380,6 +380,28 @@ live('live Asterisk (RCML_ARI_URL)', () => {
     expect(notices(record.sid)).toEqual([]);
   }, 60_000);
 
+  it('Dial: Client and Sip targets, and record-from-ringing', async () => {
+    s.inboundPath = '/d4';
+    s.app.page(
+      '/d4',
+      '<Response><Dial timeout="10" action="/d4client"><Client>alice</Client></Dial></Response>',
+    );
+    s.app.page(
+      '/d4client',
+      '<Response><Dial timeout="10" record="record-from-ringing" action="/d4sip"><Sip>sip:+15551000200@callee</Sip></Dial></Response>',
+    );
+    s.app.page('/d4sip', '<Response><Hangup/></Response>');
+    const before = s.inbound.length;
+    await placeCall();
+    const { record } = await arrived(before);
+    expect(await finalStatus(s.engine, record.sid)).toBe('completed');
+    expect(s.app.to('/d4client')[0]?.params.DialCallStatus).toBe('completed');
+    const sip = s.app.to('/d4sip')[0]!.params;
+    expect(sip.DialCallStatus).toBe('completed');
+    expect(statSync(join(s.recordingsDir, `${sip.RecordingSid}.wav`)).size).toBeGreaterThan(44);
+    expect(notices(record.sid)).toEqual([]);
+  }, 30_000);
+
   it('Conference with muted and beep attributes runs without notices', async () => {
     s.inboundPath = '/confmb';
     const room = `mb-${Date.now()}`;

@@ -95,7 +95,7 @@ describe('a created leg is dialled only once it is in Stasis', () => {
       expect(leg.events).toEqual(['answered', 'hangup']);
       await until(() => s.fake.state.bridges.size === 0, `the bridge of leg ${i} to go`);
     }
-    expect(s.fake.log.some((l) => l.includes('409'))).toBe(false);
+    expect(s.fake.refusals).toEqual([]);
   });
 
   it('a callerId dial sets the connected line after StasisStart, then dials', async () => {
@@ -282,6 +282,43 @@ describe('recordings ended by a key', () => {
         '#',
       ),
     ]);
+  });
+});
+
+describe('caller-chosen channel ids', () => {
+  it('Asterisk refuses an id that is a prefix of a live one: the call fails, and the refusal is logged', async () => {
+    const { logger, lines } = memoryLogger();
+    const s = await start({ logger });
+    const live = s.t.driver.originate({
+      callSid: 'CA12',
+      to: '+15550000001',
+      from: '+15551112222',
+      timeout: 30,
+      detectVoicemail: false,
+    });
+    live.listen(recorder());
+    await settle(s.fake);
+    const refused = s.t.driver.originate({
+      callSid: 'CA1',
+      to: '+15550000002',
+      from: '+15551112222',
+      timeout: 30,
+      detectVoicemail: false,
+    });
+    const rec = recorder();
+    refused.listen(rec);
+    await until(() => rec.events.length > 0, 'the refusal');
+    expect(rec.events).toEqual(['failed:unreachable']);
+    expect(s.fake.state.channels.has('rcml-CA1')).toBe(false);
+    expect(
+      lines.some(
+        (l) =>
+          l.message === 'ARI request failed' && l.fields?.status === 409 && l.fields?.path === '/channels',
+      ),
+    ).toBe(false);
+    expect(
+      lines.some((l) => l.message === 'originate failed' && String(l.fields?.error).includes('409')),
+    ).toBe(true);
   });
 });
 

@@ -64,6 +64,7 @@ interface AgentSession {
   readonly events: string[];
   readonly frames: AgentFrame[];
   readonly marks: { name: string; at: number }[];
+  readonly digits: string[];
   /** When the `start` message came (ms). */
   startedAt: number;
   readonly socket: WebSocket;
@@ -85,6 +86,7 @@ async function startAgents() {
       events: [],
       frames: [],
       marks: [],
+      digits: [],
       socket,
       closed: false,
       startedAt: 0,
@@ -99,6 +101,7 @@ async function startAgents() {
         streamSid?: string;
         media?: { track: string; timestamp: string; payload: string };
         mark?: { name: string };
+        dtmf?: { digit: string };
       };
       session.events.push(m.event);
       if (m.event === 'start') session.startedAt = Date.now();
@@ -107,6 +110,10 @@ async function startAgents() {
           socket.send(JSON.stringify({ event: 'media', streamSid: m.streamSid, media: { payload: tone } }));
         }
         socket.send(JSON.stringify({ event: 'mark', streamSid: m.streamSid, mark: { name: 'spoken' } }));
+      }
+      if (m.event === 'dtmf' && m.dtmf !== undefined) {
+        session.digits.push(m.dtmf.digit);
+        if (session.path === '/dtmf' && session.digits.length === 2) socket.close(1000);
       }
       if (m.event === 'mark' && m.mark !== undefined) {
         session.marks.push({ name: m.mark.name, at: Date.now() });
@@ -152,14 +159,13 @@ async function placeCaller() {
   const snoop = `${id}-ear`;
   const phone = `${id}-phone`;
   let inPhone = false;
-  const mouth = `${id}-mouth`;
   const recording = `${id}-heard`;
   return {
     id,
     /**
      * Play a 1004 Hz tone as the caller's voice: the `;1` half joins a bridge of its own (a
-     * phone line: read all the time) and the tone is played into that bridge. (A playback on
-     * `;1` itself would keep what it hears from being read, so the recording would be silent.)
+     * phone line: read all the time) and the tone is played into that bridge. (With the tone
+     * played on `;1` itself, the recording of what it heard came out silent.)
      */
     talk: async (ms: number) => {
       if (!inPhone) {
@@ -183,9 +189,11 @@ async function placeCaller() {
       await ari('DELETE', `/recordings/stored/${recording}`).catch(() => undefined);
       return windows(wav);
     },
+    /** Press keys (ARI sends them from the `;1` half). */
+    keys: (digits: string) => ari('POST', `/channels/${id}/dtmf?dtmf=${digits}&duration=120&between=100`),
     hangup: async () => {
-      await ari('DELETE', `/channels/${mouth}`).catch(() => undefined);
       await ari('DELETE', `/channels/${id}`).catch(() => undefined);
+      await ari('DELETE', `/bridges/${phone}`).catch(() => undefined);
     },
   };
 }
@@ -217,6 +225,9 @@ function windows(wav: Buffer): number[] {
 
 /** RMS over which a 20 ms window counts as sound (Asterisk's tone is about 1300, silence 0). */
 const LOUD = 500;
+
+/** Simultaneous streams of the load test (`RCML_LIVE_STREAMS_LOAD`, default 50). */
+const LOAD = Number(process.env.RCML_LIVE_STREAMS_LOAD ?? 50);
 
 live('live Asterisk: media streams (RCML_ARI_URL)', () => {
   let driver: AsteriskDriver;
@@ -268,7 +279,7 @@ live('live Asterisk: media streams (RCML_ARI_URL)', () => {
         const bridges = (await ari('GET', '/bridges')) as { id: string }[];
         return (
           !channels.some((c) => c.id.startsWith('rcml-stream-') || c.name.startsWith('UnicastRTP/')) &&
-          !bridges.some((b) => b.id.startsWith('rcml-stream-'))
+          !bridges.some((b) => b.id.startsWith('rcml-stream-') || b.id.startsWith('live-streams-caller-'))
         );
       },
       'the stream channels and bridges to be removed',
@@ -339,6 +350,26 @@ live('live Asterisk: media streams (RCML_ARI_URL)', () => {
     await noLeftovers();
   }, 60_000);
 
+  it('<Connect><Stream>: keys the caller presses reach the agent as dtmf messages', async () => {
+    path = '/keys';
+    web.page(
+      '/keys',
+      `<Response><Connect><Stream url="${agents.url('/dtmf')}"/></Connect><Hangup/></Response>`,
+    );
+    const before = inbound.length;
+    const sessions = agents.sessions.length;
+    const caller = await placeCaller();
+    const { sid } = await arrived(before);
+    await waitFor(() => agents.sessions.length > sessions, 'the agent connection');
+    const session = agents.sessions[sessions]!;
+    await waitFor(() => session.events.includes('start'), 'the start message');
+    await caller.keys('42');
+    expect(await finalStatus(engine, sid)).toBe('completed');
+    expect(session.digits).toEqual(['4', '2']);
+    await caller.hangup();
+    await noLeftovers();
+  }, 60_000);
+
   it('<Start><Stream> forks the inbound audio while the call goes on, and stops at the end', async () => {
     path = '/fork';
     web.page(
@@ -371,4 +402,57 @@ live('live Asterisk: media streams (RCML_ARI_URL)', () => {
     await caller.hangup();
     await noLeftovers();
   }, 60_000);
+
+  it(`${LOAD} simultaneous <Start><Stream> forks for 5 s: every stream steady, frame lateness measured`, async () => {
+    path = '/load';
+    web.page(
+      '/load',
+      `<Response><Start><Stream url="${agents.url('/fork')}"/></Start><Pause length="5"/><Hangup/></Response>`,
+    );
+    const before = inbound.length;
+    const first = agents.sessions.length;
+    const loadAverage = (await import('node:os')).loadavg()[0];
+    const callers = await Promise.all(Array.from({ length: LOAD }, () => placeCaller()));
+    await waitFor(() => inbound.length >= before + LOAD, 'every call', 30_000);
+    const sids = inbound.slice(before, before + LOAD).map((c) => c.sid);
+    const statuses = await Promise.all(sids.map((sid) => finalStatus(engine, sid, 60_000)));
+    expect(statuses).toEqual(Array(LOAD).fill('completed'));
+    await waitFor(
+      () => agents.sessions.slice(first).filter((x) => x.closed).length >= LOAD,
+      'every stream to close',
+      20_000,
+    );
+    const streams = agents.sessions.slice(first, first + LOAD);
+    // Lateness as bench:streams measures it: arrival less timestamp, less the stream's smallest offset.
+    const lateness = streams.flatMap((x) => {
+      const offsets = x.frames.map((f) => f.at - f.timestamp);
+      const best = Math.min(...offsets);
+      return offsets.map((o) => o - best);
+    });
+    lateness.sort((a, b) => a - b);
+    const at = (q: number) => lateness[Math.min(lateness.length - 1, Math.floor(q * lateness.length))] ?? 0;
+    const late = lateness.filter((l) => l > 40).length;
+    const counts = streams.map((x) => x.frames.length);
+    // Delivery: a gap of over 60 ms between two frames of a stream (the second over 40 ms late).
+    const gaps = streams.flatMap((x) => x.frames.slice(1).map((f, i) => f.at - x.frames[i]!.at));
+    const longGaps = gaps.filter((g) => g > 60).length;
+    // Audio per second of wall time: Asterisk's snoop timer falls behind on a loaded machine.
+    const rate = streams.map(
+      (x) => (x.frames.at(-1)!.timestamp - x.frames[0]!.timestamp) / (x.frames.at(-1)!.at - x.frames[0]!.at),
+    );
+    const pct = (n: number, of: number) => `${((100 * n) / of).toFixed(2)} %`;
+    console.log(
+      `streams load: ${LOAD} streams, load average ${loadAverage?.toFixed(1)} at start, ${lateness.length} frames ` +
+        `(per stream ${Math.min(...counts)}–${Math.max(...counts)}, audio ${Math.min(...rate).toFixed(3)}–${Math.max(...rate).toFixed(3)} s per s); ` +
+        `> 40 ms late ${late} (${pct(late, lateness.length)}), lateness p50 ${at(0.5)} p99 ${at(0.99)} p99.9 ${at(0.999)} max ${at(1)} ms; ` +
+        `gaps > 60 ms ${longGaps} (${pct(longGaps, gaps.length)}), longest ${Math.max(...gaps)} ms`,
+    );
+    // About 50 frames a second for the 5 s pause, on every stream (at least 3 s of it even when
+    // the machine is busy: these bounds catch a broken stream, docs/benchmarks.md has the figures).
+    expect(Math.min(...counts)).toBeGreaterThanOrEqual(150);
+    expect(streams.every((x) => x.events.at(-1) === 'stop')).toBe(true);
+    expect(longGaps / gaps.length).toBeLessThan(0.15);
+    await Promise.all(callers.map((c) => c.hangup()));
+    await noLeftovers();
+  }, 180_000);
 });

@@ -89,8 +89,8 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
       })
     : null;
   // `RecordingUrl` is the Recordings resource of this server (its URL is known once it
-  // listens) when the driver can hand over recordings' audio (the simulated one can); a driver
-  // that cannot (Asterisk today) keeps its own URLs (`--recording-base-url`).
+  // listens) when the driver can hand over recordings' audio (the simulated and Asterisk
+  // drivers can); a driver that cannot keeps its own URLs.
   let url = '';
   const serveRecordings = options.driver === undefined || options.driver.recordingAudio !== undefined;
   const runtime = createRuntime({

@@ -28,6 +28,7 @@ import { type AriResponse, ariStatus } from '../ari/restClient.js';
 import type { AriEvent } from '../ari/types.js';
 import { type AttemptOutcome, outcomeOfCause, outcomeOfDialStatus, rejectReason } from '../causes.js';
 import { startDial } from '../dial/dialSession.js';
+import { connectChannels } from './connect.js';
 import { type Deferred, type DriverContext, deferred, wait } from './context.js';
 import { AnswerDetector } from './detection.js';
 import { sendDtmf } from './digits.js';
@@ -427,6 +428,11 @@ export class AriChannel implements Channel {
 
   dial(request: DialRequest, signal: AbortSignal): DialSession {
     return startDial(this, request, signal);
+  }
+
+  /** `<Dial><Queue>`: a bridge of this call and the dequeued one (see `connect.ts`). */
+  connect(other: Channel, signal: AbortSignal): Promise<void> {
+    return connectChannels(this, other, signal);
   }
 
   /** ARI external media channels (see `mediaStream.ts`). */

@@ -6,8 +6,14 @@
  * outside the bridge hearing music on hold, and they are moved into the bridge when it starts.
  * Hanging the leg up takes the caller out of the room. The last one out destroys the bridge; a
  * member with `endConferenceOnExit` ends the room for everyone, waiting members included.
+ * The engine's conference operations on the leg: `mute` (`POST`/`DELETE
+ * /channels/{id}/mute?direction=in`: the room stops hearing the caller), `hold` (out of the
+ * bridge with music on hold, back in on unhold; a held member is not moved in when the room
+ * starts), `recordCall` (`POST /bridges/{id}/record`: the room's mix) and the caller's voice
+ * activity (`TALK_DETECT`) as the leg's `voice` events, for `speaker` callbacks.
  */
 import type {
+  CallRecordRequest,
   Channel,
   ChannelHandler,
   DialSession,
@@ -19,6 +25,7 @@ import { RcmlError } from '@rcml/core';
 import { segment } from '../ari/query.js';
 import { ariStatus } from '../ari/restClient.js';
 import type { AriChannel } from '../channel/ariChannel.js';
+import { DialRecorder, dialRecordingName } from './dialRecording.js';
 
 interface Room {
   readonly members: Set<ConferenceLeg>;
@@ -70,6 +77,12 @@ export class ConferenceLeg implements Channel {
   /** In the mixing bridge (a member waiting for the room to start is not). */
   private inBridge = false;
   private left = false;
+  /** Muted in the room (`muted` on joining, or the API). */
+  private muted = false;
+  /** On hold: out of the bridge, hearing music. */
+  private held = false;
+  /** The caller's voice, as last reported (`speaker` events). */
+  private speaking = false;
   private readonly room: string;
   private readonly bridgeId: string;
 
@@ -88,6 +101,18 @@ export class ConferenceLeg implements Channel {
       this.call((h) => h.failed('unreachable'));
     });
     void parent.whenGone.then(() => this.leave(false));
+    const untap = parent.tap((event) => {
+      if (event.type === 'ChannelTalkingStarted') this.talking(true);
+      else if (event.type === 'ChannelTalkingFinished') this.talking(false);
+    });
+    void parent.whenGone.then(untap);
+  }
+
+  /** The caller's voice started or stopped: the leg's `voice`, while in the room. */
+  private talking(active: boolean): void {
+    if (!this.joined || this.left || this.speaking === active) return;
+    this.speaking = active;
+    this.call((h) => h.voice(active));
   }
 
   private call(fn: (handler: ChannelHandler) => void): void {
@@ -120,6 +145,7 @@ export class ConferenceLeg implements Channel {
     await this.ensureBridge();
     if (options?.muted === true) {
       await this.parent.ari('POST', this.parent.path('/mute'), { direction: 'in' });
+      this.muted = true;
     }
     const starts = options?.startConferenceOnEnter !== false;
     if (starts || room.started) {
@@ -173,7 +199,8 @@ export class ConferenceLeg implements Channel {
   /** The room started: stop the music and move this waiting member into the bridge. */
   private async admit(): Promise<void> {
     const parentId = this.parent.ariChannelId;
-    if (this.left || parentId === null || this.parent.gone) return;
+    // A member on hold stays out (with its music) until it is taken off hold.
+    if (this.left || this.held || parentId === null || this.parent.gone) return;
     await this.parent.ari('DELETE', this.parent.path('/moh')).catch(() => undefined);
     await this.parent.ctx.rest.request('POST', `/bridges/${segment(this.bridgeId)}/addChannel`, {
       query: { channel: parentId },
@@ -211,7 +238,7 @@ export class ConferenceLeg implements Channel {
       } else {
         await this.parent.ari('DELETE', this.parent.path('/moh')).catch(() => undefined);
       }
-      if (this.target.conference?.muted === true) {
+      if (this.muted) {
         await this.parent
           .ari('DELETE', this.parent.path('/mute'), { direction: 'in' })
           .catch(() => undefined);
@@ -240,6 +267,52 @@ export class ConferenceLeg implements Channel {
   listen(handler: ChannelHandler): void {
     this.handler = handler;
   }
+
+  /** Mute (`true`) or unmute the caller in the room: the others stop hearing it. */
+  async mute(muted: boolean): Promise<void> {
+    const parentId = await this.parent.ready();
+    if (parentId === null || this.left) return;
+    await this.parent.ari(muted ? 'POST' : 'DELETE', this.parent.path('/mute'), { direction: 'in' });
+    this.muted = muted;
+  }
+
+  /**
+   * Hold (`true`): out of the bridge, hearing music on hold (the engine plays `HoldUrl`
+   * documents over it); unhold: back into the bridge when the room has started (else back to
+   * waiting, with its music). In the room's turn, like joins and leaves.
+   */
+  async hold(held: boolean): Promise<void> {
+    await this.parent.ctx.conferences.inTurn(this.room, async () => {
+      const was = this.held;
+      this.held = held;
+      const parentId = this.parent.ariChannelId;
+      if (was === held || !this.joined || this.left || parentId === null || this.parent.gone) return;
+      if (held) {
+        if (!this.inBridge) return; // waiting outside: already hearing music
+        await this.parent.ctx.rest.request('POST', `/bridges/${segment(this.bridgeId)}/removeChannel`, {
+          query: { channel: parentId },
+        });
+        this.inBridge = false;
+        await this.parent.ari('POST', this.parent.path('/moh'));
+      } else if (this.parent.ctx.conferences.room(this.room).started) {
+        await this.admit();
+      }
+    });
+  }
+
+  /**
+   * Record the room (`record="record-from-start"`): the bridge's mix, from now until the
+   * engine stops it (or the room's bridge goes); stored under the recording SID.
+   */
+  async recordCall(request: CallRecordRequest, signal: AbortSignal): Promise<RecordingSession> {
+    if (!this.joined || this.left) throw new RcmlError(14103, 'Conference: the caller is not in the room');
+    const recorder = new DialRecorder(this.parent.ctx, dialRecordingName(request.recordingSid));
+    await recorder.add(`/bridges/${segment(this.bridgeId)}`);
+    if (signal.aborted) recorder.discard();
+    else signal.addEventListener('abort', () => recorder.discard(), { once: true });
+    return recorder.session();
+  }
+
   async hangup(): Promise<void> {
     await this.leave(true);
   }

@@ -4,7 +4,7 @@
  * ARI (`GET /recordings/stored/{name}/file`) and hands it to a store that says at which URL
  * it can be fetched (`RecordingUrl`). The default store writes to a local directory.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -12,6 +12,11 @@ import { pathToFileURL } from 'node:url';
 export interface RecordingStore {
   /** `name` is a safe file name without extension; resolves with the recording's URL. */
   save(name: string, audio: Uint8Array): Promise<string>;
+  /**
+   * The audio saved under `name`, or undefined when the store has none. Optional: without it
+   * the driver's `recordingAudio` asks Asterisk for its own copy.
+   */
+  load?(name: string): Promise<Uint8Array | undefined>;
 }
 
 /**
@@ -27,6 +32,14 @@ export function createFileRecordingStore(dir: string, baseUrl: string | null): R
       return baseUrl === null
         ? pathToFileURL(local).toString()
         : `${baseUrl}/${encodeURIComponent(name)}.wav`;
+    },
+    async load(name) {
+      try {
+        return new Uint8Array(await readFile(join(dir, `${name}.wav`)));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
     },
   };
 }

@@ -42,6 +42,8 @@ type Query = URLSearchParams;
 export class ModelAri {
   /** `REQ METHOD path`, `EV Type id` and `DTMF-OUT id digits` lines, in order. */
   readonly log: string[] = [];
+  /** Requests answered with an error: `STATUS METHOD path`. */
+  readonly refusals: string[] = [];
   activity = 0;
   private readonly server: Server;
   private readonly wss = new WebSocketServer({ noServer: true });
@@ -158,6 +160,7 @@ export class ModelAri {
     );
     const reply = (status: number, body?: unknown, type = 'application/json') => {
       this.activity += 1;
+      if (status >= 400) this.refusals.push(`${status} ${method} ${url.pathname}`);
       if (body === undefined) res.writeHead(status).end();
       else if (Buffer.isBuffer(body)) res.writeHead(status, { 'content-type': type }).end(body);
       else res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));

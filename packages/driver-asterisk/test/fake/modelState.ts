@@ -26,6 +26,8 @@ export interface ModelChannel {
   talkDetect: boolean;
   /** Music on hold playing to the channel (`POST`/`DELETE /channels/{id}/moh`). */
   moh: boolean;
+  /** `POST`/`DELETE /channels/{id}/mute`: `in` silences what the channel sends to a bridge. */
+  muted: { in: boolean; out: boolean };
   dialing: boolean;
   answered: boolean;
   /** The other half of a Local pair. */
@@ -133,6 +135,7 @@ export class ModelState {
       destroyed: false,
       talkDetect: false,
       moh: false,
+      muted: { in: false, out: false },
       dialing: false,
       answered: false,
       peer: null,

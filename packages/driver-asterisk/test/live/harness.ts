@@ -113,7 +113,10 @@ export interface LiveStack {
   stop(): Promise<void>;
 }
 
-/** Start the driver (Local endpoints into `[callee]`) and the engine, like `rcml serve`. */
+/**
+ * Start the driver and the engine, like `rcml serve`. Numbers and clients are Local channels
+ * into `[callee]`; a SIP URI `sip:EXT@CONTEXT` becomes `Local/EXT@CONTEXT/n`.
+ */
 export async function startStack(): Promise<LiveStack> {
   const dir = mkdtempSync(join(tmpdir(), 'rcml-live-'));
   const log: LogLine[] = [];
@@ -128,7 +131,7 @@ export async function startStack(): Promise<LiveStack> {
     ariUser: LIVE.user,
     ariPassword: LIVE.password,
     ariApp: LIVE.app,
-    endpoints: { number: 'Local/{to}@callee/n' },
+    endpoints: { number: 'Local/{to}@callee/n', client: 'Local/{to}@callee/n', sip: 'Local/{to}/n' },
     ttsCacheDir: join(dir, 'tts'),
     mediaCacheDir: join(dir, 'media'),
     recordingsDir: join(dir, 'recordings'),
