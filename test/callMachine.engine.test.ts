@@ -75,7 +75,6 @@ describe('the call machine in the engine', () => {
     expect(states).toEqual([
       '"queued"',
       '{"dialing":"initiated"}',
-      '{"session":"starting"}',
       '{"session":"fetching"}',
       '{"session":"verb"}',
       '"completed"',

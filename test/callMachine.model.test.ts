@@ -7,7 +7,7 @@
  * engine's `inspect` option, and (3) end in the path's final status.
  *
  * Transitions a scenario cannot take on purpose are left out of the generated events: an
- * interruption during `session.starting` (it lasts one microtask) or two live changes
+ * interruption before the call's first step started (one microtask) or two live changes
  * within one step's settling, and a far end hanging up before it answered (the fuzz
  * invariants expect an unanswered outbound call to end at its `Timeout`).
  *
@@ -65,7 +65,6 @@ function stubRuntime(config: Config): CallRuntime {
     startFromPickUp: noop,
     cancelAttempt: noop,
     hangupChannel: noop,
-    deferGo: noop,
     takeTarget: noop,
     startSendDigits: noop,
     startFetch: noop,
@@ -120,8 +119,6 @@ function eventsFor(config: Config, value: string, generation: number): ModelEven
         e({ type: 'END', kind: 'canceled' }),
         e({ type: RING_TIMEOUT }),
       ];
-    case '{"session":"starting"}':
-      return [e({ type: 'GO' })];
     case '{"session":"fetching"}':
       return [
         ...fetchResults,
@@ -352,7 +349,6 @@ describe(`the call machine, model-based: ${total} paths from xstate's graph, eac
         '{"session":"fallingBack"}',
         '{"session":"fetching"}',
         '{"session":"requesting"}',
-        '{"session":"starting"}',
         '{"session":"verb"}',
         '{"session":{"stopping":"forEnd"}}',
         '{"session":{"stopping":"forRedirect"}}',

@@ -14,10 +14,9 @@ describe('a live call in an inspector', () => {
       const call = await runInspectedCall(app.url, (line) => lines.push(line));
       expect(call.status).toBe('completed');
       expect(call.midCall).toEqual({ session: 'verb' });
-      expect(call.states.slice(0, 5)).toEqual([
+      expect(call.states.slice(0, 4)).toEqual([
         '"queued"',
         '{"dialing":"initiated"}',
-        '{"session":"starting"}',
         '{"session":"fetching"}',
         '{"session":"verb"}',
       ]);

@@ -1,6 +1,6 @@
 /**
  * The whole call as one xstate machine (docs/decisions.md, "The call machine"): dialing
- * (`initiated`, `ringing`, `detecting`), the session (`starting`, `sendingDigits`, `fetching`,
+ * (`initiated`, `ringing`, `detecting`), the session (`sendingDigits`, `fetching`,
  * `fallingBack`, `verb`, the `stopping` states that wait for an interrupted step, the requests
  * made after a hang-up) and the final states. It is the one place to read the call flow.
  *
@@ -28,8 +28,6 @@ export type CallEvent =
   | { readonly type: 'DIAL' }
   /** Inbound: the call arrived, ringing. */
   | { readonly type: 'ARRIVE' }
-  /** The first step of the session may start (after the transition that began it). */
-  | { readonly type: 'GO' }
   | { readonly type: 'CHANNEL.RINGING' }
   | { readonly type: 'CHANNEL.ANSWERED' }
   | { readonly type: 'CHANNEL.DETECTED'; readonly by: AnsweredBy }
@@ -129,7 +127,6 @@ export const callMachine = setup({
     startFromPickUp: ({ context }: Args) => context.runtime.startFromPickUp(),
     cancelAttempt: ({ context }: Args) => context.runtime.cancelAttempt(),
     hangupChannel: ({ context }: Args) => context.runtime.hangupChannel(),
-    deferGo: ({ context }: Args) => context.runtime.deferGo(),
     takeTarget: ({ context, event }: Args) => context.runtime.takeTarget(event),
     sendDigits: ({ context }: Args) => context.runtime.startSendDigits(),
     fetch: ({ context }: Args) => context.runtime.startFetch(),
@@ -204,15 +201,9 @@ export const callMachine = setup({
         RESUME: { actions: 'resume' },
       },
       states: {
-        // The first step starts after the transition (`create`/`inbound` return first).
+        // Which step comes first; it starts once the transition is over (callSteps.ts).
         starting: {
-          entry: 'deferGo',
-          on: {
-            GO: [{ guard: 'hasDigitsToSend', target: 'sendingDigits' }, { target: 'fetching' }],
-            REDIRECT: { actions: 'takeTarget' },
-            END: { target: 'endRequested', actions: 'hangupChannel' },
-            'CHANNEL.HANGUP': { target: '#call.completed', actions: 'enterCompleted' },
-          },
+          always: [{ guard: 'hasDigitsToSend', target: 'sendingDigits' }, { target: 'fetching' }],
         },
         // `SendDigits` (spec 1.2): the keys go to the far end before `Url` is fetched.
         sendingDigits: {

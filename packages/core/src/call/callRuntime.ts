@@ -65,8 +65,6 @@ export interface CallRuntime {
   cancelAttempt(): void;
   /** The engine's own `hangup` of the channel; a failure is reported (14103). */
   hangupChannel(): void;
-  /** Send `GO` once the current transition is over (a microtask). */
-  deferGo(): void;
   /** The document to fetch next, from a live change or a verb's outcome. */
   takeTarget(event: CallEvent): void;
   /** Start playing `SendDigits`; `DIGITS.DONE` follows. */

@@ -44,6 +44,8 @@ export class CallSteps {
   verbProgress: VerbProgress | null = null;
   /** A restored call: the progress its first verb resumes from. */
   resumeProgress: VerbProgress | null = null;
+  /** No step has started yet: the first one waits for the end of the transition (`begin`). */
+  private first = true;
 
   constructor(private readonly session: CallSession) {
     this.digits = session.settings.sendDigits ?? null;
@@ -90,15 +92,16 @@ export class CallSteps {
     const channel = this.session.channel!;
     const digits = this.digits!;
     this.digits = null;
-    const step = this.beginStep();
-    untilAborted(channel.sendDigits({ digits }, step.signal), step.signal).then(
-      () => this.settle(step, { type: 'DIGITS.DONE' }),
-      (error: unknown) => {
-        if (!isAborted(error))
-          this.session.notice(14103, `SendDigits: the media driver failed: ${String(error)}`);
-        this.settle(step, isAborted(error) ? { type: 'STEP.ABORTED' } : { type: 'DIGITS.DONE' });
-      },
-    );
+    this.begin((step) => {
+      untilAborted(channel.sendDigits({ digits }, step.signal), step.signal).then(
+        () => this.settle(step, { type: 'DIGITS.DONE' }),
+        (error: unknown) => {
+          if (!isAborted(error))
+            this.session.notice(14103, `SendDigits: the media driver failed: ${String(error)}`);
+          this.settle(step, isAborted(error) ? { type: 'STEP.ABORTED' } : { type: 'DIGITS.DONE' });
+        },
+      );
+    });
   }
 
   startFetch(): void {
@@ -112,10 +115,11 @@ export class CallSteps {
         url: inline.baseUrl ?? NO_BASE,
         warnings: inline.warnings,
       } as const;
-      const step = this.beginStep();
-      Promise.resolve().then(() =>
-        step.signal.aborted ? this.settle(step, { type: 'STEP.ABORTED' }) : this.fetched(step, loaded),
-      );
+      this.begin((step) => {
+        Promise.resolve().then(() =>
+          step.signal.aborted ? this.settle(step, { type: 'STEP.ABORTED' }) : this.fetched(step, loaded),
+        );
+      });
       return;
     }
     this.fetchOnce(target.url, target.written, target.method, target.params);
@@ -215,6 +219,24 @@ export class CallSteps {
   }
 
   /** The controller of a new step (a spare one from the engine when there is one). */
+  /**
+   * Start a step under a new controller. The call's first step starts in a microtask, once
+   * the transition that began the session is over (`create` and `inbound` return first); an
+   * interruption before then aborts it without a request or a media operation.
+   */
+  private begin(run: (step: AbortController) => void): void {
+    const step = this.beginStep();
+    if (!this.first) {
+      run(step);
+      return;
+    }
+    this.first = false;
+    queueMicrotask(() => {
+      if (step.signal.aborted) this.settle(step, { type: 'STEP.ABORTED' });
+      else run(step);
+    });
+  }
+
   private beginStep(): AbortController {
     const step = this.session.ctx.controllers.take();
     this.step = step;
@@ -259,8 +281,17 @@ export class CallSteps {
     method: HttpMethod,
     extra: Readonly<Record<string, string>>,
   ): void {
+    this.begin((step) => this.request(step, url, written, method, extra));
+  }
+
+  private request(
+    step: AbortController,
+    url: string | null,
+    written: string,
+    method: HttpMethod,
+    extra: Readonly<Record<string, string>>,
+  ): void {
     const { ctx, data } = this.session;
-    const step = this.beginStep();
     if (url === null) {
       this.failSoon(step, 11200, `"${written}" is not an http(s) URL`);
       return;

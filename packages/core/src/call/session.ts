@@ -38,7 +38,6 @@ export interface SessionOptions {
 
 /** The states a call can be saved in: those where it waits on one step it can start again. */
 const PERSISTABLE: readonly CallMachineState[] = [
-  { session: 'starting' },
   { session: 'fetching' },
   { session: 'fallingBack' },
   { session: 'verb' },
@@ -324,12 +323,6 @@ export class CallSession implements CallRuntime {
       );
   }
 
-  deferGo(): void {
-    queueMicrotask(() => {
-      if (!this.released) this.actor.send({ type: 'GO' });
-    });
-  }
-
   verbHearsHangup(): void {
     this.listener?.hangup?.();
   }
@@ -418,7 +411,6 @@ export class CallSession implements CallRuntime {
     else if (snapshot.matches({ session: 'fetching' })) this.startFetch();
     else if (snapshot.matches({ session: 'fallingBack' }))
       this.startFallback({ type: 'FETCH.FAILED', code: this.steps.failedCode ?? 0 });
-    else if (snapshot.matches({ session: 'starting' })) this.deferGo();
   }
 
   // ----- what steps and verbs use ----------------------------------------------------------

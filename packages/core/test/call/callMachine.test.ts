@@ -30,7 +30,6 @@ function start(ringTimeoutMs = 60_000) {
     startFromPickUp: effect('startFromPickUp'),
     cancelAttempt: effect('cancelAttempt'),
     hangupChannel: effect('hangupChannel'),
-    deferGo: effect('deferGo'),
     takeTarget: effect('takeTarget'),
     startSendDigits: effect('startSendDigits'),
     startFetch: effect('startFetch'),
@@ -57,8 +56,7 @@ describe('callMachine (one machine per call)', () => {
     actor.send({ type: 'DIAL' });
     actor.send({ type: 'CHANNEL.RINGING' });
     actor.send({ type: 'CHANNEL.ANSWERED' });
-    expect(actor.getSnapshot().value).toEqual({ session: 'starting' });
-    actor.send({ type: 'GO' });
+    expect(actor.getSnapshot().value).toEqual({ session: 'fetching' });
     actor.send({ type: 'FETCH.DONE', loaded });
     actor.send({ type: 'VERB.DONE', outcome: { kind: 'hangup' } });
     actor.send({ type: 'CHANNEL.BUSY' });
@@ -66,7 +64,6 @@ describe('callMachine (one machine per call)', () => {
     expect(effects).toEqual([
       'originate',
       'pickUp',
-      'deferGo',
       'startFetch',
       'loadDocument',
       'startVerb',
@@ -95,7 +92,7 @@ describe('callMachine (one machine per call)', () => {
 
   it('a live change stops the running verb and waits for it to settle before fetching', () => {
     const { actor, effects } = start();
-    for (const type of ['DIAL', 'CHANNEL.ANSWERED', 'GO'] as const) actor.send({ type });
+    for (const type of ['DIAL', 'CHANNEL.ANSWERED'] as const) actor.send({ type });
     actor.send({ type: 'FETCH.DONE', loaded });
     effects.length = 0;
     actor.send({ type: 'REDIRECT', target: { url: 'http://app.test/next' } as never });
@@ -108,7 +105,7 @@ describe('callMachine (one machine per call)', () => {
 
   it('a hang-up during a verb: completed at once, the final state only once the step settled', () => {
     const { actor, entered, effects } = start();
-    for (const type of ['DIAL', 'CHANNEL.ANSWERED', 'GO'] as const) actor.send({ type });
+    for (const type of ['DIAL', 'CHANNEL.ANSWERED'] as const) actor.send({ type });
     actor.send({ type: 'FETCH.DONE', loaded });
     actor.send({ type: 'CHANNEL.HANGUP' });
     expect(entered.at(-1)).toBe('completed');
