@@ -120,6 +120,24 @@ const noticesOf = (server: RunningServer) =>
 
 const route = (app: RunningApp, path: string): SeenRequest[] => app.seen.filter((r) => r.path === path);
 
+/**
+ * When a `<Dial>` leg is bridged with the caller (the log's `bridge` operation), its far end
+ * hangs up; resolves with the number of the leg it hung up.
+ */
+function hangUpOnceBridged(server: RunningServer): Promise<string> {
+  return new Promise((resolve) => {
+    const stop = server.runtime.log.listen((entry) => {
+      if (entry.kind !== 'media' || entry.op !== 'bridge') return;
+      const leg = server.runtime.simulated?.calls.find((c) => c.callSid === entry.detail.callSid);
+      if (leg === undefined) return;
+      stop();
+      // After the engine's bridge step has run to its end.
+      setImmediate(() => void leg.farEnd.hangup());
+      resolve(leg.to);
+    });
+  });
+}
+
 describe('TwiML applications through rcml serve and the twilio REST client', () => {
   it('IVR menu: a wrong key, then hours, then a key that ends the call', async () => {
     const server = await serve();
@@ -204,17 +222,15 @@ describe('TwiML applications through rcml serve and the twilio REST client', () 
     const server = await serve({
       script: {
         media: { sayCharSeconds: 0.001 },
-        // The agent answers, accepts with 1 when the whisper asks, talks for a while, hangs up.
-        dialed: {
-          [AGENT_NUMBER]: [
-            { after: 0.05, do: 'answer' },
-            { after: 3, do: 'hangup' },
-          ],
-        },
+        // The agent answers and accepts with 1 when the whisper asks; it hangs up below,
+        // once the bridge is up (not after a time that must outlast the whisper).
+        dialed: { [AGENT_NUMBER]: [{ after: 0.05, do: 'answer' }] },
       },
     });
     const app = await start(createScreeningApp(TOKEN));
+    const hungUp = hangUpOnceBridged(server);
     const { sid, status } = await callThrough(server, app, { leg: [{ keys: '1' }] });
+    expect(await hungUp).toBe(AGENT_NUMBER);
     expect(status).toBe('completed');
     expect(app.paths().filter((p) => p !== '/status')).toEqual([
       '/voice',

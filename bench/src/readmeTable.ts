@@ -114,7 +114,8 @@ export function renderTable(results: Partial<Results>): string {
 
 /** Replace the table in `readmePath` with one rendered from `resultsPath`. */
 export function updateReadme(resultsPath: string, readmePath: string): void {
-  if (!existsSync(resultsPath)) throw new Error(`${resultsPath} does not exist: run npm run bench -- --record first`);
+  if (!existsSync(resultsPath))
+    throw new Error(`${resultsPath} does not exist: run npm run bench -- --record first`);
   const results = JSON.parse(readFileSync(resultsPath, 'utf8')) as Partial<Results>;
   const block = `${START}\n${renderTable(results)}\n${END}`;
   const readme = readFileSync(readmePath, 'utf8');

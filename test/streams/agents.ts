@@ -143,9 +143,13 @@ export const dtmfAgent: Behaviour = (message, connection) => {
   else connection.send({ event: 'mark', streamSid: connection.streamSid(), mark: { name: `key-${digit}` } });
 };
 
-/** Hang up after `ms`: closes the socket that long after `start`. */
-export function hangUpAfter(ms: number): Behaviour {
+/**
+ * Hang up after a while: closes the socket once `frames` media frames have arrived (counted,
+ * not timed, so a busy machine changes nothing).
+ */
+export function hangUpAfter(frames: number): Behaviour {
+  let received = 0;
   return (message, connection) => {
-    if (message.event === 'start') setTimeout(() => connection.socket.close(1000), ms);
+    if (message.event === 'media' && ++received === frames) connection.socket.close(1000);
   };
 }

@@ -135,8 +135,9 @@ function warningHeaders(
 
 /**
  * The path and query of a request target. An absolute-form target (`POST https://api.twilio.com/2010-04-01/…`,
- * RFC 9112 3.2.2, what a client sends through a plain HTTP proxy) keeps only them: twilio 3.x clients
- * started with `HTTPS_PROXY` set to this server reach it that way, unchanged.
+ * RFC 9112 3.2.2, what a client sends through a plain HTTP proxy) keeps only them: twilio releases
+ * that send through axios without their own proxy agent (3.42.1), started with `HTTPS_PROXY` set to
+ * this server, reach it that way, unchanged.
  */
 function originForm(target: string): string {
   const scheme = /^https?:\/\/[^/?#]*/i.exec(target);
@@ -250,7 +251,11 @@ export function createCallsApiHandler(options: CallsApiOptions): RequestListener
     // Any strings are accepted here; the engine validates them and reports what it does not
     // implement (13911), which the answer also lists in its warnings header.
     if (route.callSid === undefined) {
-      const created = engine.create(params as unknown as CreateCallParams, { accountSid: route.accountSid });
+      // The call speaks the API version it was created through (ApiVersion, api_version).
+      const created = engine.create(params as unknown as CreateCallParams, {
+        accountSid: route.accountSid,
+        apiVersion: route.version,
+      });
       return one(created, 201, warningHeaders(params, 'create'));
     }
     ownCall(route, route.callSid);

@@ -1,7 +1,7 @@
 /**
  * Requests whose target is in absolute form (`POST https://api.twilio.com/2010-04-01/…`), as a
- * client sends them through a plain HTTP proxy: twilio 3.x (axios) started with
- * `HTTPS_PROXY=http://<rcml serve>` reaches the API this way, without a line changed.
+ * client sends them through a plain HTTP proxy: twilio 3.42.1 (axios, no proxy agent of its own)
+ * started with `HTTPS_PROXY=http://<rcml serve>` reaches the API this way, without a line changed.
  */
 import { request } from 'node:http';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -5,7 +5,12 @@
 import { bodyLine as bodySnippet } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
 import { createInputReader, phraseSeconds } from '../src/phone/input.js';
-import { applyOperation, createPhoneState, describeRefusal } from '../src/phone/phoneState.js';
+import {
+  applyOperation,
+  createPhoneState,
+  describeRefusal,
+  listeningForKeys,
+} from '../src/phone/phoneState.js';
 
 describe('caller input', () => {
   it('turns keys into DTMF, h into a hang-up, and s…Enter into a spoken phrase', () => {
@@ -58,6 +63,44 @@ describe('failed answers', () => {
     expect(describeRefusal({ code: 11205, message: 'http://x/voice: connect ECONNREFUSED' })).toBe(
       'the engine could not reach the app: 11205 HTTP connection failure (refused, reset, timeout): connect ECONNREFUSED',
     );
+  });
+
+  it('says the app refused the request when it answered 4xx, with the --auth-token hint for signatures', () => {
+    expect(
+      describeRefusal({
+        code: 11200,
+        message: 'HTTP 403 from http://127.0.0.1:3000/voice: Twilio Request Validation Failed.',
+      }),
+    ).toBe(
+      'the app refused the request: HTTP 403: Twilio Request Validation Failed. (the app checks X-Twilio-Signature: give rcml call --auth-token with the auth token the app validates with)',
+    );
+    expect(
+      describeRefusal({ code: 11200, message: 'HTTP 404 from http://x/voice: Cannot POST /voice' }),
+    ).toBe('the app refused the request: HTTP 404: Cannot POST /voice');
+    // A server error is still the engine's refusal to run a non-2xx answer.
+    expect(describeRefusal({ code: 11200, message: 'HTTP 500 from http://x/voice: boom' })).toMatch(
+      /^the engine refused the app's answer: 11200 /,
+    );
+  });
+
+  it('says what a keys Gather waits for, mentioning the finish key only when it can end the input', () => {
+    expect(listeningForKeys(1, '#')).toBe('Listening for 1 key');
+    expect(listeningForKeys(4, '#')).toBe('Listening for 4 keys, or end sooner with #');
+    expect(listeningForKeys(4, '')).toBe('Listening for 4 keys');
+    expect(listeningForKeys(null, '#')).toBe('Listening for keys, end with #');
+    const state = createPhoneState();
+    const op = { channelId: 'c', at: 0, settled: Promise.resolve('done' as const), op: 'gather' as const };
+    const timing = { charMs: 1, playMs: 1, now: () => 0 };
+    applyOperation(state, { ...op, detail: { input: 'dtmf', numDigits: 1, finishOnKey: '#' } }, timing);
+    expect(state.mode).toBe('Listening for 1 key');
+    applyOperation(
+      state,
+      { ...op, detail: { input: 'dtmf speech', numDigits: null, finishOnKey: '#' } },
+      timing,
+    );
+    expect(state.mode).toBe('Listening for keys, end with #, or speech (s, words, Enter)');
+    applyOperation(state, { ...op, detail: { input: 'speech', numDigits: null, finishOnKey: '#' } }, timing);
+    expect(state.mode).toBe('Listening for speech: press s, say your words, Enter');
   });
 
   it('says the engine ended the call, not the app, when a refusal came before the hang-up', () => {

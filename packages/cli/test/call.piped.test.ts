@@ -131,19 +131,22 @@ describe('rcml call, piped', () => {
     expect(app.seen[0]?.params.AccountSid).toBe(ACCOUNT);
   });
 
-  it('without the token, shows the 403 body and says the engine refused the answer', async () => {
+  it('without the token, shows the 400 body and says the app refused the request, naming --auth-token', async () => {
     const app = await startMenuApp({ protect: true });
     const run = await call([`${app.url}/voice`], '');
     expect(run.stdout).toMatch(/400\s+POST \/voice .*body: No signature header error/);
     // The notice carries the body's first line too (everywhere notices are shown).
     expect(run.stdout).toMatch(/notice\s+11200 HTTP 400 from http:\S+\/voice: No signature header error/);
     expect(run.stdout).toMatch(
-      /phone\s+the engine refused the app's answer: 11200 HTTP retrieval failure \(non-2xx status\): HTTP 400/,
+      /phone\s+the app refused the request: HTTP 400: No signature header error .* \(the app checks X-Twilio-Signature: give rcml call --auth-token /,
     );
     expect(run.stdout).not.toContain('the app hangs up');
     expect(run.stdout).toContain('Call ended: failed');
     const wrong = await call([`${app.url}/voice`, '--auth-token', 'another-token'], '');
     expect(wrong.stdout).toMatch(/403\s+POST \/voice .*body: Twilio Request Validation Failed\./);
+    expect(wrong.stdout).toMatch(
+      /phone\s+the app refused the request: HTTP 403: Twilio Request Validation Failed\. \(the app checks X-Twilio-Signature/,
+    );
     expect(wrong.stdout).toContain('Call ended: failed');
   });
 
@@ -230,6 +233,63 @@ describe('rcml call, piped', () => {
     expect(none.stdout).toContain('Call ended: completed');
   });
 
+  it('a dialled party hangs up --hangup-after seconds after it is connected, however long its whisper ran', async () => {
+    const app = await startMenuApp({
+      voice: (_req, res) => {
+        const twiml = new VoiceResponse();
+        twiml.dial({ action: '/after' }).number({ url: '/whisper' }, '+15550100200');
+        res.type('text/xml').send(twiml.toString());
+      },
+      routes: (router) => {
+        // The whisper lasts longer than --hangup-after; the agent must still be bridged.
+        router.post('/whisper', (_req, res) => {
+          const twiml = new VoiceResponse();
+          twiml.pause({ length: 1 });
+          res.type('text/xml').send(twiml.toString());
+        });
+        router.post('/after', (_req, res) => res.type('text/xml').send('<Response/>'));
+      },
+    });
+    const run = await call([`${app.url}/voice`, '--answer-after', '0', '--hangup-after', '0.2'], '');
+    const after = app.seen.find((s) => s.path === '/after');
+    expect(after?.params.DialCallStatus, run.stdout).toBe('completed');
+    expect(Number(after?.params.DialCallDuration)).toBe(0);
+    expect(run.stdout).toMatch(/bridge\s+connected with \+15550100200 \(leg CA…[0-9a-f]{4}\)/);
+    // While the whisper runs, the caller's log says why nothing happens; the leg's lines are marked.
+    expect(run.stdout).toMatch(
+      /phone\s+\+15550100200 answered; its screening \(whisper document \/whisper\) runs before you are connected/,
+    );
+    expect(run.stdout).toMatch(/fetch\s+POST \/whisper {2}CallStatus=in-progress {2}\(leg CA…[0-9a-f]{4}\)/);
+    expect(run.stdout).toMatch(/leg\s+completed {2}\(leg CA…[0-9a-f]{4}\)/);
+    expect(run.stdout).not.toMatch(/CA[0-9a-f]{32}/);
+    expect(run.stdout).toContain('Call ended: completed');
+  });
+
+  it('input that ends in a <Record>: the recording ends by its silence timeout, not by a hang-up', async () => {
+    const app = await startMenuApp({
+      voice: (_req, res) => {
+        const twiml = new VoiceResponse();
+        twiml.record({ action: '/recorded', timeout: 1, maxLength: 20 });
+        res.type('text/xml').send(twiml.toString());
+      },
+      routes: (router) =>
+        router.post('/recorded', (_req, res) => {
+          const twiml = new VoiceResponse();
+          twiml.say('Thanks for your message.');
+          twiml.hangup();
+          res.type('text/xml').send(twiml.toString());
+        }),
+    });
+    const run = await call([`${app.url}/voice`], 's\n');
+    const recorded = app.seen.find((r) => r.path === '/recorded');
+    // The call was still up when the Record ended: the app's goodbye ran.
+    expect(recorded?.params.CallStatus, run.stdout).toBe('in-progress');
+    expect(Number(recorded?.params.RecordingDuration)).toBeGreaterThanOrEqual(2);
+    expect(run.stdout).toContain('"Thanks for your message."');
+    expect(run.stdout).not.toContain('no more input');
+    expect(run.stdout).toContain('Call ended: completed');
+  });
+
   it('says a phrase to a speech Gather: s, the words, Enter; the app gets SpeechResult', async () => {
     const app = await startMenuApp({
       voice: (_req, res) => {
@@ -242,6 +302,10 @@ describe('rcml call, piped', () => {
     });
     const run = await call([`${app.url}/voice`], 's sales please\n');
     expect(run.stdout).toMatch(/caller\s+says “sales please” \(1 s\)/);
+    expect(run.stdout).toMatch(/listens for speech \(timeout=5s speechTimeout=auto\)/);
+    expect(run.stdout).toMatch(
+      /fetch\s+POST \/menu {2}CallStatus=in-progress SpeechResult="sales please" Confidence=/,
+    );
     const menu = app.seen.find((s) => s.path === '/menu');
     expect(menu?.params.SpeechResult).toBe('sales please');
     expect(Number(menu?.params.Confidence)).toBeGreaterThan(0);

@@ -403,6 +403,62 @@ live('live Asterisk: media streams (RCML_ARI_URL)', () => {
     await noLeftovers();
   }, 60_000);
 
+  it('<Start><Stream track="both_tracks">: a <Say> is on the outbound track, the silent caller on the inbound one', async () => {
+    path = '/both';
+    web.page(
+      '/both',
+      `<Response><Start><Stream url="${agents.url('/fork')}" track="both_tracks"/></Start>` +
+        '<Say>Hello. This sentence is what the caller hears on the outbound track.</Say><Hangup/></Response>',
+    );
+    const before = inbound.length;
+    const sessions = agents.sessions.length;
+    const caller = await placeCaller();
+    const { sid } = await arrived(before);
+    expect(await finalStatus(engine, sid)).toBe('completed');
+    await waitFor(
+      () => agents.sessions.length > sessions && agents.sessions[sessions]!.closed,
+      'the stream to close',
+    );
+    const frames = agents.sessions[sessions]!.frames;
+    const outbound = frames.filter((f) => f.track === 'outbound');
+    const inboundFrames = frames.filter((f) => f.track === 'inbound');
+    expect(outbound.length).toBeGreaterThanOrEqual(50);
+    expect(inboundFrames.length).toBeGreaterThanOrEqual(50);
+    expect(outbound.filter((f) => f.energy > LOUD).length).toBeGreaterThanOrEqual(25);
+    expect(inboundFrames.filter((f) => f.energy > LOUD)).toEqual([]);
+    await caller.hangup();
+    await noLeftovers();
+  }, 60_000);
+
+  it('a <Start><Stream> fork keeps running through a <Connect><Stream>: both agents hear the caller', async () => {
+    path = '/fork-and-connect';
+    web.page(
+      '/fork-and-connect',
+      `<Response><Start><Stream url="${agents.url('/fork')}"/></Start>` +
+        `<Connect><Stream url="${agents.url('/echo')}"/></Connect><Hangup/></Response>`,
+    );
+    const before = inbound.length;
+    const sessions = agents.sessions.length;
+    const caller = await placeCaller();
+    const { sid } = await arrived(before);
+    await waitFor(() => agents.sessions.length >= sessions + 2, 'both agent connections');
+    const [echo, fork] = agents.sessions
+      .slice(sessions, sessions + 2)
+      .sort((a, b) => a.path.localeCompare(b.path));
+    expect([echo!.path, fork!.path]).toEqual(['/echo', '/fork']);
+    await waitFor(() => echo!.events.includes('start'), 'the echo stream to start');
+    await caller.talk(1000);
+    await delay(1500);
+    expect(fork!.frames.filter((f) => f.energy > LOUD).length).toBeGreaterThanOrEqual(25);
+    expect(echo!.frames.filter((f) => f.energy > LOUD).length).toBeGreaterThanOrEqual(25);
+    echo!.socket.close(1000);
+    expect(await finalStatus(engine, sid)).toBe('completed');
+    await waitFor(() => fork!.closed, 'the fork to close');
+    expect(fork!.events.at(-1)).toBe('stop');
+    await caller.hangup();
+    await noLeftovers();
+  }, 60_000);
+
   it(`${LOAD} simultaneous <Start><Stream> forks for 5 s: every stream steady, frame lateness measured`, async () => {
     path = '/load';
     web.page(

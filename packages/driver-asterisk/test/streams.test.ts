@@ -239,6 +239,27 @@ describe('a stream Asterisk cannot set up', () => {
   });
 });
 
+describe('a fork Asterisk cannot set up', () => {
+  it('removes the snoop channels it made once the stream ends', async () => {
+    const { fake, clock, channel, model } = await answeredCall();
+    fake.media.refuse = 'Failed to create channel';
+    const stop = new AbortController();
+    channel.mediaStream!(
+      { tracks: ['inbound', 'outbound'], bidirectional: false },
+      frames().handler,
+      stop.signal,
+    );
+    await advance(fake, clock, 100);
+    const helpers = () => [...fake.state.channels.values()].filter((c) => c.kind === 'snoop' && !c.destroyed);
+    expect(helpers()).toHaveLength(2);
+    stop.abort();
+    await settle(fake);
+    expect(helpers()).toEqual([]);
+    expect(fake.state.bridges.size).toBe(0);
+    expect(model.destroyed).toBe(false);
+  });
+});
+
 describe('the engine on Asterisk', () => {
   /** An echo agent: every inbound frame is sent back; it hangs up after `frames` frames. */
   function echoAgent(closeAfter: number) {

@@ -7,6 +7,7 @@ import type {
   Clock,
   DetectionMode,
   DialRequest,
+  DialTargetType,
   DriverCapabilities,
   MediaDriver,
   OriginateRequest,
@@ -68,6 +69,8 @@ export interface SimulatedCall {
   readonly from: string;
   /** The engine's SID for it, when the driver was told (originate, dial targets). */
   readonly callSid: string | null;
+  /** A `leg`: what its `<Dial>` target is (a `conference` leg is the call's place in a room, no party). */
+  readonly target?: DialTargetType;
   readonly channel: SimChannel;
   readonly farEnd: SimulatedFarEnd;
 }
@@ -130,7 +133,13 @@ export function createSimulatedDriver(options: SimulatedDriverOptions): Simulate
 
   function makeLeg(
     kind: SimulatedCall['kind'],
-    init: { to: string; from: string; callSid: string | null; detectVoicemail: boolean },
+    init: {
+      to: string;
+      from: string;
+      callSid: string | null;
+      detectVoicemail: boolean;
+      target?: DialTargetType;
+    },
     detection: DetectionMode | null = null,
   ): { call: SimulatedCall; timers: TimerGroup } {
     const timers = createTimerGroup(clock);
@@ -159,6 +168,7 @@ export function createSimulatedDriver(options: SimulatedDriverOptions): Simulate
         from: request.callerId,
         callSid: target.callSid,
         detectVoicemail: false,
+        target: target.type,
       });
       // Own keys only: a target named like an Object.prototype member ("constructor") has no script.
       const dialed = options.dialed;

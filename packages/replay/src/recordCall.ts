@@ -28,7 +28,10 @@ export interface RecordingSetup {
   readonly inbound: Readonly<Record<string, string>>;
   readonly accountSid?: string;
   readonly media?: ScenarioMedia;
-  /** How every dialled number behaved live: answers after `answerAfter` s, hangs up after `hangupAfter` s. */
+  /**
+   * How every dialled number behaved live: answers `answerAfter` s after it was dialled and
+   * hangs up `hangupAfter` s after that (`rcml call --hangup-after` counts from the bridge).
+   */
   readonly dialedDefault?: { readonly answerAfter: number; readonly hangupAfter: number };
 }
 
@@ -172,14 +175,19 @@ export function createCallRecording(setup: RecordingSetup, now: () => number = D
         const targets = new Set<string>();
         for (const e of run.outcome.timeline) {
           if (e.kind === 'media' && e.op === 'dial')
-            for (const t of (e as { targets?: { to: string }[] }).targets ?? []) targets.add(t.to);
+            for (const t of (e as { targets?: { to: string; type?: string }[] }).targets ?? []) {
+              // A conference room is no party: nothing hangs it up ("needs no entry").
+              if (t.type !== 'conference') targets.add(t.to);
+            }
         }
         if (targets.size > 0) {
           const { answerAfter, hangupAfter } = setup.dialedDefault;
           const script: DialedAction[] = [
             { after: 0, do: 'ring' },
             { after: answerAfter, do: 'answer' },
-            { after: hangupAfter, do: 'hangup' },
+            // `after` counts from the dial; live, the hang-up came `hangupAfter` s after the
+            // answer (a scenario's actions must also be in time order).
+            { after: answerAfter + hangupAfter, do: 'hangup' },
           ];
           scenario = { ...base, dialed: Object.fromEntries([...targets].map((t) => [t, script])) };
           run = await runScenario(scenario);

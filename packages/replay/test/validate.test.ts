@@ -120,7 +120,10 @@ describe('validateScenario', () => {
     [{ ...base, party: [{ at: 1, do: 'speak', for: 0 }] }, 'party[0].for: must be more than 0'],
     [{ ...base, dialed: { '+3': [{ at: 1, do: 'answer' }] } }, 'dialed.+3[0].after: is required'],
     [{ ...base, dialed: { '+3': [{ after: 1, do: 'reject' }] } }, 'dialed.+3[0].do: must be one of'],
-    [{ ...base, dialed: { '+3': [{ after: 1, do: 'speak', for: 0 }] } }, 'dialed.+3[0].for: must be more than 0'],
+    [
+      { ...base, dialed: { '+3': [{ after: 1, do: 'speak', for: 0 }] } },
+      'dialed.+3[0].for: must be more than 0',
+    ],
     [
       { ...base, app: { 'http://app.test/v': {} } },
       'app["http://app.test/v"]: a key must be "<METHOD> <URL>"',

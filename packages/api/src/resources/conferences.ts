@@ -269,6 +269,7 @@ async function addParticipant(
   for (const key of CALL_PARAMS) if (params[key] !== undefined) create[key] = params[key]!;
   const call = request.engine.create(create as unknown as CreateCallParams, {
     accountSid: request.match.accountSid,
+    apiVersion: request.match.version,
   });
   sendOne(
     request.res,

@@ -40,7 +40,7 @@ listens the caller hangs up.
   --say-char-seconds S      speaking time per character (default 0.05)
   --play-seconds S          length of every <Play> (default 2)
   --answer-after S          a <Dial>led party answers after S seconds (default 2)
-  --hangup-after S          ... and hangs up after S seconds (default 10)
+  --hangup-after S          ... and hangs up S seconds after it is connected (default 10)
   --record FILE             write the call as a replay scenario: your keys, speech and
                             hang-up as party actions, the app's answers as its app section,
                             the replayed timeline as expect (rcml replay FILE, or live:

@@ -59,6 +59,15 @@ const UNREACHED = new Set([11205, 11210, 11220]);
 export function describeRefusal(refusal: Refusal): string {
   const meaning = isErrorCode(refusal.code) ? ERROR_CODES[refusal.code] : 'error';
   const detail = refusal.message.replace(/^https?:\/\/\S+: /, '');
+  // The app answered 4xx: it refused the engine's request (often its signature check).
+  const refused = /^HTTP (4\d\d) from \S+: ?(.*)$/s.exec(refusal.message);
+  if (refusal.code === 11200 && refused !== null) {
+    const [, status, body = ''] = refused;
+    const signature = /signature|validation/i.test(body)
+      ? ' (the app checks X-Twilio-Signature: give rcml call --auth-token with the auth token the app validates with)'
+      : '';
+    return `the app refused the request: HTTP ${status}${body === '' ? '' : `: ${body}`}${signature}`;
+  }
   const what = UNREACHED.has(refusal.code)
     ? 'the engine could not reach the app'
     : "the engine refused the app's answer";
@@ -101,6 +110,17 @@ export function spokenSoFar(activity: Extract<Activity, { kind: 'say' }>, now: n
   const position = said % n;
   // At a loop boundary the whole text has just been said; the next character starts it again.
   return position === 0 && said > 0 ? activity.text : chars.slice(0, position).join('');
+}
+
+/**
+ * What a keys Gather waits for, in the phone's words: `Listening for 1 key` (the key ends
+ * it: no finish key to mention), `Listening for 4 keys, or end sooner with #`, `Listening
+ * for keys, end with #`.
+ */
+export function listeningForKeys(numDigits: number | null, finishOnKey: string): string {
+  if (numDigits === 1) return 'Listening for 1 key';
+  if (numDigits === null) return `Listening for keys${finishOnKey === '' ? '' : `, end with ${finishOnKey}`}`;
+  return `Listening for ${numDigits} keys${finishOnKey === '' ? '' : `, or end sooner with ${finishOnKey}`}`;
 }
 
 /** Update the state for one media operation, and again when it settles. */
@@ -152,13 +172,11 @@ export function applyOperation(state: PhoneState, op: ObservedOperation, timing:
       finish(`(the app sends tones ${String(d.digits)})`);
       return;
     case 'gather': {
-      const numDigits = d.numDigits === null ? 'any number of' : String(d.numDigits);
-      const finishKey = d.finishOnKey === '' ? '' : `, end with ${String(d.finishOnKey)}`;
       const input = String(d.input ?? 'dtmf');
       const speech = input.includes('speech');
       const keys = input.includes('dtmf');
       state.mode = keys
-        ? `Listening for ${numDigits} key(s)${finishKey}${speech ? ', or speech (s, words, Enter)' : ''}`
+        ? `${listeningForKeys(d.numDigits as number | null, String(d.finishOnKey ?? ''))}${speech ? ', or speech (s, words, Enter)' : ''}`
         : 'Listening for speech: press s, say your words, Enter';
       return;
     }

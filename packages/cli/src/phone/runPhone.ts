@@ -8,7 +8,7 @@
 import { type CallStatus, type HttpPort, type HttpRequest, isFinalStatus } from '@rcml/core';
 import type { SimulatedFarEnd } from '@rcml/driver';
 import { createRuntime } from '../runtime/createRuntime.js';
-import { formatLine } from '../timeline/format.js';
+import { formatLine, shortUrl } from '../timeline/format.js';
 import type { ObservedOperation } from '../timeline/observe.js';
 import { type CallerAction, createInputReader, phraseSeconds } from './input.js';
 import { applyOperation, createPhoneState, describeRefusal } from './phoneState.js';
@@ -49,7 +49,10 @@ export interface PhoneOptions extends PhoneAppSettings {
   readonly sayCharSeconds: number;
   /** Seconds one `<Play>` lasts. */
   readonly playSeconds: number;
-  /** A dialled party answers after this many seconds and hangs up after `legHangupAfter`. */
+  /**
+   * A dialled party answers after `legAnswerAfter` seconds and hangs up `legHangupAfter`
+   * seconds after it is connected with the caller (a leg never connected is ended by the engine).
+   */
   readonly legAnswerAfter: number;
   readonly legHangupAfter: number;
   readonly terminal: Terminal;
@@ -118,12 +121,24 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
           },
         }),
     onOperation: (op) => {
-      applyOperation(state, op, {
-        charMs: options.sayCharSeconds * 1000,
-        playMs: options.playSeconds * 1000,
-        now: () => Date.now(),
-      });
+      // A leg's operations (a whisper document) are heard by the dialled party, not by you.
+      if (op.legSid === undefined)
+        applyOperation(state, op, {
+          charMs: options.sayCharSeconds * 1000,
+          playMs: options.playSeconds * 1000,
+          now: () => Date.now(),
+        });
       if (op.channelId === mainChannel) listening.onOperation(op);
+      // A dialled party talks for `legHangupAfter` seconds once connected with the caller,
+      // however long it rang or its whisper document ran.
+      // A conference leg is the caller's place in a room, no party: it stays until the caller
+      // hangs up (piped input: once it has run out).
+      if (op.op === 'bridge') {
+        const leg = runtime.simulated?.calls.find((c) => c.kind === 'leg' && c.callSid === op.detail.callSid);
+        if (leg?.target === 'conference') {
+          if (op.channelId === mainChannel) listening.enterRoom();
+        } else if (leg !== undefined) later(() => void leg.farEnd.hangup(), options.legHangupAfter * 1000);
+      }
     },
     ...(options.recorder === undefined
       ? {}
@@ -132,7 +147,6 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
       if (call.kind !== 'leg') return;
       later(() => void call.farEnd.ring(), 0);
       later(() => void call.farEnd.answer(), options.legAnswerAfter * 1000);
-      later(() => void call.farEnd.hangup(), options.legHangupAfter * 1000);
     },
   });
   const { engine, log, clock } = runtime;
@@ -145,9 +159,29 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   engine.subscribe((event) => {
     if (event.type === 'verb' && event.callSid === mainSid) listening.onVerb(event.verb, event.phase);
   });
+  /** The call's own lines plain; its dialled legs' lines marked `leg CA…0002`. */
+  const lineOf = (entry: Parameters<typeof formatLine>[0]) =>
+    formatLine(entry, { t0, ...(mainSid === undefined ? {} : { mainCall: mainSid }) });
+  /** Legs whose whisper document has been announced. */
+  const whispering = new Set<string>();
   log.listen((entry) => {
-    const line = formatLine(entry, { t0 });
+    const line = lineOf(entry);
     if (line !== undefined) state.log.push(line.trimStart());
+    // A dialled leg's first document fetch: its whisper runs while the caller waits in silence.
+    if (
+      entry.kind === 'request' &&
+      entry.requestKind === 'fetch' &&
+      mainSid !== undefined &&
+      entry.callSid !== mainSid &&
+      !whispering.has(entry.callSid)
+    ) {
+      whispering.add(entry.callSid);
+      const who = entry.params.To ?? 'the dialled party';
+      const text = `${who} answered; its screening (whisper document ${shortUrl(entry.url)}) runs before you are connected`;
+      state.transcript.push(`(${who} answered; screening runs before you are connected)`);
+      // After the fetch line itself (every listener has seen it).
+      queueMicrotask(() => say(text));
+    }
     if (entry.kind === 'request' && entry.requestKind === 'fetch') {
       state.mode = undefined;
       if (entry.callSid === mainSid) state.refusal = undefined;
@@ -220,7 +254,15 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   let scheduled = false;
   /** A phrase answers one `<Gather>`: after one, the next action waits for the next listener. */
   let answered = -1;
-  const ready = () => listening.now() && listening.generation !== answered;
+  /** The `<Record>` the caller last spoke into (its generation). */
+  let spokeInto = -1;
+  // In a conference room nobody asks for anything: the input is played as it comes. In a
+  // queue, keys wait for a wait document's <Gather>, but once the input has run out the caller
+  // hangs up there too (no agent comes under rcml call).
+  const ready = () =>
+    listening.inRoom ||
+    (listening.now() && listening.generation !== answered) ||
+    (listening.queued && inputEnded && queue.length === 0);
   /** Piped input: the next action once the app listens (and the caller's last speech ended). */
   const pump = () => {
     if (scheduled || state.ended !== undefined) return;
@@ -236,7 +278,10 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
         }
         const next = queue.shift();
         if (next === undefined) {
-          if (inputEnded) {
+          // Input ran out while a <Record> the caller spoke into still listens: it ends by
+          // its silence timeout (the recording kept), not by a hang-up as the phrase ends.
+          const recording = listening.verb === 'Record' && spokeInto === listening.generation;
+          if (inputEnded && !recording) {
             options.recorder?.action({ kind: 'hangup' }, clock.now());
             log.add({ kind: 'party', at: clock.now(), text: 'hangs up (no more input)' });
             void farEnd.hangup();
@@ -245,6 +290,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
         }
         busyUntil = Date.now() + perform(next);
         if (next.kind === 'speak' && next.text !== '') answered = listening.generation;
+        if (next.kind === 'speak' && listening.verb === 'Record') spokeInto = listening.generation;
         pump();
       },
       Math.max(REACTION_MS, busyUntil - Date.now()),
@@ -273,7 +319,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   const screen = terminal.output.isTTY === true;
   if (!screen) {
     log.listen((entry) => {
-      const line = formatLine(entry, { t0 });
+      const line = lineOf(entry);
       if (line !== undefined) terminal.output.write(`${line}\n`);
     });
   }
@@ -348,21 +394,52 @@ function createListening(): {
   onVerb(verb: string, phase: 'start' | 'end'): void;
   onOperation(op: ObservedOperation): void;
   now(): boolean;
+  /** The listening verb running now, if any. */
+  readonly verb: 'Gather' | 'Record' | undefined;
   /** Counts the `<Gather>`s and `<Record>`s started so far: which one is listening. */
   readonly generation: number;
+  /** The caller is in a conference room (its `<Dial><Conference>` is connected). */
+  readonly inRoom: boolean;
+  /** The caller waits in a queue (`<Enqueue>`): its wait documents may still ask for keys. */
+  readonly queued: boolean;
+  /** The call's `<Dial>` put it in a conference room; it leaves when that `<Dial>` ends. */
+  enterRoom(): void;
   onChange: () => void;
 } {
   let verb: 'Gather' | 'Record' | undefined;
   let started = false;
   let prompts = 0;
   let generation = 0;
+  let inRoom = false;
+  let queued = false;
   const self = {
     get generation() {
       return generation;
     },
+    get verb() {
+      return verb;
+    },
+    get inRoom() {
+      return inRoom;
+    },
+    get queued() {
+      return queued;
+    },
+    enterRoom() {
+      inRoom = true;
+      self.onChange();
+    },
     onChange: () => {},
     now: () => verb !== undefined && started && prompts === 0,
     onVerb(name: string, phase: 'start' | 'end') {
+      if (name === 'Dial' && phase === 'end' && inRoom) {
+        inRoom = false;
+        self.onChange();
+      }
+      if (name === 'Enqueue') {
+        queued = phase === 'start';
+        self.onChange();
+      }
       if (name !== 'Gather' && name !== 'Record') return;
       verb = phase === 'start' ? name : undefined;
       if (phase === 'start') generation++;

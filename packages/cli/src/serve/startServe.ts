@@ -115,7 +115,13 @@ export async function startServe(options: ServeOptions = {}): Promise<RunningSer
       if (party !== undefined && call.kind === 'outbound') {
         playParty(call.farEnd, party, (fn, ms) => setTimeout(fn, ms).unref());
       }
-      if (call.kind === 'leg' && hangupAfter > 0 && options.script?.dialed?.[call.to] === undefined) {
+      // Dialled parties hang up by themselves; a conference leg (the call's place in a room) does not.
+      if (
+        call.kind === 'leg' &&
+        call.target !== 'conference' &&
+        hangupAfter > 0 &&
+        options.script?.dialed?.[call.to] === undefined
+      ) {
         setTimeout(() => {
           if (call.channel.state === 'ended') return;
           runtime.log.add({

@@ -5,8 +5,7 @@
  * it live and turns it into a diagram; the terminal phone shows it as its side log.
  */
 import { bodyLine, type Clock, type Engine, type EngineEvent } from '@rcml/core';
-import type { MediaOp } from '@rcml/replay';
-import type { ObservedOperation, ObservedRequest } from './observe.js';
+import type { ObservedOp, ObservedOperation, ObservedRequest } from './observe.js';
 
 export type LogEntry =
   | { readonly kind: 'status'; readonly at: number; readonly callSid: string; readonly status: string }
@@ -37,8 +36,10 @@ export type LogEntry =
       readonly kind: 'media';
       readonly at: number;
       readonly channelId: string;
-      readonly op: MediaOp;
+      readonly op: ObservedOp;
       readonly detail: Readonly<Record<string, unknown>>;
+      /** A `<Dial>` leg's operation (its whisper document): the leg's CallSid. */
+      readonly legSid?: string;
     }
   | { readonly kind: 'key'; readonly at: number; readonly callSid: string; readonly digit: string }
   | {
@@ -126,7 +127,14 @@ export function createCallLog(clock: Clock): CallLog {
       return () => listeners.delete(listener);
     },
     onOperation(op) {
-      add({ kind: 'media', at: op.at, channelId: op.channelId, op: op.op, detail: op.detail });
+      add({
+        kind: 'media',
+        at: op.at,
+        channelId: op.channelId,
+        op: op.op,
+        detail: op.detail,
+        ...(op.legSid === undefined ? {} : { legSid: op.legSid }),
+      });
     },
     onRequest({ request, at, outcome }) {
       const base = {

@@ -8,6 +8,8 @@ import type { LogEntry } from './callLog.js';
 const SHOWN_PARAMS = [
   'CallStatus',
   'Digits',
+  'SpeechResult',
+  'Confidence',
   'FinishedOnKey',
   'RecordingDuration',
   'RecordingStatus',
@@ -46,9 +48,14 @@ export function shortUrl(url: string): string {
   }
 }
 
+/** A SID short enough for one log line: `CA…0002` (its prefix and last four characters). */
+export function shortSid(sid: string): string {
+  return sid.length <= 8 ? sid : `${sid.slice(0, 2)}…${sid.slice(-4)}`;
+}
+
 function shownParams(params: Readonly<Record<string, string>>): string {
   return SHOWN_PARAMS.filter((k) => params[k] !== undefined)
-    .map((k) => `${k}=${params[k]}`)
+    .map((k) => (k === 'SpeechResult' ? `${k}="${clip(params[k]!, 60)}"` : `${k}=${params[k]}`))
     .join(' ');
 }
 
@@ -64,12 +71,18 @@ export function describeOperation(op: string, detail: Readonly<Record<string, un
     case 'pause':
       return `${String(detail.length)} s`;
     case 'gather': {
+      // Only the settings of what it listens for: speechTimeout means nothing to a keys-only
+      // Gather, numDigits and finishOnKey nothing to a speech-only one.
       const input = String(detail.input ?? 'dtmf');
-      const speech =
-        detail.speechTimeout === undefined ? '' : ` speechTimeout=${String(detail.speechTimeout)}`;
-      if (!input.includes('dtmf')) return `listens for speech (timeout=${detail.timeout}s${speech})`;
-      const what = input.includes('speech') ? 'keys or speech' : 'keys';
-      return `waits for ${what} (numDigits=${detail.numDigits ?? 'any'} timeout=${detail.timeout}s finishOnKey="${detail.finishOnKey}"${speech})`;
+      const keys = input.includes('dtmf');
+      const speech = input.includes('speech');
+      const language =
+        detail.language === undefined || detail.language === 'en-US' ? '' : ` language=${detail.language}`;
+      const speechSettings = `speechTimeout=${String(detail.speechTimeout ?? 'auto')}${language}`;
+      const keySettings = `numDigits=${detail.numDigits ?? 'any'} timeout=${detail.timeout}s finishOnKey="${detail.finishOnKey}"`;
+      if (!keys) return `listens for speech (timeout=${detail.timeout}s ${speechSettings})`;
+      if (!speech) return `waits for keys (${keySettings})`;
+      return `waits for keys or speech (${keySettings} ${speechSettings})`;
     }
     case 'record':
       return `records (maxLength=${detail.maxLength}s silence=${detail.timeout}s finishOnKey="${detail.finishOnKey}")`;
@@ -77,11 +90,20 @@ export function describeOperation(op: string, detail: Readonly<Record<string, un
       const targets = (detail.targets as { to: string }[] | undefined)?.map((t) => t.to).join(', ') ?? '';
       return `dials ${targets} (timeout=${detail.timeout}s)`;
     }
+    case 'bridge': {
+      const sid = typeof detail.callSid === 'string' ? ` (leg ${shortSid(detail.callSid)})` : '';
+      return `connected with ${String(detail.to ?? 'the dialled party')}${sid}`;
+    }
     case 'reject':
       return `rejects (${String(detail.reason)})`;
     default:
       return '';
   }
+}
+
+/** `  (leg CA…0002)` for an entry of another call than the timeline's main call, else `''`. */
+function legOf(callSid: string, mainCall: string | undefined): string {
+  return mainCall !== undefined && callSid !== mainCall ? `  (leg ${shortSid(callSid)})` : '';
 }
 
 /** The label, tone and text of an entry; undefined for entries not shown. */
@@ -95,7 +117,7 @@ function describe(
         return { label: 'status', tone: 'bold', text: `${entry.status}  (${entry.callSid})` };
       return entry.callSid === mainCall
         ? { label: 'status', tone: 'bold', text: entry.status }
-        : { label: 'leg', tone: 'bold', text: `${entry.status}  (${entry.callSid})` };
+        : { label: 'leg', tone: 'bold', text: `${entry.status}  (leg ${shortSid(entry.callSid)})` };
     case 'request': {
       // Status callbacks are shown by their `event` line; their answers still show.
       if (entry.params.CallbackSource === 'call-progress-events') return undefined;
@@ -103,7 +125,7 @@ function describe(
       return {
         label: arrow,
         tone: 'cyan',
-        text: `${entry.method} ${shortUrl(entry.url)}  ${shownParams(entry.params)}`.trimEnd(),
+        text: `${entry.method} ${shortUrl(entry.url)}  ${shownParams(entry.params)}${legOf(entry.callSid, mainCall)}`.trimEnd(),
       };
     }
     case 'response':
@@ -118,14 +140,20 @@ function describe(
             tone: entry.status < 300 ? 'dim' : 'yellow',
             text: `${entry.method} ${shortUrl(entry.url)}${entry.contentType === null ? '' : `  (${entry.contentType})`}${entry.body === undefined ? '' : `  body: ${entry.body}`}`,
           };
-    case 'media':
-      return { label: entry.op, tone: 'green', text: describeOperation(entry.op, entry.detail) };
+    case 'media': {
+      // A leg's operation (its whisper document) is marked as the leg's wherever it shows.
+      const leg = entry.legSid === undefined ? '' : `  (leg ${shortSid(entry.legSid)})`;
+      return { label: entry.op, tone: 'green', text: `${describeOperation(entry.op, entry.detail)}${leg}` };
+    }
     case 'key':
       return { label: 'key', tone: 'magenta', text: `caller pressed ${entry.digit}` };
     case 'event': {
       const status = entry.params.CallStatus === undefined ? '' : `  CallStatus=${entry.params.CallStatus}`;
-      const leg = mainCall !== undefined && entry.callSid !== mainCall ? `  (leg ${entry.callSid})` : '';
-      return { label: 'event', tone: 'cyan', text: `${entry.event}${status}${leg}` };
+      return {
+        label: 'event',
+        tone: 'cyan',
+        text: `${entry.event}${status}${legOf(entry.callSid, mainCall)}`,
+      };
     }
     case 'notice':
       return {
@@ -152,7 +180,8 @@ export interface LineStyle {
 }
 
 function callOf(entry: LogEntry): string {
-  if (entry.kind === 'media' || entry.kind === 'party' || entry.kind === 'phone') return '';
+  if (entry.kind === 'media') return entry.legSid?.slice(-6) ?? '';
+  if (entry.kind === 'party' || entry.kind === 'phone') return '';
   return entry.callSid === null ? '' : entry.callSid.slice(-6);
 }
 

@@ -49,6 +49,8 @@ export function toMermaid(entries: readonly LogEntry[], options: DiagramOptions 
         }
         break;
       case 'media':
+        // The caller's diagram: a dialled leg's whisper operations are not the caller's.
+        if (entry.legSid !== undefined) break;
         lines.push(`  E->>C: ${text(`${entry.op} ${describeOperation(entry.op, entry.detail)}`.trim())}`);
         break;
       case 'key':

@@ -17,15 +17,26 @@ import type { MediaOp } from '@rcml/replay';
 /** How an operation ended: on its own, stopped by the engine (barge-in, hang-up, live change), or with an error. */
 export type Settlement = 'done' | 'aborted' | 'failed';
 
+/**
+ * What can be asked of the driver: the media operations, and `bridge` (a `<Dial>` leg
+ * connected with the caller, after it answered and any whisper document accepted it).
+ */
+export type ObservedOp = MediaOp | 'bridge';
+
 /** One operation asked of the driver. */
 export interface ObservedOperation {
   readonly channelId: string;
-  readonly op: MediaOp;
+  readonly op: ObservedOp;
   readonly detail: Readonly<Record<string, unknown>>;
   /** Epoch ms. */
   readonly at: number;
   /** Settles when the driver's operation does. */
   readonly settled: Promise<Settlement>;
+  /**
+   * Set for an operation on a `<Dial>` leg (its whisper document: what the dialled party
+   * hears before it is connected): that leg's CallSid. Absent on a call's own channel.
+   */
+  readonly legSid?: string;
 }
 
 /** One HTTP request the engine made, and its answer. */
@@ -50,7 +61,7 @@ export function observeChannel(
   report: (op: ObservedOperation) => void,
 ): Channel {
   function track<T>(
-    op: MediaOp,
+    op: ObservedOp,
     detail: Record<string, unknown>,
     signal: AbortSignal | undefined,
     run: () => Promise<T>,
@@ -87,22 +98,58 @@ export function observeChannel(
         at: clock.now(),
         settled: Promise.resolve('done'),
       });
-      return session;
+      // The moment a leg is connected with the caller, named by its SID and number.
+      const bridge = (index: number) => {
+        const target = request.targets[index];
+        return track('bridge', { index, to: target?.to, callSid: target?.callSid }, undefined, () =>
+          session.bridge(index),
+        );
+      };
+      const record = session.record?.bind(session);
+      // Each leg observed too, its operations tagged with its CallSid: a whisper document's
+      // prompts and <Gather> show in the log (the caller does not hear them).
+      const legs = session.legs.map((leg, index) => {
+        const legSid = request.targets[index]?.callSid;
+        return legSid === undefined ? leg : observeChannel(leg, clock, (op) => report({ ...op, legSid }));
+      });
+      return { legs, bridge, ...(record === undefined ? {} : { record }) };
     },
     hangup: () => track('hangup', {}, undefined, () => channel.hangup()),
     reject: (reason) => track('reject', { reason }, undefined, () => channel.reject(reason)),
   };
   // Cancelling an unanswered attempt is not a media operation of the timeline, nor is recording
-  // the whole call (Record=true): both passed through unreported.
+  // the whole call (Record=true): both passed through unreported. So are the optional
+  // capabilities the engine looks for (connecting a queued caller to its agent, muting or
+  // holding a conference participant): leaving one out would make the engine believe the
+  // driver cannot do it (`<Dial><Queue>` failed with 14103 under rcml serve/call).
   const cancel = channel.cancel?.bind(channel);
   const recordCall = channel.recordCall?.bind(channel);
   const mediaStream = channel.mediaStream?.bind(channel);
-  return {
+  const connect =
+    channel.connect === undefined
+      ? undefined
+      : (other: Channel, signal: AbortSignal) => channel.connect!(unobserved(other), signal);
+  const mute = channel.mute?.bind(channel);
+  const hold = channel.hold?.bind(channel);
+  const wrapper: Channel = {
     ...observed,
     ...(cancel === undefined ? {} : { cancel }),
     ...(recordCall === undefined ? {} : { recordCall }),
     ...(mediaStream === undefined ? {} : { mediaStream }),
+    ...(connect === undefined ? {} : { connect }),
+    ...(mute === undefined ? {} : { mute }),
+    ...(hold === undefined ? {} : { hold }),
   };
+  wrapped.set(wrapper, channel);
+  return wrapper;
+}
+
+/** The driver's own channel behind each observing wrapper. */
+const wrapped = new WeakMap<Channel, Channel>();
+
+/** The driver's channel behind `channel` (itself when it is not a wrapper), as drivers expect their own. */
+function unobserved(channel: Channel): Channel {
+  return wrapped.get(channel) ?? channel;
 }
 
 /** Wrap a driver so that every outbound channel it makes is observed. */

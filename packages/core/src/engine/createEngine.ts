@@ -263,7 +263,7 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
           accountSid: owner?.accountSid ?? defaultAccount,
           from: valid.from,
           to: valid.to,
-          apiVersion,
+          apiVersion: owner?.apiVersion ?? apiVersion,
           direction: 'outbound-api',
           parentCallSid: null,
           callerName: null,

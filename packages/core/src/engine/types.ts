@@ -151,6 +151,12 @@ export interface EngineOptions {
 /** Who a call belongs to; `create` and `inbound` accept it to serve several accounts. */
 export interface CallOwner {
   readonly accountSid?: string;
+  /**
+   * The API version the call was created through (e.g. `2010-04-01` for a call created under
+   * `/2010-04-01/`): its `ApiVersion` on every request and its `api_version`. Default: the
+   * engine's `apiVersion` option. Ignored for inbound calls.
+   */
+  readonly apiVersion?: string;
 }
 
 /**

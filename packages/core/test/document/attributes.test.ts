@@ -98,6 +98,15 @@ describe('whole-number attributes', () => {
     },
   );
 
+  it('says an empty or ten-digit value is not a whole number (rather than out of range)', () => {
+    expect(warnings('<Gather timeout=""/>')).toEqual([
+      { code: 13301, message: '<Gather> timeout: "" is not a whole number; using 5' },
+    ]);
+    expect(warnings('<Gather timeout="1000000000"/>')).toEqual([
+      { code: 13301, message: '<Gather> timeout: "1000000000" is not a whole number; using 5' },
+    ]);
+  });
+
   it('accepts nine digits, leading zeros included', () => {
     expect(verb('<Pause length="000000007"/>')).toMatchObject({ length: 7 });
     expect(verb('<Gather timeout="0009"/>')).toMatchObject({ timeout: 9 });
@@ -134,6 +143,15 @@ describe('loop', () => {
     expect(found.map((w) => w.message)).toEqual(['<Play> loop: 6 is over the cap of 5; using 5']);
   });
 
+  it('an empty or over-long loop is 1, not 0 (forever) and not the cap', () => {
+    expect(verb('<Say loop="">a</Say>')).toMatchObject({ loop: 1 });
+    expect(warnings('<Say loop="">a</Say>')).toEqual([
+      { code: 13501, message: '<Say> loop: "" is not a whole number; using 1' },
+    ]);
+    expect(verb('<Say loop="1234567890">a</Say>')).toMatchObject({ loop: 1 });
+    expect(verb('<Say loop="000001000">a</Say>')).toMatchObject({ loop: 1000 });
+  });
+
   it('a loop that is not a whole number is 1, with a warning', () => {
     expect(verb('<Say loop="two">a</Say>')).toMatchObject({ loop: 1 });
     expect(warnings('<Say loop="two">a</Say>')).toEqual([
@@ -151,6 +169,21 @@ describe('string attributes', () => {
   it('an empty action counts as absent', () => {
     expect(verb('<Gather action=""/>')).toMatchObject({ action: null });
     expect(verb('<Gather action="  "/>')).toMatchObject({ action: null });
+  });
+
+  it('a stream Parameter without value has the empty value', () => {
+    expect(
+      verb(
+        '<Start><Stream url="wss://s.test/a"><Parameter name="a"/><Parameter name="b" value=" x "/></Stream></Start>',
+      ),
+    ).toMatchObject({
+      stream: {
+        parameters: [
+          { name: 'a', value: '' },
+          { name: 'b', value: 'x' },
+        ],
+      },
+    });
   });
 
   it('keeps an empty finishOnKey (no finishing key)', () => {
@@ -179,6 +212,13 @@ describe('attributes this engine does not implement', () => {
         attribute: 'colour',
       },
     ]);
+  });
+
+  it('a default namespace declaration on a verb is not an attribute of the verb', () => {
+    expect(parse('<Response><Say xmlns="urn:x">a</Say><Hangup xmlns="urn:y"/></Response>').warnings).toEqual(
+      [],
+    );
+    expect(parse('<Response><Say xml:space="preserve">a</Say></Response>').warnings).toEqual([]);
   });
 
   it('namespace declarations are not attributes of the verb', () => {

@@ -4,7 +4,7 @@
  * that are not `RcmlError`s, statuses around 2xx, and the documents made from plain text and
  * audio.
  */
-import type { HttpRequest, HttpResponse } from '@rcml/core';
+import { type HttpRequest, type HttpResponse, RcmlError } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
 import { fetchDocument } from '../../src/fetch/fetchDocument.js';
 import { fetchContext } from './fetchContext.js';
@@ -186,6 +186,17 @@ describe('statuses and transport failures', () => {
     });
     const empty = await fetchWith([answer({ status: 500, body: '' })]);
     expect(empty.result).toEqual({ ok: false, code: 11200, message: 'HTTP 500 from http://app.test/v' });
+  });
+
+  it('a transport failure with its own code keeps the code, and its message after the URL', async () => {
+    const { result } = await fetchWith([
+      new RcmlError(11210, 'bad host name in http://app.test/v (ENOTFOUND)'),
+    ]);
+    expect(result).toEqual({
+      ok: false,
+      code: 11210,
+      message: 'http://app.test/v: bad host name in http://app.test/v (ENOTFOUND)',
+    });
   });
 
   it('a transport rejecting with a plain Error fails with 11205 and its message', async () => {

@@ -80,6 +80,21 @@ describe('input after the Gather ended', () => {
     expect(fetches(run)).toHaveLength(2);
   });
 
+  it('without bargeIn, keys after numDigits was reached, while the prompts still play, are not added', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Gather action="/g" numDigits="1" bargeIn="false"><Pause length="3"/></Gather></Response>',
+        {
+          party: [dtmf(1, '12#', 0.5)],
+          app: DONE,
+        },
+      ),
+    );
+    expect(fetches(run)[1]).toBe('3 fetch POST http://app.test/g');
+    expect(paramsOf(run, 'fetch', 1)).toEqual(expect.objectContaining({ Digits: '1' }));
+    expect(paramsOf(run, 'fetch', 1)).not.toHaveProperty('FinishedOnKey');
+  });
+
   it('a key after a Gather timed out starts nothing: the next verb runs undisturbed', async () => {
     const run = await runWorld(
       inbound('<Response><Gather action="/g" timeout="1"/><Pause length="3"/><Say>Bye</Say></Response>', {
@@ -149,6 +164,33 @@ describe('the finishing key and barge-in', () => {
     // action comes when the prompts end (3.55), not at 3.55 + 2.
     expect(fetches(run)[1]).toBe('3.55 fetch POST http://app.test/g');
     expect(paramsOf(run, 'fetch', 1).Digits).toBe('9');
+  });
+
+  it('without bargeIn, keys during the prompts are not timed again when the prompts end', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Gather action="/g" bargeIn="false" timeout="5"><Say>Hello there</Say><Pause length="3"/></Gather></Response>',
+        { party: [dtmf(0.2, '9')], app: DONE },
+      ),
+    );
+    // The key at 0.2 arms the 5 s timer; the prompts ending at 3.55 do not restart it.
+    expect(fetches(run)[1]).toBe('5.2 fetch POST http://app.test/g');
+  });
+
+  it('talking does not stop the prompts of a keys-only Gather', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Gather action="/g" timeout="1"><Say>Hello there</Say><Pause length="2"/></Gather></Response>',
+        {
+          party: [{ at: 0.1, do: 'speak', for: 1 }],
+          app: DONE,
+        },
+      ),
+    );
+    expect(lines(run.timeline).slice(3, 5)).toEqual([
+      '0 say text=Hello there voice=man language=en-US loop=1',
+      '0.55 pause length=2',
+    ]);
   });
 
   it('with bargeIn, a key stops the prompts and the timeout runs from that key', async () => {

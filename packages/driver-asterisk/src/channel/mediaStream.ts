@@ -24,11 +24,14 @@ import { openRtpSocket, type RtpSocket } from '../media/rtpSocket.js';
 import type { AriChannel } from './ariChannel.js';
 import { type Deferred, type DriverContext, deferred } from './context.js';
 
-/** One external media channel with its socket, and what it is bridged with. */
+/** The socket of a bidirectional external media channel and the numbering of what it sends. */
 interface Leg {
   readonly socket: RtpSocket;
   readonly sender: RtpSender;
 }
+
+/** How long after the clean-up a helper channel's events are still claimed without its `ChannelDestroyed`. */
+const RELEASE_AFTER_MS = 10_000;
 
 /** The application's audio or mark, waiting for the bidirectional leg. */
 type Queued = { readonly audio: Uint8Array } | { readonly mark: string };
@@ -56,7 +59,8 @@ class AriMediaStream {
   private readonly channels: string[] = [];
   private readonly bridges: string[] = [];
   private readonly sockets: RtpSocket[] = [];
-  private readonly claimed: string[] = [];
+  /** Helper channels whose events are ours until they are destroyed. */
+  private readonly claimed = new Set<string>();
   private readonly pacer: Pacer | null;
   /** The leg the application's audio goes out on (bidirectional), once it is up. */
   private connectLeg: Leg | null = null;
@@ -130,7 +134,9 @@ class AriMediaStream {
       work.push(this.connectLegUp(callId, withInbound));
     }
     for (const track of tracks) work.push(this.forkLegUp(callId, track));
-    await Promise.all(work);
+    // Every leg settles before the set-up counts as done, so the clean-up sees all it made.
+    const failed = (await Promise.allSettled(work)).find((r) => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   /** `<Connect>`: the call and an external media channel in one bridge. */
@@ -235,17 +241,21 @@ class AriMediaStream {
     });
   }
 
-  /** Own a helper channel's events; resolves when it is in the application (or gone, or ended). */
+  /**
+   * Own a helper channel's events until it is destroyed (so its last events are not left
+   * waiting among the unclaimed ones); resolves when it is in the application (or has ended).
+   */
   private claim(id: string): Deferred<void> {
     const ready = deferred<void>();
-    this.claimed.push(id);
+    this.claimed.add(id);
     this.ctx.router.claimChannel(id, (event: AriEvent) => {
       if (event.type === 'StasisStart') ready.resolve();
-      if (event.type === 'StasisEnd' || event.type === 'ChannelDestroyed') {
+      if (event.type === 'StasisEnd') ready.resolve();
+      if (event.type === 'ChannelDestroyed') {
         ready.resolve();
-        if (this.active && event.type === 'ChannelDestroyed') {
-          this.ctx.logger.debug('a media stream channel ended', { channel: id });
-        }
+        this.claimed.delete(id);
+        this.ctx.router.releaseChannel(id);
+        if (this.active) this.ctx.logger.debug('a media stream channel ended', { channel: id });
       }
     });
     return ready;
@@ -281,18 +291,25 @@ class AriMediaStream {
     for (const socket of this.sockets) socket.close();
     const rest = this.ctx.rest;
     const quiet = (error: unknown) => {
+      // 404: gone already (a snoop channel goes with its call); 0: Asterisk itself is gone.
       const status = ariStatus(error);
-      if (status !== 404 && status !== 409 && status !== 0) {
+      if (status !== 404 && status !== 0) {
         this.ctx.logger.warn('media stream clean-up failed', { error: (error as Error).message });
       }
     };
-    await Promise.all(
-      this.channels.map((id) => rest.request('DELETE', `/channels/${segment(id)}`).catch(quiet)),
-    );
-    await Promise.all(
-      this.bridges.map((id) => rest.request('DELETE', `/bridges/${segment(id)}`).catch(quiet)),
-    );
-    for (const id of this.claimed) this.ctx.router.releaseChannel(id);
+    // Bridges first (the call leaves the <Connect> bridge at once), each request on its own:
+    // one that is slow or fails never keeps the others from being sent.
+    await Promise.all([
+      ...this.bridges.map((id) => rest.request('DELETE', `/bridges/${segment(id)}`).catch(quiet)),
+      ...this.channels.map((id) => rest.request('DELETE', `/channels/${segment(id)}`).catch(quiet)),
+    ]);
+    // A channel whose ChannelDestroyed never comes (ARI gone) is let go after a while.
+    if (this.claimed.size > 0) {
+      this.ctx.options.clock.setTimeout(() => {
+        for (const id of this.claimed) this.ctx.router.releaseChannel(id);
+        this.claimed.clear();
+      }, RELEASE_AFTER_MS);
+    }
   }
 }
 

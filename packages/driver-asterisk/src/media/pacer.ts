@@ -34,6 +34,7 @@ type Item =
   | { readonly kind: 'audio'; readonly bytes: Uint8Array }
   | { readonly kind: 'mark'; readonly name: string };
 
+/** Sends queued μ-law audio in 20 ms frames on a clock and reports marks (see the module comment). */
 export class Pacer {
   private readonly queue: Item[] = [];
   /** Bytes of the queue's first audio item already sent. */

@@ -5,6 +5,7 @@
  */
 import type { Channel, DialRequest, OriginateRequest } from '@rcml/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { describeContactCentreChecks } from './contactCentreChecks.js';
 import type { DriverHarness, FarEndFeature, HarnessCall, HarnessFactory } from './harness.js';
 import { createRecordingHandler, eventsWithin, type RecordingHandler, settlesWithin } from './recorder.js';
 import { describeStreamChecks } from './streamChecks.js';
@@ -175,6 +176,8 @@ export function describeDriverConformance(name: string, factory: HarnessFactory)
     });
 
     describeStreamChecks({ setup, answered });
+
+    describeContactCentreChecks({ setup, reactMs: REACT_MS });
 
     describe('speech recognition (drivers with capabilities.speech)', () => {
       const speechGather = (c: Channel, signal: AbortSignal) =>
