@@ -4,7 +4,8 @@
  * went on); the caller stays until it hangs up, with piped input once the input has run out.
  * `--record` scripts no far end for the room, and the scenario replays to the same timeline.
  * A caller waiting in a queue (no agent comes under `rcml call`) likewise hangs up once the
- * piped input has run out.
+ * piped input has run out, and piped keys reach a wait document's `<Gather>` (those documents
+ * report no verb events: the pacing knows their Gather by its operation).
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningApp, runApp } from './apps/harness.js';
 
 let app: RunningApp;
+const leaveDigits: string[] = [];
 let dir: string;
 beforeAll(async () => {
   const web = express();
@@ -26,6 +28,18 @@ beforeAll(async () => {
   });
   web.post('/queue', (_req, res) => {
     res.send('<Response><Enqueue>support</Enqueue><Say>Left the queue</Say></Response>');
+  });
+  web.post('/queue-menu', (_req, res) => {
+    res.send('<Response><Enqueue waitUrl="/wait">support</Enqueue><Say>Left the queue</Say></Response>');
+  });
+  web.post('/wait', (_req, res) => {
+    res.send(
+      '<Response><Gather numDigits="1" action="/leave"><Say>Press 1 to leave</Say></Gather></Response>',
+    );
+  });
+  web.post('/leave', (req, res) => {
+    leaveDigits.push(String(req.body.Digits));
+    res.send('<Response><Leave/></Response>');
   });
   app = await runApp(web);
   dir = await mkdtemp(join(tmpdir(), 'rcml-call-conference-'));
@@ -97,5 +111,12 @@ describe('rcml call into a queue', () => {
     expect(status).toBe(0);
     expect(stdout).toContain('hangs up (no more input)');
     expect(stdout).not.toContain('Left the queue');
+  });
+
+  it("gives piped keys to a wait document's <Gather>", async () => {
+    const { status, stdout } = await pipedCall(`${app.url}/queue-menu`, '1');
+    expect(status).toBe(0);
+    expect(leaveDigits).toEqual(['1']);
+    expect(stdout).toContain('Left the queue');
   });
 });

@@ -8,8 +8,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { computeSignature } from '@rcml/webhook';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Agent, echo, startAgent } from '../../../test/streams/agents.js';
+import { type Agent, echo, markClear, startAgent } from '../../../test/streams/agents.js';
 import { createRuntime, type Runtime } from '../src/runtime/createRuntime.js';
+import { formatLine } from '../src/timeline/format.js';
 
 const TOKEN = 'runtime-stream-token';
 let server: Server | undefined;
@@ -64,6 +65,34 @@ describe('the CLI runtime streams', () => {
     expect(connection.headers['x-twilio-signature']).toBe(computeSignature(TOKEN, streamUrl, {}));
     expect(connection.received.slice(0, 2).map((m) => m.event)).toEqual(['connected', 'start']);
     expect(arriving.channel.mediaStreams[0]?.played.length).toBeGreaterThan(0);
+  });
+
+  // Found trying twilio/media-streams' connect-basic under `rcml call`: the whole stream was a
+  // silent gap in the log between two <Say>s.
+  it('logs the stream: connected (URL, SID), then who closed it and what the app sent back', async () => {
+    agent = await startAgent(markClear);
+    const app = await startApp(
+      `<Response><Connect><Stream url="${agent.url}/agent" name="bot"/></Connect><Say>next</Say></Response>`,
+    );
+    runtime = createRuntime({});
+    const { done } = callIn(runtime, app);
+    const connection = await agent.connection();
+    await connection.until((r) =>
+      r.some((m) => m.event === 'mark' && (m.mark as { name: string }).name === 'after-clear'),
+    );
+    connection.socket.close(1000, 'bye');
+    await done;
+    const lines = runtime.log.entries
+      .filter((e) => e.kind === 'stream' || (e.kind === 'media' && e.op === 'say'))
+      .map((e) => formatLine(e)?.slice(14));
+    expect(lines).toEqual([
+      expect.stringMatching(/^stream {4}connected ws:\/\/127\.0\.0\.1:\d+\/agent name=bot {2}\(MZ…\w{4}\)$/),
+      // markClear sends 10 frames, mark, 100 frames, mark; then clear, 2 frames, mark: 112 frames of 160 bytes.
+      expect.stringMatching(
+        /^stream {4}closed by the app \(1000 "bye"\) after \d+\.\d s; the app sent 3 media \(2\.24 s of audio\), 3 marks, 1 clear {2}\(MZ…\w{4}\)$/,
+      ),
+      'say       "next"',
+    ]);
   });
 
   it('with the SSRF guard on, a stream to an internal address is refused (11210); the next verb runs', async () => {

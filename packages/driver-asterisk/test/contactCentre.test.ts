@@ -97,6 +97,37 @@ describe('connect (<Dial><Queue>)', () => {
     await said;
   });
 
+  it('waits for a prompt still playing to either party; an abort meanwhile makes no bridge', async () => {
+    const s = await start();
+    const agent = await answeredInbound(s, '+15550000001');
+    const caller = await answeredInbound(s, '+15550000002');
+    const prompt = caller.call.channel.play({ url: 'sound:tt-monkeys', loop: 1 }, open());
+    await settle(s.fake);
+    const connection = new AbortController();
+    const connecting = agent.call.channel.connect!(caller.call.channel, connection.signal);
+    await settle(s.fake);
+    expect(s.fake.state.bridges.size).toBe(0);
+    await advance(s.fake, s.clock, 1000);
+    await prompt;
+    await connecting;
+    expect([...s.fake.state.bridges.values()].map((b) => b.channels)).toEqual([
+      [agent.model.id, caller.model.id],
+    ]);
+
+    const again = new AbortController();
+    const second = caller.call.channel.play({ url: 'sound:tt-monkeys', loop: 1 }, open());
+    connection.abort();
+    await settle(s.fake);
+    const other = await answeredInbound(s, '+15550000003');
+    const waiting = other.call.channel.connect!(caller.call.channel, again.signal);
+    await settle(s.fake);
+    again.abort();
+    await waiting;
+    await advance(s.fake, s.clock, 1000);
+    await second;
+    expect(s.fake.state.bridges.size).toBe(0);
+  });
+
   it('a hang-up of either call takes the bridge down; the other call carries on', async () => {
     const s = await start();
     const agent = await answeredInbound(s, '+15550000001');

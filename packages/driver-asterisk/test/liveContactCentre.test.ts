@@ -264,7 +264,11 @@ live('live Asterisk: queues, conferences and recordings (RCML_ARI_URL)', () => {
     web.page('/caller', `<Response><Enqueue action="/left" waitUrl="/wait">${queue}</Enqueue></Response>`);
     web.page('/wait', '<Response><Say>Please hold. An agent will be with you shortly.</Say></Response>');
     web.page('/left', '<Response><Hangup/></Response>');
-    web.page('/agent', `<Response><Dial action="/agent-done"><Queue>${queue}</Queue></Dial></Response>`);
+    web.page(
+      '/agent',
+      `<Response><Dial action="/agent-done"><Queue url="/connecting">${queue}</Queue></Dial></Response>`,
+    );
+    web.page('/connecting', '<Response><Say>Connecting you now.</Say></Response>');
     web.page('/agent-done', '<Response><Hangup/></Response>');
 
     const caller = await arrive('/caller', '+15551230001');
@@ -293,6 +297,8 @@ live('live Asterisk: queues, conferences and recordings (RCML_ARI_URL)', () => {
     expect(await finalStatus(engine, agent.sid)).toBe('completed');
     expect(await finalStatus(engine, caller.sid)).toBe('completed');
     expect(web.to('/left')[0]?.params).toMatchObject({ QueueResult: 'bridged' });
+    // The whisper to the dequeued caller came first.
+    expect(web.to('/connecting')).toHaveLength(1);
     expect(web.to('/agent-done')[0]?.params.DialCallStatus).toBe('completed');
     // The engine reports `completed` as it hangs up; the bridge goes just before the channel.
     await waitFor(
@@ -357,6 +363,15 @@ live('live Asterisk: queues, conferences and recordings (RCML_ARI_URL)', () => {
     const held = await a.caller.heard();
     // Music on hold is quieter than a tone: most of it is above a low level, none of silence is.
     expect(held.filter((l) => l > 50).length).toBeGreaterThan(held.length / 2);
+    expect((await rest(account, 'POST', participant, { Hold: 'false' })).status).toBe(200);
+    // On hold with a HoldUrl: its document is what the participant hears.
+    web.page('/hold-doc', '<Response><Say>You are on hold.</Say></Response>');
+    const holdUrl = `${APP}/hold-doc`;
+    expect((await rest(account, 'POST', participant, { Hold: 'true', HoldUrl: holdUrl })).status).toBe(200);
+    await waitFor(() => web.to('/hold-doc').length > 0, 'the HoldUrl document');
+    await a.caller.listen();
+    await delay(2000);
+    expect(loud(await a.caller.heard())).toBeGreaterThan(10);
     expect((await rest(account, 'POST', participant, { Hold: 'false' })).status).toBe(200);
     await waitFor(
       async () => (await bridgesOf(a.call.channel.id)).some((x) => x.id === bridge),

@@ -184,7 +184,10 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
     }
     if (entry.kind === 'request' && entry.requestKind === 'fetch') {
       state.mode = undefined;
-      if (entry.callSid === mainSid) state.refusal = undefined;
+      if (entry.callSid === mainSid) {
+        state.refusal = undefined;
+        listening.documentFetched();
+      }
     }
     if (entry.kind === 'key') state.keys.push(entry.digit);
     if (entry.kind === 'notice' && entry.level === 'error' && entry.callSid === mainSid) {
@@ -402,6 +405,8 @@ function createListening(): {
   readonly inRoom: boolean;
   /** The caller waits in a queue (`<Enqueue>`): its wait documents may still ask for keys. */
   readonly queued: boolean;
+  /** The call fetched a document: a wait document's `<Gather>` is over. */
+  documentFetched(): void;
   /** The call's `<Dial>` put it in a conference room; it leaves when that `<Dial>` ends. */
   enterRoom(): void;
   onChange: () => void;
@@ -412,6 +417,11 @@ function createListening(): {
   let generation = 0;
   let inRoom = false;
   let queued = false;
+  /**
+   * A `<Gather>` of an `<Enqueue>` wait document: those documents report no verb events, so
+   * it is known by its `gather` operation and ends when the next document is fetched.
+   */
+  let waitGather = false;
   const self = {
     get generation() {
       return generation;
@@ -438,6 +448,10 @@ function createListening(): {
       }
       if (name === 'Enqueue') {
         queued = phase === 'start';
+        if (waitGather) {
+          waitGather = false;
+          verb = undefined;
+        }
         self.onChange();
       }
       if (name !== 'Gather' && name !== 'Record') return;
@@ -447,7 +461,19 @@ function createListening(): {
       prompts = 0;
       self.onChange();
     },
+    documentFetched() {
+      if (!waitGather) return;
+      waitGather = false;
+      verb = undefined;
+      self.onChange();
+    },
     onOperation(op: ObservedOperation) {
+      if (verb === undefined && queued && op.op === 'gather') {
+        waitGather = true;
+        verb = 'Gather';
+        generation++;
+        prompts = 0;
+      }
       if (verb === undefined) return;
       if (op.op === 'gather' || op.op === 'record') {
         started = true;

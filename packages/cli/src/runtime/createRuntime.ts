@@ -33,6 +33,7 @@ import {
 } from '@rcml/webhook';
 import { type CallLog, createCallLog } from '../timeline/callLog.js';
 import { type ObservedOperation, observeChannel, observeDriver, observeHttp } from '../timeline/observe.js';
+import { observeStreams } from '../timeline/observeStreams.js';
 
 export interface RuntimeOptions {
   /** Another media driver (e.g. Asterisk) instead of the simulated one; the simulated options are then unused. */
@@ -137,17 +138,21 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     ...(options.recordingStore === undefined ? {} : { recordingStore: options.recordingStore }),
     ...(options.recordingUrl === undefined ? {} : { recordingUrl: options.recordingUrl }),
     // Media streams: signed like the HTTP requests, under the same SSRF policy.
-    streams: createStreamPort({
-      ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
-      ...(options.ssrfGuard === undefined || options.ssrfGuard === false
-        ? {}
-        : {
-            guard: createUrlGuard({
-              ...(options.ssrfGuard === true ? {} : options.ssrfGuard),
-              ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+    streams: observeStreams(
+      createStreamPort({
+        ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
+        ...(options.ssrfGuard === undefined || options.ssrfGuard === false
+          ? {}
+          : {
+              guard: createUrlGuard({
+                ...(options.ssrfGuard === true ? {} : options.ssrfGuard),
+                ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+              }),
             }),
-          }),
-    }),
+      }),
+      clock,
+      log.add,
+    ),
     ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
   log.follow(engine);

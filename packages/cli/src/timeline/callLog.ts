@@ -57,6 +57,8 @@ export type LogEntry =
       readonly level: 'warning' | 'error';
       readonly message: string;
     }
+  /** A media stream's WebSocket opened or closed (`observeStreams`). */
+  | { readonly kind: 'stream'; readonly at: number; readonly callSid: string; readonly text: string }
   /** Something the far end did (answer, speak, hang up), said by the script or the user. */
   | { readonly kind: 'party'; readonly at: number; readonly text: string }
   /** What the terminal phone tells its user (e.g. why the engine ended the call). */

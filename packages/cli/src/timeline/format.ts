@@ -16,6 +16,8 @@ const SHOWN_PARAMS = [
   'DialCallStatus',
   'DialCallDuration',
   'ErrorCode',
+  'StreamEvent',
+  'StreamError',
   'SequenceNumber',
   'CallDuration',
 ] as const;
@@ -161,6 +163,8 @@ function describe(
         tone: entry.level === 'error' ? 'red' : 'yellow',
         text: `${entry.code} ${entry.message}`,
       };
+    case 'stream':
+      return { label: 'stream', tone: 'green', text: `${entry.text}${legOf(entry.callSid, mainCall)}` };
     case 'party':
       return { label: 'caller', tone: 'magenta', text: entry.text };
     case 'phone':

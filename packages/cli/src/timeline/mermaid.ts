@@ -60,6 +60,9 @@ export function toMermaid(entries: readonly LogEntry[], options: DiagramOptions 
       case 'phone':
         lines.push(`  Note over C: ${text(entry.text)}`);
         break;
+      case 'stream':
+        lines.push(`  Note over E: ${text(`stream ${entry.text}`)}`);
+        break;
       case 'notice':
         lines.push(`  Note over E: ${text(`notice ${entry.code} ${entry.message}`)}`);
         break;

@@ -246,6 +246,25 @@ describe('CallbackQueue: the retry schedule', () => {
     expect(notices).toEqual([]);
   });
 
+  it('a callback queued after the queue went idle gets the whole retry schedule again', async () => {
+    const { queue, sent, advanceTo, clock } = setup({ retryDelaysMs: [300, 700] });
+    queue.enqueue('http://app.test/s', 'POST', { SequenceNumber: '0' });
+    sent[0]!.answer({ ...OK, status: 503 });
+    await advanceTo(300);
+    sent[1]!.answer(OK);
+    await queue.whenIdle();
+    clock.schedule(1000, () => queue.enqueue('http://app.test/s', 'POST', { SequenceNumber: '1' }));
+    await advanceTo(1000);
+    sent[2]!.answer({ ...OK, status: 503 });
+    await advanceTo(1300);
+    expect(sent.map((s) => [seqOf(s), s.at])).toEqual([
+      ['0', 0],
+      ['0', 300],
+      ['1', 1000],
+      ['1', 1300],
+    ]);
+  });
+
   it('with no retry delays, gives up after one attempt', async () => {
     const { queue, sent, advanceTo, notices } = setup({ retryDelaysMs: [] });
     queue.enqueue('http://app.test/s', 'POST', { SequenceNumber: '0' });

@@ -73,6 +73,13 @@ describe('the document size cap counts UTF-8 bytes (11750)', () => {
       maxBytes: 12,
     });
     expect(lone.result).toMatchObject({ ok: true });
+    const loneOver = await fetchWith(
+      [answer({ contentType: 'text/plain', body: `${'\udc00'.repeat(4)}a` })],
+      {
+        maxBytes: 12,
+      },
+    );
+    expect(loneOver.result).toMatchObject({ ok: false, code: 11750 });
     // A pair then eight ASCII characters: 4 + 8 = 12 bytes; a ninth is over.
     const pair = await fetchWith([answer({ contentType: 'text/plain', body: '\ud83d\ude00abcdefgh' })], {
       maxBytes: 12,

@@ -34,8 +34,13 @@ export async function connectChannels(self: AriChannel, other: Channel, signal: 
     throw new RcmlError(14103, 'connect: the call has hung up');
   }
   if (signal.aborted) return;
-  // A prompt still playing to either party would be heard over the other's voice.
-  await Promise.all([self.mediaIdle(), them.mediaIdle()]);
+  // A prompt still playing to either party would be heard over the other's voice: it ends
+  // first (or the engine gives up on the connection meanwhile).
+  const aborted = new Promise<void>((resolve) =>
+    signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
+  await Promise.race([Promise.all([self.mediaIdle(), them.mediaIdle()]), aborted]);
+  if (signal.aborted) return;
   const { ctx } = self;
   const response = await ctx.rest.request('POST', '/bridges', { query: { type: 'mixing' } });
   const bridgeId = (response.body as AriBridgeJson).id;
