@@ -75,7 +75,7 @@ interface RoundResult {
 }
 
 /** One engine round: C calls in flight for `durationMs`; calls/s and CPU. */
-function engineRound(
+export function engineRound(
   harness: Harness,
   params: CreateCallParams,
   concurrency: number,

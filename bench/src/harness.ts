@@ -41,6 +41,8 @@ export interface HarnessOptions {
   readonly limits: Partial<EngineLimits>;
   /** Finished calls kept by the registry (engine default 10,000). */
   readonly retainFinishedCalls?: number;
+  /** The engine factory (default this workspace's; `compare.ts` passes another build's). */
+  readonly createEngine?: typeof createEngine;
 }
 
 export interface Harness {
@@ -96,7 +98,7 @@ export function createHarness(options: HarnessOptions): Harness {
   };
   const hold = options.holdNumber;
   const logger = warnLogger();
-  const engine = createEngine({
+  const engine = (options.createEngine ?? createEngine)({
     driver: createZeroLatencyDriver({
       ...(hold === undefined ? {} : { hold: (r: OriginateRequest) => r.to === hold }),
       ...(options.onHold === undefined ? {} : { onHold: options.onHold }),

@@ -5,4 +5,5 @@
  */
 export { createExampleApp, type ExampleApp, type ReceivedRequest } from './createExampleApp.js';
 export { runEmbeddedCall } from './embed.js';
+export { type InspectedCall, runInspectedCall } from './inspect.js';
 export { AGENT_NUMBER, choice, dialed, MENU_PROMPT, menu, recorded } from './voiceApp.js';

@@ -68,6 +68,29 @@ describe('rcml demo', () => {
     expect(diagram).toContain('C->>E: key 1');
     expect(diagram).toContain('E->>A: POST /recorded Digits=#35;');
     expect(diagram).toContain('Note over E: status completed');
+
+    // The call machine's diagram, generated from callMachine, with the call's states marked.
+    expect(text).toContain('Call machine (its states highlighted): diagram/call.machine.mmd');
+    const machine = await readFile(join(dir, 'diagram', 'call.machine.mmd'), 'utf8');
+    expect(machine.startsWith('stateDiagram-v2\n')).toBe(true);
+    expect(machine).toContain('session_verb --> session_fetching: VERB.DONE [fetchesNext]');
+    for (const state of ['dialing_initiated', 'session_fetching', 'session_verb', 'completed']) {
+      expect(machine).toContain(`class ${state} visited`);
+    }
+    expect(machine).not.toContain('class busy visited');
+  });
+
+  it('rcml machine --mermaid prints the call machine generated from callMachine', async () => {
+    const { callMachine, machineToMermaid } = await import('@rcml/core');
+    const out = capture();
+    expect(await main(['machine', '--mermaid'], out.io)).toBe(0);
+    expect(out.stdout).toBe(machineToMermaid(callMachine));
+    expect(out.stdout).toContain('[*] --> queued');
+    expect(out.stdout).toContain('dialing --> noAnswer: CHANNEL.HANGUP / after ringTimeout');
+    expect(out.stdout).toContain('session_fetching --> session_fallingBack: FETCH.FAILED [hasFallback]');
+    const bad = capture();
+    expect(await main(['machine'], bad.io)).toBe(2);
+    expect(bad.stderr).toContain('--mermaid');
   });
 
   it('refuses a bad option with usage and status 2', async () => {

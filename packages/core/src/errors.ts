@@ -54,6 +54,7 @@ export const ERROR_CODES = {
   14105: 'media driver cannot record a <Dial>',
   14106: 'too many forked media streams on one call (<Start><Stream> ignored)',
   14107: 'media streams are not available (no stream port, or the driver cannot stream)',
+  14120: 'engine failure running a verb or a fetch (the call ends)',
   // Media streams (TwiML-compatible codes)
   31920: 'media stream WebSocket could not connect (handshake failed)',
   31924: 'media stream protocol error (a message from the application was not understood)',

@@ -4,7 +4,22 @@
  */
 
 export { isFinalStatus } from './call/callData.js';
-export { type CallLifecycleEvent, callLifecycle } from './call/machine.js';
+export {
+  type CallEvent,
+  type CallMachineContext,
+  type CallMachineInput,
+  callMachine,
+  type LoadedDocument,
+} from './call/callMachine.js';
+export type { CallRuntime, DocumentTarget, EndKind } from './call/callRuntime.js';
+export { type MermaidOptions, machineToMermaid } from './call/mermaid.js';
+export {
+  PERSISTED_VERSION,
+  type PersistedCall,
+  type PersistedCallData,
+  type PersistedSettings,
+  type VerbProgress,
+} from './call/persisted.js';
 // The call engine (call/, verbs/, engine/, fetch/, callbacks/).
 export { rfc2822 } from './callbacks/timestamp.js';
 export { createSimulatedClock, type SimulatedClock } from './clock/simulatedClock.js';

@@ -27,6 +27,10 @@ export const commands: Record<string, Entry> = {
     summary: 'run the bundled example application through a call and print its timeline',
     load: async () => (await import('./demo.js')).command,
   },
+  machine: {
+    summary: 'print the call machine as a Mermaid state diagram',
+    load: async () => (await import('./machine.js')).command,
+  },
   fuzz: {
     summary: 'generate calls and check the engine invariants (property-based)',
     load: async () => (await import('./fuzz.js')).command,

@@ -5,7 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { type FinalStatus, isFinalStatus } from '@rcml/core';
+import { callMachine, type FinalStatus, isFinalStatus, machineToMermaid } from '@rcml/core';
 import { AGENT_NUMBER, createExampleApp } from '@rcml/example-app';
 import { createRuntime } from '../runtime/createRuntime.js';
 import type { LogEntry } from '../timeline/callLog.js';
@@ -30,6 +30,10 @@ export interface DemoOptions {
 
 export interface DemoResult {
   readonly callSid: string;
+  /** The call machine's diagram (`<out>` with `.machine.mmd`), the call's states highlighted. */
+  readonly machineDiagramPath: string;
+  /** The call machine's states the call went through (state ids, in order of first visit). */
+  readonly states: readonly string[];
   readonly status: FinalStatus | 'timeout';
   readonly duration: number | null;
   readonly entries: readonly LogEntry[];
@@ -42,7 +46,14 @@ const CALLER = '+15550001234';
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const app = await createExampleApp();
   let farEndScript: ReturnType<typeof createFarEndScript> | undefined;
+  // The call machine's states the call goes through, seen by the engine's inspector.
+  const visited = new Set<string>();
   const runtime = createRuntime({
+    inspect: (event) => {
+      if (event.type !== '@xstate.snapshot') return;
+      const snapshot = event.snapshot as { _nodes?: readonly { id: string }[] };
+      for (const node of snapshot._nodes ?? []) visited.add(node.id);
+    },
     media: {
       sayCharSeconds: options.sayCharSeconds ?? 0.004,
       defaultPlaySeconds: 0.5,
@@ -122,15 +133,31 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const diagram = toMermaid(log.entries, { callSid: sid, caller: CALLER, app: app.url });
     await mkdir(dirname(options.out), { recursive: true });
     await writeFile(options.out, diagram, 'utf8');
+    const machinePath = machineDiagramPath(options.out);
+    await writeFile(machinePath, machineToMermaid(callMachine, { visited }), 'utf8');
     const duration = record?.duration ?? null;
     options.write(
       `\nFinal status: ${status}${duration === null ? '' : ` (${duration} s answered)`}\n` +
-        `Requests to the app: ${app.received.length}\nSequence diagram: ${options.outLabel ?? options.out}\n`,
+        `Requests to the app: ${app.received.length}\nSequence diagram: ${options.outLabel ?? options.out}\n` +
+        `Call machine (its states highlighted): ${machineDiagramPath(options.outLabel ?? options.out)}\n`,
     );
-    return { callSid: sid, status, duration, entries: [...log.entries], diagramPath: options.out };
+    return {
+      callSid: sid,
+      status,
+      duration,
+      entries: [...log.entries],
+      diagramPath: options.out,
+      machineDiagramPath: machinePath,
+      states: [...visited],
+    };
   } finally {
     stopPrinting();
     await close().catch(() => undefined);
     await app.close();
   }
+}
+
+/** `out/demo-call.mmd` → `out/demo-call.machine.mmd`. */
+function machineDiagramPath(out: string): string {
+  return out.endsWith('.mmd') ? `${out.slice(0, -4)}.machine.mmd` : `${out}.machine.mmd`;
 }

@@ -8,6 +8,7 @@ import {
   createEngine,
   type Engine,
   type EngineLimits,
+  type EngineOptions,
   type HttpPort,
   type HttpRequest,
   type MediaDriver,
@@ -69,6 +70,8 @@ export interface RuntimeOptions {
   readonly recordingStore?: RecordingStore;
   /** The `RecordingUrl` given to applications (the engine's `recordingUrl`). */
   readonly recordingUrl?: (recording: { readonly sid: string; readonly accountSid: string }) => string;
+  /** The engine's xstate inspector (every call's actor): `rcml demo` follows its call's states. */
+  readonly inspect?: EngineOptions['inspect'];
 }
 
 export interface Runtime {
@@ -150,6 +153,7 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
       clock,
       log.add,
     ),
+    ...(options.inspect === undefined ? {} : { inspect: options.inspect }),
   });
   log.follow(engine);
   let closing: Promise<void> | undefined;

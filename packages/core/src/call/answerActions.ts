@@ -1,11 +1,11 @@
 /**
  * What an outbound call does around its answer, besides running its documents: the
- * who-answered values of each detection mode (spec 6, 9.3), `SendDigits` played before the
- * `Url` is fetched (spec 1.2), and the whole-call recording of `Record=true` (spec 9.4).
+ * who-answered values of each detection mode (spec 6, 9.3) and the whole-call recording of
+ * `Record=true` (spec 9.4). (`SendDigits` is a step of the call machine: session.ts.)
  */
 import type { CallRecordingSettings } from '../engine/validateAnswerOptions.js';
 import type { AnsweredBy, DetectionMode, RecordingSession } from '../ports.js';
-import { ABORTED, isAborted, untilAborted } from './abort.js';
+import { ABORTED } from './abort.js';
 import type { CallSession } from './session.js';
 
 const MACHINE_END: ReadonlySet<AnsweredBy> = new Set([
@@ -25,31 +25,6 @@ export function detectionResult(mode: DetectionMode, by: AnsweredBy): AnsweredBy
   if (by === 'fax') return 'fax';
   if (mode === 'Enable') return 'machine_start';
   return MACHINE_END.has(by) ? by : 'machine_end_other';
-}
-
-/**
- * `SendDigits`: play the keys to the far end (a `digits` media operation) before the call's
- * `Url` is fetched. Resolves when they have been played, or at once when the call was
- * interrupted (hang-up, live change, end request): the document loop then sees why.
- */
-export async function sendDigitsOnAnswer(session: CallSession, digits: string): Promise<void> {
-  const channel = session.channel;
-  if (channel === null || session.hungUp || session.endRequest !== null || session.redirect !== null) return;
-  const step = session.beginStep();
-  try {
-    await untilAborted(channel.sendDigits({ digits }, step.signal), step.signal);
-  } catch (error) {
-    if (!isAborted(error)) {
-      session.ctx.notice(
-        session.data.sid,
-        14103,
-        `SendDigits: the media driver failed: ${String(error)}`,
-        'error',
-      );
-    }
-  } finally {
-    session.endStep(step);
-  }
 }
 
 /** The whole-call recording of `Record=true` (spec 9.4): from the answer to the end of the call. */

@@ -23,6 +23,7 @@ import { untilAborted } from './abort.js';
 import type { CallData } from './callData.js';
 import { DialLeg } from './dialLeg.js';
 import { loadDocument } from './loadDocument.js';
+import type { VerbProgress } from './persisted.js';
 import type { CallSession } from './session.js';
 import { runWhisper } from './whisper.js';
 
@@ -37,13 +38,22 @@ export class SessionScope implements VerbScope {
     private readonly session: CallSession,
     readonly signal: AbortSignal,
     readonly documentUrl: string,
+    resumed: VerbProgress | null = null,
   ) {
+    if (resumed !== null) this.resumed = resumed;
     const { ctx } = session;
     this.clock = ctx.clock;
     this.channel = session.channel!;
     this.capabilities = ctx.driver.capabilities;
     this.call = session.data;
     this.limits = ctx.limits;
+  }
+
+  /** Progress saved before the call was persisted (its first verb after `restore` only). */
+  readonly resumed?: VerbProgress;
+
+  progress(state: VerbProgress): void {
+    this.session.steps.verbProgress = state;
   }
 
   get answered(): boolean {
@@ -66,7 +76,7 @@ export class SessionScope implements VerbScope {
     const { session, signal } = this;
     if (session.answered || session.data.direction !== 'inbound') return;
     await untilAborted(this.channel.answer(signal), signal);
-    if (!session.answered && !session.data.final) session.send({ type: 'ANSWER' });
+    session.answeredNow();
   }
 
   listen(listener: MediaListener): void {

@@ -51,6 +51,17 @@ export class ProgressReporter {
     private readonly queue: CallbackQueue,
   ) {}
 
+  /** What was reported so far (a persisted call keeps numbering where it stopped). */
+  save(): { readonly sequence: number; readonly reported: number } {
+    return { sequence: this.sequence, reported: this.reported };
+  }
+
+  /** Continue from {@link save}'s record. */
+  restore(saved: { readonly sequence: number; readonly reported: number }): void {
+    this.sequence = saved.sequence;
+    this.reported = saved.reported;
+  }
+
   /**
    * Report `event` once. Returns its parameters when they were sent, or built because
    * `describe` asks for them (engine listeners); null when the event was already reported or

@@ -5,7 +5,9 @@
 
 import { ControllerPool } from '../call/abort.js';
 import type { CallData } from '../call/callData.js';
+import type { CallSettings } from '../call/callSettings.js';
 import type { CallContext } from '../call/context.js';
+import { PERSISTED_VERSION } from '../call/persisted.js';
 import { CallSession, type CallSession as Session } from '../call/session.js';
 import { type CallbackQueue, DEFAULT_RETRY_DELAYS_MS } from '../callbacks/callbackQueue.js';
 import { parseProgressEvents } from '../callbacks/progress.js';
@@ -27,6 +29,7 @@ import type {
   Engine,
   EngineEvent,
   EngineLimits,
+  EngineMachine,
   EngineOptions,
   InboundParams,
   ShutdownOptions,
@@ -49,7 +52,7 @@ const DEFAULT_ACCOUNT = `AC${'0'.repeat(32)}`;
 const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** Create an engine over the given driver, HTTP transport and (optionally) clock and ids. */
-export function createEngine(options: EngineOptions): Engine {
+export function createEngine(options: EngineOptions): Engine & EngineMachine {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? createClockSeededIds(clock);
   const logger = options.logger ?? silentLogger;
@@ -243,7 +246,7 @@ export function createEngine(options: EngineOptions): Engine {
     return session.data.toRecord();
   }
 
-  const engine: Engine = {
+  const engine: Engine & EngineMachine = {
     create(typed, owner?: CallOwner) {
       const params = toApiParams(typed);
       const valid = validateCreate(params);
@@ -252,20 +255,25 @@ export function createEngine(options: EngineOptions): Engine {
       admit();
       // `valid` is a fresh object: the call owns it as its (mutable) settings.
       const settings = Object.assign(valid, { inline, createdUrl: inline === null ? valid.url : null });
-      const session = new CallSession(ctx, settings, {
-        sid: ids.next('CA'),
-        accountSid: owner?.accountSid ?? defaultAccount,
-        from: valid.from,
-        to: valid.to,
-        apiVersion: owner?.apiVersion ?? apiVersion,
-        direction: 'outbound-api',
-        parentCallSid: null,
-        callerName: null,
-        forwardedFrom: null,
-        geo: geoParams(lookup(valid.from), lookup(valid.to)),
-        status: 'queued',
-        now: clock.now(),
-      });
+      const session = new CallSession(
+        ctx,
+        settings,
+        {
+          sid: ids.next('CA'),
+          accountSid: owner?.accountSid ?? defaultAccount,
+          from: valid.from,
+          to: valid.to,
+          apiVersion: owner?.apiVersion ?? apiVersion,
+          direction: 'outbound-api',
+          parentCallSid: null,
+          callerName: null,
+          forwardedFrom: null,
+          geo: geoParams(lookup(valid.from), lookup(valid.to)),
+          status: 'queued',
+          now: clock.now(),
+        },
+        { inspect: options.inspect },
+      );
       const record = start(session);
       reportUnimplemented(record.sid, params, 'create');
       session.startOutbound();
@@ -292,6 +300,7 @@ export function createEngine(options: EngineOptions): Engine {
           status: 'queued',
           now: clock.now(),
         },
+        { inspect: options.inspect },
       );
       start(session);
       session.startInbound(channel);
@@ -366,6 +375,67 @@ export function createEngine(options: EngineOptions): Engine {
     recordings,
     queues,
     conferences,
+
+    snapshot(callSid) {
+      const session = sessions.get(callSid);
+      if (session === undefined || session.data.final) return undefined;
+      return session.state;
+    },
+
+    persist(callSid, persistOptions = {}) {
+      const session = sessions.get(callSid);
+      if (session === undefined || session.data.final) {
+        throw new RcmlError(20404, `call ${callSid} is not a live call of this engine`, { field: 'CallSid' });
+      }
+      const saved = session.persist();
+      if (persistOptions.release === true) {
+        session.release();
+        sessions.delete(callSid);
+        registry.finish(session.data);
+        live--;
+        checkSettled();
+      }
+      return saved;
+    },
+
+    restore(saved, channel) {
+      if (saved?.version !== PERSISTED_VERSION) {
+        throw new RcmlError(20001, `not a saved call of version ${PERSISTED_VERSION}`, { field: 'version' });
+      }
+      if (!accepting) throw new RcmlError(20503, 'the engine is shutting down and accepts no new calls');
+      if (sessions.has(saved.call.sid)) {
+        throw new RcmlError(20409, `call ${saved.call.sid} is already live in this engine`, {
+          field: 'CallSid',
+        });
+      }
+      const { call } = saved;
+      const settings = {
+        ...saved.settings,
+        statusCallbackEvents: new Set(saved.settings.statusCallbackEvents),
+      } as CallSettings;
+      const session = new CallSession(
+        ctx,
+        settings,
+        {
+          sid: call.sid,
+          accountSid: call.accountSid,
+          from: call.from,
+          to: call.to,
+          apiVersion: call.apiVersion,
+          direction: call.direction,
+          parentCallSid: call.parentCallSid,
+          callerName: call.callerName,
+          forwardedFrom: call.forwardedFrom,
+          geo: call.geo,
+          status: call.status,
+          now: call.dateCreated,
+        },
+        { inspect: options.inspect, restored: saved },
+      );
+      const record = start(session);
+      session.resumeOn(channel);
+      return record;
+    },
 
     subscribe(listener) {
       listeners.add(listener);

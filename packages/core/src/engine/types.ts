@@ -3,6 +3,8 @@
  * event stream. `createEngine` (engine/createEngine.ts) implements it.
  */
 
+import type { InspectionEvent } from 'xstate';
+import type { PersistedCall } from '../call/persisted.js';
 import type { Conferences } from '../conferences/conferences.js';
 import type { ProgressEvent } from '../document/ast.js';
 import type { ErrorCode } from '../errors.js';
@@ -138,6 +140,12 @@ export interface EngineOptions {
    * (`options.conferenceWaitUrl`), so earlier scenarios keep their timelines.
    */
   readonly conferenceWaitUrl?: boolean;
+  /**
+   * An xstate inspector given to every call's actor (`createActor(callMachine, { inspect })`):
+   * it sees each call's events, transitions and actions, e.g. `createBrowserInspector().inspect`
+   * of `@statelyai/inspect`, or a function that logs. Default: none (inspection costs).
+   */
+  readonly inspect?: (event: InspectionEvent) => void;
 }
 
 /** Who a call belongs to; `create` and `inbound` accept it to serve several accounts. */
@@ -250,6 +258,35 @@ export type EngineEvent =
       readonly digit: string;
       readonly at: number;
     };
+
+/**
+ * What `createEngine` adds to {@link Engine} about the call machine (`callMachine`): each live
+ * call's state, and saving and restoring a call (docs/embedding.md).
+ */
+export interface EngineMachine {
+  /**
+   * The state of a live call in the call machine, e.g. `{ session: 'verb' }` or `'detecting'`;
+   * `undefined` for an unknown or ended call.
+   */
+  snapshot(callSid: string): CallMachineState | undefined;
+  /**
+   * Save a live call as plain JSON data: its state in the call machine, its records, the
+   * running verb's progress (a keys-only `<Gather>` waiting for input keeps its keys and its
+   * deadline). Only while the call fetches a document or runs a verb (else 21220; 20404 for
+   * an unknown call). With `release: true` this engine lets the call go (no media operation,
+   * no request): another engine continues it with {@link EngineMachine.restore}.
+   */
+  persist(callSid: string, options?: { readonly release?: boolean }): PersistedCall;
+  /**
+   * Continue a saved call on `channel` (the driver's channel of that call): the actor starts
+   * in the saved state, `RESUME` re-attaches the channel and restarts the step the call was
+   * in (a resumable verb resumes). Returns the call as the Calls API shows it.
+   */
+  restore(saved: PersistedCall, channel: Channel): CallRecord;
+}
+
+/** A state of the call machine: a state name, or a parent state and its child's state. */
+export type CallMachineState = string | { readonly [state: string]: CallMachineState };
 
 /** How `Engine.shutdown` ends the live calls and how long it waits. */
 export interface ShutdownOptions {

@@ -61,7 +61,13 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
   // With speech, a signal of its own, aborted when input collection is over however it ended,
   // tells the recogniser to stop. DTMF needs none (keys come through the channel's handler).
   const collecting = acceptsSpeech ? childController(signal) : null;
-  let digits = '';
+  // A saved call resumes a keys-only Gather that was waiting for input (prompts done).
+  const resumed = scope.resumed?.kind === 'gather' && !acceptsSpeech ? scope.resumed : undefined;
+  let digits = resumed === undefined ? '' : String(resumed.digits);
+  /** The prompts are over: the Gather only waits for input (what a saved call can resume). */
+  let waiting = resumed !== undefined;
+  /** When the no-input timer fires (ms on the clock). */
+  let deadline = 0;
   let finishedOnKey = false;
   let heard: SpeechResult | null = null;
   /** Voice started and its utterance has not ended yet. */
@@ -92,12 +98,18 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
     if (verb.bargeIn) prompts.controller.abort(ABORTED);
     resolveEnd(why);
   };
-  const armTimer = () => {
+  /** Keep what a saved call needs to resume this Gather: keys so far and the deadline. */
+  const save = () => {
+    if (waiting && ended === null && !acceptsSpeech) scope.progress?.({ kind: 'gather', digits, deadline });
+  };
+  const armTimer = (ms = verb.timeout * 1000) => {
     clearTimer();
+    deadline = scope.clock.now() + ms;
     timer = scope.setTimer(() => {
       timer = null;
       end('timeout');
-    }, verb.timeout * 1000);
+    }, ms);
+    save();
   };
   const voiceStarted = () => {
     speaking = true;
@@ -164,37 +176,44 @@ export async function executeGather(verb: GatherVerb, scope: VerbScope): Promise
   if (acceptsSpeech && scope.voiceActive) voiceStarted();
 
   try {
-    await untilAborted(
-      scope.channel.gather(
-        {
-          input: verb.input,
-          timeout: verb.timeout,
-          finishOnKey: verb.finishOnKey,
-          numDigits: verb.numDigits,
-          language: verb.language ?? 'en-US',
-          hints: verb.hints ?? [],
-          speechTimeout,
-        },
-        collecting?.controller.signal ?? signal,
-      ),
-      signal,
-    );
-    for (const child of verb.children) {
-      // Without bargeIn the prompts play in full even when input is already complete.
-      if (prompts.controller.signal.aborted || (ended !== null && verb.bargeIn)) break;
-      const promptSignal = prompts.controller.signal;
-      try {
-        if (child.kind === 'Say') await executeSay(child, scope, promptSignal);
-        else if (child.kind === 'Play') await executePlay(child, scope, promptSignal);
-        else await executePause(child, scope, promptSignal);
-      } catch (error) {
-        if (signal.aborted || !isAborted(error)) throw error;
-        break;
+    if (resumed !== undefined) {
+      armTimer(Math.max(0, Number(resumed.deadline) - scope.clock.now()));
+      await untilAborted(finished, signal);
+    } else {
+      await untilAborted(
+        scope.channel.gather(
+          {
+            input: verb.input,
+            timeout: verb.timeout,
+            finishOnKey: verb.finishOnKey,
+            numDigits: verb.numDigits,
+            language: verb.language ?? 'en-US',
+            hints: verb.hints ?? [],
+            speechTimeout,
+          },
+          collecting?.controller.signal ?? signal,
+        ),
+        signal,
+      );
+      for (const child of verb.children) {
+        // Without bargeIn the prompts play in full even when input is already complete.
+        if (prompts.controller.signal.aborted || (ended !== null && verb.bargeIn)) break;
+        const promptSignal = prompts.controller.signal;
+        try {
+          if (child.kind === 'Say') await executeSay(child, scope, promptSignal);
+          else if (child.kind === 'Play') await executePlay(child, scope, promptSignal);
+          else await executePause(child, scope, promptSignal);
+        } catch (error) {
+          if (signal.aborted || !isAborted(error)) throw error;
+          break;
+        }
       }
+      prompts.dispose();
+      waiting = true;
+      if (ended === null && digits === '' && !speaking && utterance === null) armTimer();
+      else save();
+      await untilAborted(finished, signal);
     }
-    prompts.dispose();
-    if (ended === null && digits === '' && !speaking && utterance === null) armTimer();
-    await untilAborted(finished, signal);
   } finally {
     clearTimer();
     clearUtterance();

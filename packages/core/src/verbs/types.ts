@@ -3,6 +3,7 @@
  * the scope, honours `scope.signal`, and says what happens next.
  */
 
+import type { VerbProgress } from '../call/persisted.js';
 import type { ConferenceDesk } from '../conferences/conferences.js';
 import type { DocumentIssue, HttpMethod, ProgressEvent, Verb } from '../document/ast.js';
 import type { EngineLimits, FinalStatus } from '../engine/types.js';
@@ -163,6 +164,17 @@ export interface VerbScope {
   whisper(request: WhisperStart): Promise<WhisperResult>;
   setTimer(fn: () => void, ms: number): TimerId;
   clearTimer(id: TimerId): void;
+  /**
+   * A restored call (`engine.restore`): the progress this verb recorded through
+   * {@link VerbScope.progress} before the call was saved; absent otherwise. A verb that finds
+   * it resumes from it instead of starting again.
+   */
+  readonly resumed?: VerbProgress;
+  /**
+   * Record the verb's progress (plain data; deadlines as absolute times on `clock`) so that a
+   * saved call can resume it. Optional: scopes that cannot be saved (a leg's whisper) lack it.
+   */
+  progress?(state: VerbProgress): void;
 }
 
 /** What `VerbScope.load` fetches. */
