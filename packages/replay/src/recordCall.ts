@@ -9,11 +9,18 @@
  * before it: the action lands at the same point of the call (the same prompt, the same
  * `<Gather>`) in the replay as it did live.
  */
-import type { HttpPort, HttpRequest, HttpResponse } from '@rcml/core';
+import type { HttpPort, HttpRequest, HttpResponse, StreamPort } from '@rcml/core';
 import { withoutQuery } from './app.js';
 import { withActualExpect } from './print.js';
 import { runScenario } from './runScenario.js';
-import type { AppResponse, DialedAction, PartyAction, Scenario, ScenarioMedia } from './scenario.js';
+import type {
+  AppResponse,
+  DialedAction,
+  PartyAction,
+  Scenario,
+  ScenarioMedia,
+  StreamAction,
+} from './scenario.js';
 
 /** A caller action as the terminal phone performs it. */
 export type RecordedAction =
@@ -49,6 +56,13 @@ export interface RecordedScenario {
 export interface CallRecording {
   /** Wrap the engine's HTTP port: every request and its answer is kept. */
   wrapHttp(http: HttpPort): HttpPort;
+  /**
+   * Wrap the engine's media-stream client: what each stream application sends (audio, marks,
+   * clears, closing its socket) becomes the scenario's `streams` script for its URL, timed
+   * from the moment the socket opened (the engine sends `start` then). The first stream to a
+   * URL is kept (a scenario runs the same script for every stream to a URL).
+   */
+  wrapStreams(port: StreamPort): StreamPort;
   /** The caller did something (at real time `atMs`, epoch ms). */
   action(action: RecordedAction, atMs: number): void;
   /** The scenario of what was recorded (replayed once, canned, for its `expect`). */
@@ -68,6 +82,25 @@ const round = (seconds: number) => Math.max(0, Math.round(seconds * 1000) / 1000
 export function createCallRecording(setup: RecordingSetup, now: () => number = Date.now): CallRecording {
   const exchanges: Exchange[] = [];
   const actions: { action: RecordedAction; atMs: number }[] = [];
+  const streams = new Map<string, StreamAction[]>();
+
+  /** What a stream application's message is as a scenario action, if anything. */
+  function streamAction(text: string, after: number): StreamAction | undefined {
+    let message: { event?: unknown; media?: { payload?: unknown }; mark?: { name?: unknown } };
+    try {
+      message = JSON.parse(text) as typeof message;
+    } catch {
+      return undefined;
+    }
+    if (message.event === 'media' && typeof message.media?.payload === 'string') {
+      const bytes = Buffer.from(message.media.payload, 'base64').length;
+      return bytes === 0 ? undefined : { after, do: 'media', for: bytes / 8000 };
+    }
+    if (message.event === 'mark' && typeof message.mark?.name === 'string' && message.mark.name !== '')
+      return { after, do: 'mark', name: message.mark.name };
+    if (message.event === 'clear') return { after, do: 'clear' };
+    return undefined;
+  }
 
   /** Real ms before `atMs` during which a document fetch was in flight (merged intervals). */
   function waitedBefore(atMs: number): number {
@@ -154,6 +187,40 @@ export function createCallRecording(setup: RecordingSetup, now: () => number = D
         },
       };
     },
+    wrapStreams(port) {
+      return {
+        async open(request, handler) {
+          const url = withoutQuery(request.url);
+          const script: StreamAction[] | undefined = streams.has(url) ? undefined : [];
+          let openedMs = now();
+          let closedByEngine = false;
+          const after = () => round((now() - openedMs) / 1000);
+          const socket = await port.open(request, {
+            message(text) {
+              const action = script === undefined ? undefined : streamAction(text, after());
+              if (action !== undefined) script?.push(action);
+              handler.message(text);
+            },
+            closed(code, reason) {
+              if (!closedByEngine) script?.push({ after: after(), do: 'close' });
+              handler.closed(code, reason);
+            },
+          });
+          openedMs = now();
+          if (script !== undefined) streams.set(url, script);
+          return {
+            send: (text) => socket.send(text),
+            get bufferedBytes() {
+              return socket.bufferedBytes ?? 0;
+            },
+            close() {
+              closedByEngine = true;
+              socket.close();
+            },
+          };
+        },
+      };
+    },
     action(action, atMs) {
       if (actions.some((a) => a.action.kind === 'hangup')) return;
       actions.push({ action, atMs });
@@ -167,6 +234,7 @@ export function createCallRecording(setup: RecordingSetup, now: () => number = D
         party: party(),
         app: appSection(),
         ...(setup.media === undefined ? {} : { media: setup.media }),
+        ...(streams.size === 0 ? {} : { streams: Object.fromEntries(streams) }),
       };
       // Dialled numbers behaved the same live: script each one the replay dials.
       let scenario = base;
@@ -196,8 +264,9 @@ export function createCallRecording(setup: RecordingSetup, now: () => number = D
       const live = exchanges.map(
         (e) => `${e.request.kind} ${e.request.method} ${withoutQuery(e.request.url)}`,
       );
+      // Requests only: media operations and stream messages are not compared.
       const replayed = run.outcome.timeline.flatMap((e) =>
-        e.kind === 'media' ? [] : [`${e.kind} ${e.method} ${e.url}`],
+        e.kind === 'fetch' || e.kind === 'callback' ? [`${e.kind} ${e.method} ${e.url}`] : [],
       );
       const differences: string[] = [];
       const n = Math.max(live.length, replayed.length);

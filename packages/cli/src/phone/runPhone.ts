@@ -5,7 +5,7 @@
  * `h` hangs up; a side log shows requests and events. Works in a real terminal (raw-mode
  * stdin), in tmux, and piped: piped input is paced, each action waiting until the app listens.
  */
-import { type CallStatus, type HttpPort, type HttpRequest, isFinalStatus } from '@rcml/core';
+import { type CallStatus, type HttpPort, type HttpRequest, isFinalStatus, type StreamPort } from '@rcml/core';
 import type { SimulatedFarEnd } from '@rcml/driver';
 import { createRuntime } from '../runtime/createRuntime.js';
 import { formatLine, shortUrl } from '../timeline/format.js';
@@ -63,6 +63,8 @@ export interface PhoneOptions extends PhoneAppSettings {
 /** What `--record` needs to see of a call (`createCallRecording` of `@rcml/replay` fits). */
 export interface PhoneRecorder {
   wrapHttp(http: HttpPort): HttpPort;
+  /** What media-stream applications send (their `streams` script). */
+  wrapStreams(streams: StreamPort): StreamPort;
   action(
     action:
       | { readonly kind: 'dtmf'; readonly digit: string }
@@ -142,7 +144,10 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
     },
     ...(options.recorder === undefined
       ? {}
-      : { wrapHttp: (http: HttpPort) => options.recorder!.wrapHttp(http) }),
+      : {
+          wrapHttp: (http: HttpPort) => options.recorder!.wrapHttp(http),
+          wrapStreams: (streams: StreamPort) => options.recorder!.wrapStreams(streams),
+        }),
     onCall: (call) => {
       if (call.kind !== 'leg') return;
       later(() => void call.farEnd.ring(), 0);

@@ -13,6 +13,7 @@ import {
   type HttpRequest,
   type MediaDriver,
   type RecordingStore,
+  type StreamPort,
   systemClock,
 } from '@rcml/core';
 import {
@@ -66,6 +67,8 @@ export interface RuntimeOptions {
   readonly onOperation?: (op: ObservedOperation) => void;
   /** Wraps the HTTP transport (innermost: it sees each request as sent), e.g. to record the answers. */
   readonly wrapHttp?: (http: HttpPort) => HttpPort;
+  /** Wrap the media-stream client the engine uses (e.g. `rcml call --record` keeps what stream apps send). */
+  readonly wrapStreams?: (streams: StreamPort) => StreamPort;
   /** Where recordings' audio is kept (the engine's `recordingStore`). */
   readonly recordingStore?: RecordingStore;
   /** The `RecordingUrl` given to applications (the engine's `recordingUrl`). */
@@ -139,17 +142,19 @@ export function createRuntime(options: RuntimeOptions = {}): Runtime {
     ...(options.recordingUrl === undefined ? {} : { recordingUrl: options.recordingUrl }),
     // Media streams: signed like the HTTP requests, under the same SSRF policy.
     streams: observeStreams(
-      createStreamPort({
-        ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
-        ...(options.ssrfGuard === undefined || options.ssrfGuard === false
-          ? {}
-          : {
-              guard: createUrlGuard({
-                ...(options.ssrfGuard === true ? {} : options.ssrfGuard),
-                ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+      (options.wrapStreams ?? ((port: StreamPort) => port))(
+        createStreamPort({
+          ...(options.authToken === undefined ? {} : { authToken: options.authToken }),
+          ...(options.ssrfGuard === undefined || options.ssrfGuard === false
+            ? {}
+            : {
+                guard: createUrlGuard({
+                  ...(options.ssrfGuard === true ? {} : options.ssrfGuard),
+                  ...(options.lookup === undefined ? {} : { lookup: options.lookup }),
+                }),
               }),
-            }),
-      }),
+        }),
+      ),
       clock,
       log.add,
     ),
