@@ -312,8 +312,17 @@ export class ModelAri {
         if (!needStasis()) return;
         return reply(200, this.media.snoop(channel, q));
       case 'POST mute':
-      case 'DELETE mute':
+      case 'DELETE mute': {
+        // As res_ari: only a channel in Stasis; `direction` in/out/both (default both).
+        if (!needStasis()) return;
+        const direction = q.get('direction') ?? 'both';
+        if (!['in', 'out', 'both'].includes(direction))
+          return reply(400, { message: 'Invalid direction specified' });
+        const muting = method === 'POST';
+        if (direction !== 'out') channel.muted.in = muting;
+        if (direction !== 'in') channel.muted.out = muting;
         return reply(204);
+      }
       case 'POST moh':
         if (!needStasis()) return;
         channel.moh = true;
@@ -353,6 +362,12 @@ export class ModelAri {
       const channels = ids.map((c) => s.channels.get(c));
       if (channels.some((c) => c === undefined || c.destroyed))
         return reply(422, { message: 'Channel not found' });
+      // As res_ari: a channel of another bridge is refused on removal; a recording one on adding.
+      if (action === 'removeChannel' && channels.some((c) => c?.bridge !== bridge.id))
+        return reply(422, { message: 'Channel not in this bridge' });
+      const recording = channels.find((c) => c?.recording !== null);
+      if (action === 'addChannel' && recording !== undefined)
+        return reply(409, { message: `Channel ${recording.id} currently recording` });
       for (const c of channels as ModelChannel[]) {
         if (action === 'addChannel') s.enterBridge(bridge, c);
         else s.leaveBridge(c);
