@@ -35,6 +35,35 @@ async function recordedCall(): Promise<string> {
 }
 
 describe('Recordings resource', () => {
+  // Found with the official client (calls(sid).recordings.create(), calls(sid).streams.create()),
+  // as call-recording and transcription apps use them: the answers said "use GET" and "no
+  // resource at this path".
+  it("says that a live call's recording and its Streams resource are not implemented, and what to use", async () => {
+    const caller = centre.driver.inbound({ from: '+15550001111', to: '+15550002222' });
+    const { sid } = centre.engine.inbound(
+      { From: '+15550001111', To: '+15550002222', Url: `${APP}/voice` },
+      caller.channel,
+    );
+    await expect(centre.client.calls(sid).recordings.create()).rejects.toMatchObject({
+      status: 405,
+      message: expect.stringMatching(
+        /live call through the REST API is not implemented: record with <Record>/,
+      ),
+    });
+    await expect(
+      centre.client.calls(sid).recordings('RE00000000000000000000000000000001').update({ status: 'stopped' }),
+    ).rejects.toMatchObject({ status: 405 });
+    await expect(
+      centre.client.calls(sid).streams.create({ url: 'wss://agent.test/media' }),
+    ).rejects.toMatchObject({
+      status: 404,
+      message: expect.stringMatching(
+        /^the Streams resource of a call is not implemented: start a forked stream with <Start><Stream>/,
+      ),
+    });
+    await expect(centre.client.calls(sid).recordings.list()).resolves.toEqual([]);
+  });
+
   it('lists, fetches and deletes a <Record> recording with the twilio client', async () => {
     const callSid = await recordedCall();
     const [action] = requestsTo(centre, `${APP}/done`);

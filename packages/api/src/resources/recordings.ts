@@ -3,7 +3,7 @@
  * recording (fetch with `.json`/`.xml`, delete), and its media: the path without a format
  * suffix or with `.wav` serves the WAV, `.mp3` an MP3 encoded from it.
  */
-import { type RecordingRecord, rfc2822 } from '@rcml/core';
+import { RcmlError, type RecordingRecord, rfc2822 } from '@rcml/core';
 import { wavToMp3 } from '../audio.js';
 import { accountPath, notAllowed, notFound, paging, type ResourceRequest, uriSuffix } from './context.js';
 import { sendNoContent, sendOne, sendPage } from './render.js';
@@ -40,6 +40,17 @@ export function toRecordingResource(record: RecordingRecord, request: ResourceRe
  * `[Calls, CA…, Recordings]`, `[Calls, CA…, Recordings, RE…]`,
  * `[Conferences, CF…, Recordings]`. Returns false when they do not.
  */
+/**
+ * 405 for `POST Calls/{CallSid}/Recordings` (start) and `POST …/Recordings/{Sid}` (pause,
+ * resume, stop): saying what records a call instead of a bare "use GET".
+ */
+function liveRecordingNotImplemented(): RcmlError {
+  return new RcmlError(
+    20004,
+    'starting, pausing or stopping the recording of a live call through the REST API is not implemented: record with <Record>, <Dial record>, <Conference record>, or Record=true when creating the call',
+  );
+}
+
 export async function serveRecordings(request: ResourceRequest): Promise<boolean> {
   const { segments } = request.match;
   let callSid: string | undefined;
@@ -54,6 +65,8 @@ export async function serveRecordings(request: ResourceRequest): Promise<boolean
     rest = segments.slice(3);
   } else return false;
   const { engine, method, match } = request;
+  // TwiML's API starts, pauses and stops a live call's recording here; not this engine.
+  if (callSid !== undefined && method === 'POST' && rest.length <= 1) throw liveRecordingNotImplemented();
   if (rest.length === 0) {
     if (method !== 'GET') throw notAllowed(method, 'GET');
     const { pageSize, page } = paging(request.query);
