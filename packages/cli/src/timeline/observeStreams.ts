@@ -65,24 +65,32 @@ export function observeStreams(
       const traffic: AppTraffic = { media: 0, audioBytes: 0, marks: 0, clears: 0, other: 0 };
       const sid = shortSid(request.streamSid);
       let closedByEngine = false;
+      let ended = false;
       let openedAt: number | undefined;
+      const logClosed = (who: string) => {
+        const at = clock.now();
+        const after = openedAt === undefined ? '' : ` after ${((at - openedAt) / 1000).toFixed(1)} s`;
+        add({
+          kind: 'stream',
+          at,
+          callSid: request.callSid,
+          event: 'closed',
+          text: `closed by ${who}${after}; the app sent ${describeTraffic(traffic)}  (${sid})`,
+        });
+      };
       const socket = await port.open(request, {
         message(text) {
           count(traffic, text);
           handler.message(text);
         },
         closed(code, reason) {
-          const at = clock.now();
-          const who = closedByEngine ? 'the engine' : 'the app';
-          const why = reason === '' ? `${code}` : `${code} "${reason}"`;
-          const after = openedAt === undefined ? '' : ` after ${((at - openedAt) / 1000).toFixed(1)} s`;
-          add({
-            kind: 'stream',
-            at,
-            callSid: request.callSid,
-            event: 'closed',
-            text: `closed by ${who} (${why})${after}; the app sent ${describeTraffic(traffic)}  (${sid})`,
-          });
+          // The engine's own closing was logged when it asked (the handshake ends later,
+          // often after the call's `completed`).
+          if (!closedByEngine && !ended) {
+            const why = reason === '' ? `${code}` : `${code} "${reason}"`;
+            logClosed(`the app (${why})`);
+          }
+          ended = true;
           handler.closed(code, reason);
         },
       });
@@ -101,6 +109,7 @@ export function observeStreams(
           return socket.bufferedBytes ?? 0;
         },
         close() {
+          if (!closedByEngine && !ended) logClosed('the engine');
           closedByEngine = true;
           socket.close();
         },
