@@ -91,3 +91,44 @@ describe("rcml serve's log of several calls", () => {
     expect(lines).toEqual(['   0.00s  ab0001  hangup    ']);
   });
 });
+
+// Found driving queue and conference documents (api-snippets) under rcml call/serve: the
+// <Enqueue action>'s QueueResult, a wait document's QueuePosition and a conference callback's
+// StatusCallbackEvent did not show.
+describe('contact-centre requests in the log', () => {
+  it('show QueueResult, QueuePosition and a conference callback StatusCallbackEvent', () => {
+    const request = (
+      requestKind: 'fetch' | 'callback',
+      url: string,
+      params: Record<string, string>,
+    ): LogEntry => ({
+      kind: 'request',
+      at: 0,
+      callSid: MAIN,
+      requestKind,
+      method: 'POST',
+      url,
+      params,
+    });
+    expect(
+      line(
+        request('fetch', 'http://app.test/wait', {
+          CallStatus: 'in-progress',
+          QueuePosition: '2',
+          QueueSid: 'QU1',
+        }),
+      ),
+    ).toBe('   0.00s  fetch     POST /wait  CallStatus=in-progress QueuePosition=2');
+    expect(
+      line(request('fetch', 'http://app.test/left', { CallStatus: 'in-progress', QueueResult: 'leave' })),
+    ).toBe('   0.00s  fetch     POST /left  CallStatus=in-progress QueueResult=leave');
+    expect(
+      line(
+        request('callback', 'http://app.test/events', {
+          StatusCallbackEvent: 'participant-join',
+          Muted: 'false',
+        }),
+      ),
+    ).toBe('   0.00s  callback  POST /events  StatusCallbackEvent=participant-join');
+  });
+});
