@@ -262,7 +262,8 @@ export const command: Command = {
         `  URL guard   ${server.urlPolicy.description}\n` +
         `Try: curl -u ${server.accountSid}:${server.authToken} ${calls} ` +
         '--data-urlencode To=+15550001111 --data-urlencode From=+15550002222 -d Url=http://127.0.0.1:3000/voice\n' +
-        '  (the example app answers that Url: node examples/dist/main.js 3000)\n' +
+        '  (the example app answers that Url: rcml-example-app 3000 from @rcml/example-app,\n' +
+        '  or node examples/dist/main.js 3000 in a clone of the repository)\n' +
         'Stop with Ctrl-C (calls and callbacks are drained first).\n',
     );
     const received = await signal;
