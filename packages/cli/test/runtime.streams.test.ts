@@ -95,6 +95,21 @@ describe('the CLI runtime streams', () => {
     ]);
   });
 
+  // Found with cweems/media-streams-retry: its agent terminates the socket (no close frame) and
+  // it restarts the stream on stream-error; here it got stream-stopped and never did.
+  it('an agent that terminates its socket (1006) is notice 31921; the next verb runs', async () => {
+    agent = await startAgent((message, connection) => {
+      if (message.event === 'start') connection.socket.terminate();
+    });
+    const app = await startApp(
+      `<Response><Connect><Stream url="${agent.url}/drop"/></Connect><Say>again</Say></Response>`,
+    );
+    runtime = createRuntime({});
+    const { done } = callIn(runtime, app);
+    expect(await done).toEqual(['31921']);
+    expect(runtime.log.entries.some((e) => e.kind === 'media' && e.op === 'say')).toBe(true);
+  });
+
   it('with the SSRF guard on, a stream to an internal address is refused (11210); the next verb runs', async () => {
     agent = await startAgent(echo);
     const app = await startApp(

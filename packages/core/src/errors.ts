@@ -57,6 +57,7 @@ export const ERROR_CODES = {
   14120: 'engine failure running a verb or a fetch (the call ends)',
   // Media streams (TwiML-compatible codes)
   31920: 'media stream WebSocket could not connect (handshake failed)',
+  31921: 'media stream WebSocket closed abnormally (no close frame)',
   31924: 'media stream protocol error (a message from the application was not understood)',
 } as const;
 

@@ -202,7 +202,7 @@ export function createCallRecording(setup: RecordingSetup, now: () => number = D
               handler.message(text);
             },
             closed(code, reason) {
-              if (!closedByEngine) script?.push({ after: after(), do: 'close' });
+              if (!closedByEngine) script?.push({ after: after(), do: code === 1006 ? 'drop' : 'close' });
               handler.closed(code, reason);
             },
           });

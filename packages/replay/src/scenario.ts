@@ -79,12 +79,13 @@ export interface ScenarioMedia {
 
 /**
  * One action of a media-stream application under `streams`, `after` seconds from the stream's
- * `start` message: send `for` seconds of audio, a mark, a clear, or close the socket.
+ * `start` message: send `for` seconds of audio, a mark, a clear, close the socket, or drop it
+ * (gone without a close frame: code 1006).
  */
 export type StreamAction =
   | { readonly after: number; readonly do: 'media'; readonly for: number }
   | { readonly after: number; readonly do: 'mark'; readonly name: string }
-  | { readonly after: number; readonly do: 'clear' | 'close' };
+  | { readonly after: number; readonly do: 'clear' | 'close' | 'drop' };
 
 /** One live change under `modify`: Calls API parameters applied at `at` seconds. */
 export type ModifyEntry = { readonly at: number } & Readonly<Record<string, string | number>>;

@@ -148,14 +148,18 @@ class ScriptedSocket implements StreamSocket {
       case 'close':
         this.closed('app');
         return;
+      case 'drop':
+        this.closed('app', 1006);
+        return;
     }
   }
 
-  private closed(by: 'engine' | 'app'): void {
+  /** The socket closes: normally (1000), or dropped by the application without a close frame (1006). */
+  private closed(by: 'engine' | 'app', code = 1000): void {
     if (!this.open) return;
     this.open = false;
     for (const id of this.timers) this.clock.clearTimeout(id);
     this.record({ from: by, event: 'close', streamSid: this.streamSid, frames: this.frames });
-    this.handler.closed(1000, '');
+    this.handler.closed(code, '');
   }
 }

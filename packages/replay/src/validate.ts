@@ -106,7 +106,7 @@ export function validateScenario(json: unknown, fileName: string, warnings?: str
   return json as Scenario;
 }
 
-const STREAM_DO = ['media', 'mark', 'clear', 'close'] as const;
+const STREAM_DO = ['media', 'mark', 'clear', 'close', 'drop'] as const;
 
 /** `streams`: WebSocket URL (no query) → the application's actions after its stream started. */
 function checkStreams(c: Checker, streams: Json): void {

@@ -28,6 +28,9 @@ import {
  */
 export const MAX_BUFFERED_BYTES = 256 * 1024;
 
+/** WebSocket close code of a connection lost without a close frame (RFC 6455 7.4.1). */
+const ABNORMAL_CLOSURE = 1006;
+
 /** How a stream ended: the application closed it, the engine stopped it, or it failed. */
 export type StreamEnd = 'closed' | 'stopped' | 'failed';
 
@@ -39,7 +42,7 @@ export interface StreamDeps {
   readonly callSid: string;
   readonly accountSid: string;
   notice(
-    code: 14103 | 14107 | 31920 | 31924 | 11210 | 11205,
+    code: 14103 | 14107 | 31920 | 31921 | 31924 | 11210 | 11205,
     message: string,
     level: 'warning' | 'error',
   ): void;
@@ -137,7 +140,7 @@ export class MediaStream {
     port
       .open(request, {
         message: (text) => this.received(text),
-        closed: () => this.finish('closed', null),
+        closed: (code) => this.socketClosed(code),
       })
       .then(
         (socket) => this.opened(socket),
@@ -149,6 +152,22 @@ export class MediaStream {
           this.finish('failed', why);
         },
       );
+  }
+
+  /**
+   * The socket closed. An application that goes away without a close frame (1006: it crashed,
+   * terminated or destroyed the socket) is a `stream-error` with notice 31921, as on TwiML,
+   * where applications watch for it to start the stream again; any close frame is a
+   * `stream-stopped`.
+   */
+  private socketClosed(code: number): void {
+    if (code !== ABNORMAL_CLOSURE || this.state !== 'open') {
+      this.finish('closed', null);
+      return;
+    }
+    const why = 'the application closed the WebSocket abnormally (1006, no close frame)';
+    this.deps.notice(31921, `<Stream> ${this.label()}: ${why}`, 'error');
+    this.finish('closed', why);
   }
 
   private opened(socket: StreamSocket): void {
