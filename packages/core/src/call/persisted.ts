@@ -5,13 +5,12 @@
  * running verb's own progress (a `<Gather>` waiting for keys: the digits so far and its
  * deadline on the clock) lets the verb resume instead of starting again.
  */
-import type { HttpMethod, ProgressEvent } from '../document/ast.js';
-import type { InlineDocument } from '../document/inline.js';
-import type { CallMachineState, CallStatus, Direction } from '../engine/types.js';
-import type { CallRecordingSettings, MachineDetection } from '../engine/validateAnswerOptions.js';
-import type { AnsweredBy } from '../ports.js';
+import type { ProgressEvent } from '../document/ast.js';
+import type { CallMachineState } from '../engine/types.js';
+import type { CallIdentity } from '../fetch/params.js';
 import type { LoadedDocument } from './callMachine.js';
 import type { DocumentTarget } from './callRuntime.js';
+import type { CallSettings } from './callSettings.js';
 import type { CallSession } from './session.js';
 
 /** The version of {@link PersistedCall}'s shape. */
@@ -43,21 +42,10 @@ export interface PersistedCall {
 /** A verb's own progress: plain data, with absolute deadlines (epoch ms on the engine's clock). */
 export type VerbProgress = Readonly<Record<string, string | number | boolean | null>>;
 
-/** The call record's fields. */
-export interface PersistedCallData {
-  readonly sid: string;
-  readonly accountSid: string;
-  readonly from: string;
-  readonly to: string;
-  readonly apiVersion: string;
-  readonly direction: Direction;
-  readonly parentCallSid: string | null;
-  readonly callerName: string | null;
-  readonly forwardedFrom: string | null;
+/** The call record's fields: its identity and its times. */
+export interface PersistedCallData extends CallIdentity {
+  /** Geographic parameters (spec 9.1); null when unknown. */
   readonly geo: Readonly<Record<string, string>> | null;
-  readonly status: CallStatus;
-  readonly answeredBy: AnsweredBy | null;
-  readonly voicemailDetector: 'person_found' | 'voicemail' | null;
   readonly dateCreated: number;
   readonly dateUpdated: number;
   readonly startTime: number | null;
@@ -66,22 +54,8 @@ export interface PersistedCallData {
 }
 
 /** The call's settings (`CallSettings` with the event set as a list). */
-export interface PersistedSettings {
-  readonly url: string;
-  readonly method: HttpMethod;
-  readonly fallbackUrl: string | null;
-  readonly fallbackMethod: HttpMethod;
-  readonly statusCallback: string | null;
-  readonly statusCallbackMethod: HttpMethod;
+export interface PersistedSettings extends Readonly<Omit<CallSettings, 'statusCallbackEvents'>> {
   readonly statusCallbackEvents: readonly ProgressEvent[];
-  readonly timeout: number;
-  readonly detectVoicemail: boolean;
-  readonly inline?: InlineDocument | null;
-  readonly createdUrl?: string | null;
-  readonly machineDetection?: MachineDetection | null;
-  readonly machineDetectionTimeout?: number;
-  readonly sendDigits?: string | null;
-  readonly record?: CallRecordingSettings | null;
 }
 
 /** Save `session`, in the machine state `state`, as plain data (a deep copy). */
