@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { CallListResource, CallResource } from './representation.js';
+import { envelopeAttrs, fieldsXml, wrapXml } from './xml.js';
 
 /** The representation of an answer. */
 export type Format = 'json' | 'xml';
@@ -44,60 +45,27 @@ export function negotiate(accept: string | undefined): Format {
   return json > 0 && json > xml ? 'json' : 'xml';
 }
 
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
-
-/** `parent_call_sid` → `ParentCallSid`. */
-function pascal(name: string): string {
-  return name
-    .split('_')
-    .map((w) => (w === 'uri' ? 'Uri' : w.charAt(0).toUpperCase() + w.slice(1)))
-    .join('');
-}
-
-/** Each field of a resource as an element named in PascalCase; null fields are empty elements. */
-function fieldsXml(record: object): string {
-  return Object.entries(record)
-    .map(([k, v]: [string, unknown]) => {
-      const tag = pascal(k);
-      return v === null || v === undefined ? `<${tag}/>` : `<${tag}>${escapeXml(String(v))}</${tag}>`;
-    })
-    .join('');
-}
-
-function wrap(inner: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<TwilioResponse>${inner}</TwilioResponse>\n`;
-}
-
 function callXml(call: CallResource): string {
   return `<Call>${fieldsXml(call)}</Call>`;
 }
 
 /** Serialise one call. */
 export function renderCall(call: CallResource, format: Format): string {
-  return format === 'json' ? JSON.stringify(call) : wrap(callXml(call));
+  return format === 'json' ? JSON.stringify(call) : wrapXml(callXml(call));
 }
 
 /** Serialise a page of calls (XML: the envelope as attributes of `<Calls>`). */
 export function renderCallList(list: CallListResource, format: Format): string {
   if (format === 'json') return JSON.stringify(list);
-  const attrs = Object.entries(list)
-    .filter(([k]) => k !== 'calls')
-    .map(([k, v]) => `${k.replace(/_/g, '')}="${escapeXml(v === null ? '' : String(v))}"`)
-    .join(' ');
-  return wrap(`<Calls ${attrs}>${list.calls.map(callXml).join('')}</Calls>`);
+  const { calls: _calls, ...envelope } = list;
+  const attrs = envelopeAttrs(envelope);
+  return wrapXml(`<Calls ${attrs}>${list.calls.map(callXml).join('')}</Calls>`);
 }
 
 /** Serialise an error body (XML: `<RestException>`). */
 export function renderError(error: ErrorBody, format: Format): string {
   if (format === 'json') return JSON.stringify(error);
-  return wrap(`<RestException>${fieldsXml(error)}</RestException>`);
+  return wrapXml(`<RestException>${fieldsXml(error)}</RestException>`);
 }
 
 /** Write a whole answer with its content type and length. */

@@ -4,37 +4,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { type Format, send } from '../render.js';
-
-function escapeXml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
-
-function pascal(name: string): string {
-  return name
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('');
-}
-
-function xmlOf(record: object): string {
-  return Object.entries(record)
-    .map(([k, v]: [string, unknown]) => {
-      const tag = pascal(k);
-      if (v === null || v === undefined) return `<${tag}/>`;
-      if (typeof v === 'object') return `<${tag}>${xmlOf(v)}</${tag}>`;
-      return `<${tag}>${escapeXml(String(v))}</${tag}>`;
-    })
-    .join('');
-}
-
-function wrap(inner: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<TwilioResponse>${inner}</TwilioResponse>\n`;
-}
+import { envelopeAttrs, fieldsXml, wrapXml } from '../xml.js';
 
 /** Send one resource (`element` names its XML element, e.g. `Recording`). */
 export function sendOne(
@@ -45,7 +15,7 @@ export function sendOne(
   status = 200,
 ): void {
   const body =
-    format === 'json' ? JSON.stringify(resource) : wrap(`<${element}>${xmlOf(resource)}</${element}>`);
+    format === 'json' ? JSON.stringify(resource) : wrapXml(`<${element}>${fieldsXml(resource)}</${element}>`);
   send(res, status, format, body);
 }
 
@@ -93,11 +63,9 @@ export function sendPage<T extends object>(
     send(res, 200, format, JSON.stringify({ ...envelope, [names.key]: page.items }));
     return;
   }
-  const attrs = Object.entries(envelope)
-    .map(([k, v]) => `${k.replace(/_/g, '')}="${escapeXml(v === null ? '' : String(v))}"`)
-    .join(' ');
-  const items = page.items.map((item) => `<${names.item}>${xmlOf(item)}</${names.item}>`).join('');
-  send(res, 200, format, wrap(`<${names.list} ${attrs}>${items}</${names.list}>`));
+  const attrs = envelopeAttrs(envelope);
+  const items = page.items.map((item) => `<${names.item}>${fieldsXml(item)}</${names.item}>`).join('');
+  send(res, 200, format, wrapXml(`<${names.list} ${attrs}>${items}</${names.list}>`));
 }
 
 /** 204 No Content (a delete). */
