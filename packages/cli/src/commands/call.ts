@@ -10,6 +10,7 @@ import {
   UsageError,
 } from '../args.js';
 import type { Command } from '../io.js';
+import { inboundParams } from '../phone/inboundParams.js';
 import { RESERVED_PARAMS, runPhone } from '../phone/runPhone.js';
 
 const HELP = `usage: rcml call <url> [options]
@@ -181,30 +182,8 @@ export const command: Command = {
 
 /** A recorder for `--record`: the call's settings as the scenario's `inbound`, `media`, `dialed`. */
 function recorderFor(options: Parameters<typeof runPhone>[0]): CallRecording {
-  const extra = options.params ?? {};
-  const inboundExtra = Object.fromEntries(
-    Object.entries(extra).filter(([name]) =>
-      /^(From|To)(City|State|Zip|Country)$|^CallerName$|^ForwardedFrom$/.test(name),
-    ),
-  );
-  const inbound: Record<string, string> = {
-    ...inboundExtra,
-    From: options.from,
-    To: options.to,
-    Url: options.url,
-    Method: options.method,
-    ...(options.fallbackUrl === undefined ? {} : { FallbackUrl: options.fallbackUrl }),
-    ...(options.fallbackMethod === undefined ? {} : { FallbackMethod: options.fallbackMethod }),
-    ...(options.statusCallback === undefined ? {} : { StatusCallback: options.statusCallback }),
-    ...(options.statusCallbackMethod === undefined
-      ? {}
-      : { StatusCallbackMethod: options.statusCallbackMethod }),
-    ...(options.statusCallbackEvent === undefined
-      ? {}
-      : { StatusCallbackEvent: options.statusCallbackEvent }),
-  };
   return createCallRecording({
-    inbound,
+    inbound: inboundParams(options),
     ...(options.accountSid === undefined ? {} : { accountSid: options.accountSid }),
     media: { sayCharSeconds: options.sayCharSeconds, defaultPlaySeconds: options.playSeconds },
     dialedDefault: { answerAfter: options.legAnswerAfter, hangupAfter: options.legHangupAfter },

@@ -10,6 +10,7 @@ import type { SimulatedFarEnd } from '@rcml/driver';
 import { createRuntime } from '../runtime/createRuntime.js';
 import { formatLine, shortUrl } from '../timeline/format.js';
 import type { ObservedOperation } from '../timeline/observe.js';
+import { inboundParams } from './inboundParams.js';
 import { type CallerAction, createInputReader, phraseSeconds } from './input.js';
 import { applyOperation, createPhoneState, describeRefusal } from './phoneState.js';
 import { renderFrame } from './render.js';
@@ -355,27 +356,7 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
   const ticker = setInterval(draw, FRAME_MS);
 
   try {
-    const record = engine.inbound(
-      {
-        ...geographic(extra),
-        From: options.from,
-        To: options.to,
-        Url: options.url,
-        Method: options.method,
-        ...(extra.CallerName === undefined ? {} : { CallerName: extra.CallerName }),
-        ...(extra.ForwardedFrom === undefined ? {} : { ForwardedFrom: extra.ForwardedFrom }),
-        ...(options.fallbackUrl === undefined ? {} : { FallbackUrl: options.fallbackUrl }),
-        ...(options.fallbackMethod === undefined ? {} : { FallbackMethod: options.fallbackMethod }),
-        ...(options.statusCallback === undefined ? {} : { StatusCallback: options.statusCallback }),
-        ...(options.statusCallbackMethod === undefined
-          ? {}
-          : { StatusCallbackMethod: options.statusCallbackMethod }),
-        ...(options.statusCallbackEvent === undefined
-          ? {}
-          : { StatusCallbackEvent: options.statusCallbackEvent }),
-      },
-      runtime.observe(call.channel),
-    );
+    const record = engine.inbound(inboundParams(options), runtime.observe(call.channel));
     mainSid ??= record.sid;
     const status = await ended;
     await runtime.close({ deadlineMs: 3000 });
@@ -391,16 +372,6 @@ export async function runPhone(options: PhoneOptions): Promise<string> {
     if (screen) terminal.output.write('\u001b[?25h\n');
     await runtime.close({ deadlineMs: 0 }).catch(() => undefined);
   }
-}
-
-/**
- * TwiML's geographic parameters (spec 9.1): handed to the engine with the call, which sends
- * them and their `Caller…`/`Called…` aliases on every request.
- */
-const GEOGRAPHIC = /^(From|To)(City|State|Zip|Country)$/;
-
-function geographic(params: Readonly<Record<string, string>>): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).filter(([name]) => GEOGRAPHIC.test(name)));
 }
 
 /**
