@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@rcml/core';
-import { request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import { type AudioConverter, isAsteriskWav, readWavFormat } from './converter.js';
 import { pcmWavTo8kMono } from './pcm.js';
 
@@ -128,16 +128,29 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+/** Options of {@link createUndiciMediaFetcher}. */
+export interface UndiciMediaFetcherOptions {
+  /** The undici dispatcher every request (and redirect hop) goes through, e.g. a URL guard's agent. */
+  readonly dispatcher?: Dispatcher;
+  /** Headers and body timeout in ms (default 30 s). */
+  readonly timeoutMs?: number;
+}
+
+const MAX_REDIRECTS = 5;
+const MAX_BYTES = 50 * 1024 * 1024;
+
 /** The default fetcher: undici, up to 5 redirects, 30 s, at most 50 MB. */
-export function createUndiciMediaFetcher(): MediaFetcher {
+export function createUndiciMediaFetcher(options: UndiciMediaFetcherOptions = {}): MediaFetcher {
+  const timeout = options.timeoutMs ?? 30_000;
   return async (url, signal) => {
     let current = url;
-    for (let hop = 0; hop <= 5; hop += 1) {
+    for (let hop = 0; hop <= MAX_REDIRECTS; hop += 1) {
       const res = await request(current, {
         method: 'GET',
         signal,
-        headersTimeout: 30_000,
-        bodyTimeout: 30_000,
+        ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
+        headersTimeout: timeout,
+        bodyTimeout: timeout,
       });
       const location = res.headers.location;
       if (res.statusCode >= 300 && res.statusCode < 400 && typeof location === 'string') {
@@ -145,8 +158,7 @@ export function createUndiciMediaFetcher(): MediaFetcher {
         current = new URL(location, current).toString();
         continue;
       }
-      const length = Number(res.headers['content-length'] ?? 0);
-      if (length > 50 * 1024 * 1024) {
+      if (Number(res.headers['content-length'] ?? 0) > MAX_BYTES) {
         await res.body.dump();
         return { status: 413, contentType: null, bytes: new Uint8Array() };
       }
