@@ -51,18 +51,7 @@ function onlyStream(scope: ElementScope, children: readonly XmlEntry[], parent: 
   const context = scope.context;
   const path = scope.position.path;
   let stream: StreamNoun | undefined;
-  let counters: Map<string, number> | undefined;
-  for (const entry of children) {
-    const tag = tagOf(entry);
-    if (tag === undefined) continue;
-    if (tag === TEXT_KEY || tag === CDATA_KEY) {
-      const text =
-        tag === TEXT_KEY ? decodeOrFail(entry[TEXT_KEY] as string, path, context) : cdataText(entry);
-      if (!isBlank(text)) context.fail(12200, `<${parent}> at ${path} may not hold text`, scope.position);
-      continue;
-    }
-    counters ??= new Map();
-    const position = childPosition(entry, tag, path, counters, context);
+  forEachChild(scope, children, (entry, tag, position) => {
     if (tag !== 'Stream') context.fail(12200, misplacedMessage(tag, parent, position.path), position);
     if (stream !== undefined) {
       context.fail(
@@ -72,7 +61,7 @@ function onlyStream(scope: ElementScope, children: readonly XmlEntry[], parent: 
       );
     }
     stream = buildStream(entry, position, parent, context);
-  }
+  });
   if (stream === undefined)
     return context.fail(12200, `<${parent}> at ${path} holds no <Stream>`, scope.position);
   return stream;
@@ -149,20 +138,8 @@ function streamUrl(scope: ElementScope): string {
 /** The `<Parameter>` children of a `<Stream>` (nothing else may stand there). */
 function buildParameters(children: readonly XmlEntry[], stream: ElementScope): StreamParameter[] {
   const context = stream.context;
-  const path = stream.position.path;
   const out: StreamParameter[] = [];
-  let counters: Map<string, number> | undefined;
-  for (const entry of children) {
-    const tag = tagOf(entry);
-    if (tag === undefined) continue;
-    if (tag === TEXT_KEY || tag === CDATA_KEY) {
-      const text =
-        tag === TEXT_KEY ? decodeOrFail(entry[TEXT_KEY] as string, path, context) : cdataText(entry);
-      if (!isBlank(text)) context.fail(12200, `<Stream> at ${path} may not hold text`, stream.position);
-      continue;
-    }
-    counters ??= new Map();
-    const position = childPosition(entry, tag, path, counters, context);
+  forEachChild(stream, children, (entry, tag, position) => {
     if (tag !== 'Parameter') context.fail(12200, misplacedMessage(tag, 'Stream', position.path), position);
     const scope = new ElementScope(
       context,
@@ -177,9 +154,35 @@ function buildParameters(children: readonly XmlEntry[], stream: ElementScope): S
     scope.reportUnread();
     if (name === null) {
       scope.warn('name', 'missing; the parameter is ignored');
-      continue;
+      return;
     }
     out.push({ name, value });
-  }
+  });
   return out;
+}
+
+/**
+ * Calls `visit` with each child element of `scope`'s element and its position; text that is
+ * not blank fails with 12200.
+ */
+function forEachChild(
+  scope: ElementScope,
+  children: readonly XmlEntry[],
+  visit: (entry: XmlEntry, tag: string, position: Position) => void,
+): void {
+  const context = scope.context;
+  const path = scope.position.path;
+  let counters: Map<string, number> | undefined;
+  for (const entry of children) {
+    const tag = tagOf(entry);
+    if (tag === undefined) continue;
+    if (tag === TEXT_KEY || tag === CDATA_KEY) {
+      const text =
+        tag === TEXT_KEY ? decodeOrFail(entry[TEXT_KEY] as string, path, context) : cdataText(entry);
+      if (!isBlank(text)) context.fail(12200, `<${scope.name}> at ${path} may not hold text`, scope.position);
+      continue;
+    }
+    counters ??= new Map();
+    visit(entry, tag, childPosition(entry, tag, path, counters, context));
+  }
 }
