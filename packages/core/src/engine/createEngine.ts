@@ -9,7 +9,11 @@ import type { CallSettings } from '../call/callSettings.js';
 import type { CallContext } from '../call/context.js';
 import { PERSISTED_VERSION } from '../call/persisted.js';
 import { CallSession, type CallSession as Session } from '../call/session.js';
-import { type CallbackQueue, DEFAULT_RETRY_DELAYS_MS } from '../callbacks/callbackQueue.js';
+import {
+  type CallbackContext,
+  type CallbackQueue,
+  DEFAULT_RETRY_DELAYS_MS,
+} from '../callbacks/callbackQueue.js';
 import { parseProgressEvents } from '../callbacks/progress.js';
 import { systemClock } from '../clock/systemClock.js';
 import { createConferences } from '../conferences/conferences.js';
@@ -99,6 +103,15 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
     },
   };
   const controllers = new ControllerPool();
+  /** How callbacks are delivered, for the calls and the conferences alike. */
+  const callbacks: CallbackContext = {
+    http,
+    clock,
+    retryDelaysMs: options.callbackRetry?.delaysMs ?? DEFAULT_RETRY_DELAYS_MS,
+    timeoutMs: fetchTimeoutMs,
+    controllers,
+    notice: (callSid, code, message) => notice(callSid, code, message, 'error'),
+  };
   const recordings = createRecordings({
     driver: options.driver,
     store: options.recordingStore,
@@ -110,14 +123,7 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
   const conferences = createConferences({
     now: () => clock.now(),
     nextSid: () => ids.next('CF'),
-    callbacks: {
-      http,
-      clock,
-      retryDelaysMs: options.callbackRetry?.delaysMs ?? DEFAULT_RETRY_DELAYS_MS,
-      timeoutMs: fetchTimeoutMs,
-      controllers,
-      notice: (callSid, code, message) => notice(callSid, code, message, 'error'),
-    },
+    callbacks,
     playWaitUrl: options.conferenceWaitUrl ?? true,
   });
   const notice = (callSid: string | null, code: ErrorCode, message: string, level: 'warning' | 'error') => {
@@ -148,14 +154,7 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
       parseOptions: { maxBytes: limits.maxDocumentBytes, maxLoop: limits.maxLoop },
       cache: new DocumentCache(256),
     },
-    callbacks: {
-      http,
-      clock,
-      retryDelaysMs: options.callbackRetry?.delaysMs ?? DEFAULT_RETRY_DELAYS_MS,
-      timeoutMs: fetchTimeoutMs,
-      controllers,
-      notice: (callSid, code, message) => notice(callSid, code, message, 'error'),
-    },
+    callbacks,
     controllers,
     hasListeners: () => listeners.size > 0,
     emit,
