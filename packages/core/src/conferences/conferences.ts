@@ -9,6 +9,7 @@
 import { type CallbackContext, CallbackQueue } from '../callbacks/callbackQueue.js';
 import { rfc2822 } from '../callbacks/timestamp.js';
 import type { ConferenceEventName, HttpMethod } from '../document/ast.js';
+import { pageOf } from '../engine/paging.js';
 import { RcmlError } from '../errors.js';
 
 /** A conference's state (the resource's `status`). */
@@ -462,9 +463,7 @@ export function createConferences(options: {
         )
         .reverse()
         .map(record);
-      const pageSize = filter.pageSize ?? 50;
-      const page = filter.page ?? 0;
-      return { items: all.slice(page * pageSize, (page + 1) * pageSize), page, pageSize, total: all.length };
+      return pageOf(all, filter);
     },
     end(conferenceSid) {
       const room = mustGet(conferenceSid);
@@ -481,9 +480,7 @@ export function createConferences(options: {
             (filter.hold === undefined || m.hold === filter.hold),
         )
         .map((m) => participantRecord(room, m));
-      const pageSize = filter.pageSize ?? 50;
-      const page = filter.page ?? 0;
-      return { items: all.slice(page * pageSize, (page + 1) * pageSize), page, pageSize, total: all.length };
+      return pageOf(all, filter);
     },
     participant(conferenceSid, callSid) {
       const room = mustGet(conferenceSid);

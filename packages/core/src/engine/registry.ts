@@ -3,7 +3,7 @@
  * of spec 1.4, and a bounded memory of finished calls.
  */
 import type { CallData } from '../call/callData.js';
-import { RcmlError } from '../errors.js';
+import { checkPaging } from './paging.js';
 import type { CallPage, ListFilter } from './types.js';
 
 export class CallRegistry {
@@ -41,14 +41,7 @@ export class CallRegistry {
   }
 
   list(filter: ListFilter = {}): CallPage {
-    const pageSize = filter.pageSize ?? 50;
-    const page = filter.page ?? 0;
-    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-      throw new RcmlError(20001, `PageSize: ${pageSize} is outside 1 to 1000`, { field: 'PageSize' });
-    }
-    if (!Number.isInteger(page) || page < 0) {
-      throw new RcmlError(20001, `Page: ${page} is not a whole number from 0`, { field: 'Page' });
-    }
+    const { page, pageSize } = checkPaging(filter);
     const start = page * pageSize;
     const calls = [];
     let total = 0;

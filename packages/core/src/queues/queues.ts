@@ -7,6 +7,7 @@
  */
 
 import type { HttpMethod } from '../document/ast.js';
+import { pageOf } from '../engine/paging.js';
 import { RcmlError } from '../errors.js';
 import type { Channel } from '../ports.js';
 import { QueueBridge } from './bridge.js';
@@ -220,12 +221,6 @@ export function createQueues(options: {
     }
     return maxSize;
   }
-  function paged<T>(all: readonly T[], paging: { page?: number; pageSize?: number } = {}): Page<T> {
-    const pageSize = paging.pageSize ?? 50;
-    const page = paging.page ?? 0;
-    const start = page * pageSize;
-    return { items: all.slice(start, start + pageSize), page, pageSize, total: all.length };
-  }
 
   return {
     create(accountSid, friendlyName, maxSize = DEFAULT_QUEUE_SIZE) {
@@ -248,7 +243,7 @@ export function createQueues(options: {
           q.accountSid === filter.accountSid &&
           (filter.friendlyName === undefined || q.friendlyName === filter.friendlyName),
       );
-      return paged(all.map(record), filter);
+      return pageOf(all.map(record), filter);
     },
     update(queueSid, changes) {
       const queue = mustGet(queueSid);
@@ -283,7 +278,7 @@ export function createQueues(options: {
     },
     members(queueSid, paging) {
       const queue = mustGet(queueSid);
-      return paged(
+      return pageOf(
         queue.members.map((m) => memberRecord(queue, m)),
         paging,
       );

@@ -3,7 +3,8 @@
  * `record`): their metadata for the Recordings resource, and their audio, kept in the
  * embedding server's {@link RecordingStore} when it has one, else asked of the media driver.
  */
-import { RcmlError } from '../errors.js';
+
+import { checkPaging } from '../engine/paging.js';
 import type { Logger, MediaDriver, RecordingStore } from '../ports.js';
 
 /** Where a recording comes from (`RecordingSource` / the resource's `source`). */
@@ -135,14 +136,7 @@ export function createRecordings(options: RecordingsOptions): RecordingRegistry 
       return bySid.get(sid);
     },
     list(filter = {}) {
-      const pageSize = filter.pageSize ?? 50;
-      const page = filter.page ?? 0;
-      if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
-        throw new RcmlError(20001, `PageSize: ${pageSize} is outside 1 to 1000`, { field: 'PageSize' });
-      }
-      if (!Number.isInteger(page) || page < 0) {
-        throw new RcmlError(20001, `Page: ${page} is not a whole number from 0`, { field: 'Page' });
-      }
+      const { page, pageSize } = checkPaging(filter);
       const all = [...bySid.values()]
         .filter(
           (r) =>
