@@ -4,6 +4,7 @@
  */
 import type { CallPage, CallRecord, CallStatus, Engine, EngineEvent, ListFilter } from '@rcml/core';
 import { RcmlError } from '@rcml/core';
+import { emptyConferences, emptyQueues } from '../../../test/fakes/emptyEngineParts.js';
 
 export interface FakeEngine extends Engine {
   /** Move a call to a status (sets start/end times as the engine would). */
@@ -133,36 +134,8 @@ export function createFakeEngine(start = Date.UTC(2026, 0, 1)): FakeEngine {
       remove: async () => false,
       audio: async () => null,
     },
-    queues: {
-      create: () => {
-        throw new Error('no queues in the fake engine');
-      },
-      get: () => undefined,
-      list: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
-      update: () => {
-        throw new Error('no queues in the fake engine');
-      },
-      remove: () => {},
-      members: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
-      member: () => undefined,
-      dequeue: () => {
-        throw new Error('no queues in the fake engine');
-      },
-    },
-    conferences: {
-      get: () => undefined,
-      findActive: () => undefined,
-      list: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
-      end: () => {
-        throw new Error('no conferences in the fake engine');
-      },
-      participants: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
-      participant: () => undefined,
-      update: async () => {
-        throw new Error('no conferences in the fake engine');
-      },
-      kick: () => {},
-    },
+    queues: emptyQueues(),
+    conferences: emptyConferences(),
     subscribe(_listener: (event: EngineEvent) => void) {
       return () => {};
     },

@@ -12,6 +12,7 @@ import {
   type EngineOptions,
   RcmlError,
 } from '@rcml/core';
+import { emptyConferences, emptyQueues } from '../../../test/fakes/emptyEngineParts.js';
 
 export interface ToyBugs {
   /** Leave a timer behind after the call ends. */
@@ -135,36 +136,8 @@ export function createToyEngine(options: EngineOptions, bugs: ToyBugs = {}): Eng
       remove: async () => false,
       audio: async () => null,
     },
-    queues: {
-      create: () => {
-        throw new Error('no queues in the fake engine');
-      },
-      get: () => undefined,
-      list: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
-      update: () => {
-        throw new Error('no queues in the fake engine');
-      },
-      remove: () => {},
-      members: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
-      member: () => undefined,
-      dequeue: () => {
-        throw new Error('no queues in the fake engine');
-      },
-    },
-    conferences: {
-      get: () => undefined,
-      findActive: () => undefined,
-      list: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
-      end: () => {
-        throw new Error('no conferences in the fake engine');
-      },
-      participants: () => ({ items: [], page: 0, pageSize: 50, total: 0 }),
-      participant: () => undefined,
-      update: async () => {
-        throw new Error('no conferences in the fake engine');
-      },
-      kick: () => {},
-    },
+    queues: emptyQueues(),
+    conferences: emptyConferences(),
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
