@@ -52,6 +52,7 @@ function world(body: string, options: { speech?: boolean } = {}) {
   engine.inbound({ From: '+15550001111', To: '+15550002222', Url: 'http://app.test/voice' }, channel);
   const notices = () =>
     events.flatMap((e) => (e.type === 'notice' ? [{ code: e.code, message: e.message }] : []));
+  const levels = () => events.flatMap((e) => (e.type === 'notice' ? [e.level] : []));
   const party = () => {
     if (handler === undefined) throw new Error('the engine is not listening');
     return handler;
@@ -64,7 +65,7 @@ function world(body: string, options: { speech?: boolean } = {}) {
       await flush();
     }
   };
-  return { clock, requests, gathers, notices, party, advanceTo };
+  return { clock, requests, gathers, notices, levels, party, advanceTo };
 }
 
 describe('the gather request', () => {
@@ -82,6 +83,7 @@ describe('the gather request', () => {
       hints: ['ventes', 'support', 'facturation'],
       speechTimeout: 3,
     });
+    expect(w.notices()).toEqual([]);
   });
 
   it('defaults: en-US, no hints, the timeout as speechTimeout', async () => {
@@ -127,6 +129,7 @@ describe('partialResultCallback', () => {
       ['GET', 'callback', '1', 'hel', 'lo'],
     ]);
     expect(partial[0]!.params).toMatchObject({ CallSid: expect.any(String), From: '+15550001111' });
+    expect(w.notices()).toEqual([]);
   });
 
   it('POST by default, and nothing once the Gather ended', async () => {
@@ -164,6 +167,7 @@ describe('partialResultCallback', () => {
     expect(w.notices()).toEqual([
       { code: 13301, message: 'Gather: partialResultCallback "ftp://cb.test/p" is not http(s)' },
     ]);
+    expect(w.levels()).toEqual(['warning']);
   });
 });
 
@@ -184,6 +188,7 @@ describe('a driver without a recogniser (13335)', () => {
           'Gather: speech input is not available (the media driver has no recogniser); only keys are collected',
       },
     ]);
+    expect(w.levels()).toEqual(['warning']);
     const action = w.requests.find((r) => r.url === 'http://app.test/g');
     expect(action?.params).toMatchObject({ Digits: '3' });
     expect(action?.params).not.toHaveProperty('SpeechResult');

@@ -175,6 +175,17 @@ describe('<Gather input="speech">: results and silence', () => {
     expect(fetches(run)[1]).toBe('4.5 fetch POST http://app.test/g');
   });
 
+  it('without bargeIn, words recognised after the utterance ended (prompts still playing) are not added', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Gather input="speech" action="/g" speechTimeout="auto" bargeIn="false"><Pause length="3"/></Gather></Response>',
+        { party: [speak(0.5, 0.5), speech(0.8, 'one'), speech(1.5, 'two')], app: DONE },
+      ),
+    );
+    expect(fetches(run)[1]).toBe('3 fetch POST http://app.test/g');
+    expect(paramsOf(run, 'fetch', 1).SpeechResult).toBe('one');
+  });
+
   it('without bargeIn, speech after keys completed input (prompts still playing) is not sent', async () => {
     const run = await runWorld(
       inbound(
@@ -236,6 +247,20 @@ describe('<Gather input="dtmf speech">: keys and speech', () => {
     expect(fetches(run)[1]).toBe('1.5 fetch POST http://app.test/g');
     expect(paramsOf(run, 'fetch', 1)).toMatchObject({ SpeechResult: 'sales' });
     expect(paramsOf(run, 'fetch', 1)).not.toHaveProperty('Digits');
+  });
+
+  it('voice that starts after a key does not hold the Gather: the timer runs from the key', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Gather input="dtmf speech" action="/g" timeout="2" speechTimeout="5"/></Response>',
+        {
+          party: [dtmf(0.5, '7'), speak(1, 6)],
+          app: DONE,
+        },
+      ),
+    );
+    expect(fetches(run)[1]).toBe('2.5 fetch POST http://app.test/g');
+    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ Digits: '7' });
   });
 
   it('a key during an utterance keeps the no-input timer running from that key', async () => {
