@@ -5,64 +5,24 @@
  * each of those hops fails with notice 11210 (or 14102 for the callback) and the internal
  * server sees no connection; with the guard off, it receives the request.
  */
-import type { LookupAddress } from 'node:dns';
-import { createServer, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createEngine, type EngineEvent, systemClock } from '@rcml/core';
 import { createSimulatedDriver } from '@rcml/driver';
-import { createHttpTransport, type LookupFunction } from '@rcml/webhook';
+import { createHttpTransport } from '@rcml/webhook';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-
-interface Site {
-  readonly port: number;
-  readonly paths: string[];
-  connections: number;
-  close(): Promise<void>;
-}
-
-async function site(answer: (path: string, res: ServerResponse) => void): Promise<Site> {
-  const paths: string[] = [];
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    const path = (req.url ?? '/').split('?')[0] ?? '/';
-    paths.push(path);
-    answer(path, res);
-  });
-  const state = {
-    port: 0,
-    paths,
-    connections: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  server.on('connection', () => {
-    state.connections += 1;
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.port = (server.address() as AddressInfo).port;
-  return state;
-}
+import { type LoopbackSite, loopbackLookup, startLoopbackSite } from './net/loopbackSite.js';
 
 /** `app.test` is the application (allowed by name); it resolves to 127.0.0.1. */
-const lookup: LookupFunction = (hostname, options, callback) => {
-  const list: LookupAddress[] = [{ address: '127.0.0.1', family: 4 }];
-  if (hostname !== 'app.test') callback(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' }), '');
-  else if (options.all) callback(null, list);
-  else callback(null, '127.0.0.1', 4);
-};
+const lookup = loopbackLookup('app.test');
 
-let app: Site;
-let internal: Site;
+let app: LoopbackSite;
+let internal: LoopbackSite;
 beforeEach(async () => {
-  internal = await site((_path, res) =>
+  internal = await startLoopbackSite((_path, res) =>
     res.writeHead(200, { 'content-type': 'text/xml' }).end('<Response/>'),
   );
   // The internal target is spelled in hex, so only the guard's literal check can see it.
   const inside = `http://0x7f000001:${internal.port}`;
-  app = await site((path, res) => {
+  app = await startLoopbackSite((path, res) => {
     if (path === '/http-redirect') res.writeHead(302, { location: `${inside}/hop` }).end();
     else if (path === '/verb-redirect') {
       res

@@ -3,56 +3,24 @@
  * address, a name resolving to one, and a redirect hop into one are refused without any
  * connection to the internal server; an allowed host is downloaded, redirects included.
  */
-import type { LookupAddress } from 'node:dns';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createUrlGuard, type LookupFunction } from '@rcml/webhook';
+import { createUrlGuard } from '@rcml/webhook';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type LoopbackSite, loopbackLookup, startLoopbackSite } from '../../../test/net/loopbackSite.js';
 import { createGuardedMediaFetcher } from '../src/serve/guardedMedia.js';
 
-interface Site {
-  readonly port: number;
-  connections: number;
-  close(): Promise<void>;
-}
-async function site(
-  handler: (path: string) => { status: number; headers: Record<string, string> },
-): Promise<Site> {
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    const { status, headers } = handler(req.url ?? '/');
+/** A site answering each path with `handler`'s status and headers (a body when 200). */
+function site(handler: (path: string) => { status: number; headers: Record<string, string> }) {
+  return startLoopbackSite((path, res) => {
+    const { status, headers } = handler(path);
     res.writeHead(status, headers).end(status === 200 ? 'RIFF-audio' : '');
   });
-  const state = {
-    port: 0,
-    connections: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  server.on('connection', () => {
-    state.connections += 1;
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.port = (server.address() as AddressInfo).port;
-  return state;
 }
 
 /** `media.test` (the allowed media host) and `inside.test` both resolve to 127.0.0.1. */
-const lookup: LookupFunction = (hostname, options, callback) => {
-  if (hostname !== 'media.test' && hostname !== 'inside.test') {
-    callback(Object.assign(new Error('ENOTFOUND'), { code: 'ENOTFOUND' }), '');
-    return;
-  }
-  const list: LookupAddress[] = [{ address: '127.0.0.1', family: 4 }];
-  if (options.all) callback(null, list);
-  else callback(null, '127.0.0.1', 4);
-};
+const lookup = loopbackLookup('media.test', 'inside.test');
 
-let media: Site;
-let internal: Site;
+let media: LoopbackSite;
+let internal: LoopbackSite;
 beforeEach(async () => {
   internal = await site(() => ({ status: 200, headers: { 'content-type': 'audio/wav' } }));
   media = await site((path) =>

@@ -5,13 +5,10 @@
  * reaching the application, and the failed-authentication limit, over real loopback HTTP.
  * (Tests listen on 127.0.0.1 only, so "not loopback" is forced with `urlGuard: true`.)
  */
-import type { LookupAddress } from 'node:dns';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { EngineEvent } from '@rcml/core';
-import type { LookupFunction } from '@rcml/webhook';
 import { request } from 'undici';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type LoopbackSite, loopbackLookup, startLoopbackSite } from '../../../test/net/loopbackSite.js';
 import { main } from '../src/main.js';
 import { type RunningServer, type ServeOptions, startServe } from '../src/serve/startServe.js';
 import {
@@ -26,49 +23,16 @@ const TOKEN = 'network-test-token';
 const AUTH = `Basic ${Buffer.from(`${ACCOUNT}:${TOKEN}`).toString('base64')}`;
 
 /** The application: answers every request with an empty document, counting connections. */
-interface App {
-  readonly port: number;
-  readonly paths: string[];
-  connections: number;
-  close(): Promise<void>;
-}
-async function startApp(): Promise<App> {
-  const paths: string[] = [];
-  const server: Server = createServer((req, res) => {
-    req.resume();
-    paths.push((req.url ?? '/').split('?')[0] ?? '/');
+function startApp(): Promise<LoopbackSite> {
+  return startLoopbackSite((_path, res) => {
     res.writeHead(200, { 'content-type': 'text/xml' }).end('<Response/>');
   });
-  const state = {
-    port: 0,
-    paths,
-    connections: 0,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  server.on('connection', () => {
-    state.connections += 1;
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  state.port = (server.address() as AddressInfo).port;
-  return state;
 }
 
 /** `app.test` resolves to 127.0.0.1, as a public-looking name pointing inside would. */
-const lookup: LookupFunction = (hostname, options, callback) => {
-  if (hostname !== 'app.test') {
-    callback(Object.assign(new Error(`ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '');
-    return;
-  }
-  const list: LookupAddress[] = [{ address: '127.0.0.1', family: 4 }];
-  if (options.all) callback(null, list);
-  else callback(null, '127.0.0.1', 4);
-};
+const lookup = loopbackLookup('app.test');
 
-let app: App;
+let app: LoopbackSite;
 let server: RunningServer | undefined;
 beforeEach(async () => {
   app = await startApp();
