@@ -4,20 +4,18 @@
  * not implemented), with `answered_by` on the call resource, and refused naming the parameter
  * when invalid.
  */
-import {
-  type CallRecordRequest,
-  type Channel,
-  createEngine,
-  createSequentialIds,
-  createSimulatedClock,
-  type DigitsRequest,
-  type Engine,
-  type HttpRequest,
-  type OriginateRequest,
+import type {
+  CallRecordRequest,
+  Channel,
+  DigitsRequest,
+  Engine,
+  HttpRequest,
+  OriginateRequest,
 } from '@rcml/core';
 import twilio from 'twilio';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCallsApiServer, WARNINGS_HEADER } from '../src/index.js';
+import { WARNINGS_HEADER } from '../src/index.js';
+import { startEngineApi, waitingChannel } from './engineApi.js';
 import { ACCOUNT, call, callsPath, FORM, form, TOKEN } from './helpers.js';
 import { loopbackHttpClient } from './twilioHttpClient.js';
 
@@ -30,35 +28,21 @@ interface Seen {
 
 /** A far end that answers at once as a machine (reported in the mode asked for). */
 function machineChannel(request: OriginateRequest, seen: Seen): Channel {
-  const op = async () => {};
-  return {
-    id: 'x',
+  return waitingChannel({
     listen(handler) {
       queueMicrotask(() => {
         handler.answered();
         if (request.detection === 'Enable') handler.detected('machine_start');
       });
     },
-    answer: op,
-    say: op,
-    play: async () => ({ ok: true }),
     sendDigits: async (r) => {
       seen.digits.push(r);
     },
-    pause: (_request, signal) =>
-      new Promise<void>((_resolve, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      }),
-    gather: op,
-    record: async () => ({ stop: async () => ({ url: '' }) }),
     recordCall: async (r) => {
       seen.recordings.push(r);
       return { stop: async () => ({ url: `http://recordings.test/${r.recordingSid}` }) };
     },
-    dial: () => ({ legs: [], bridge: op }),
-    hangup: op,
-    reject: op,
-  };
+  });
 }
 
 const settle = async () => {
@@ -72,36 +56,14 @@ let seen: Seen;
 
 beforeEach(async () => {
   seen = { originate: [], digits: [], recordings: [], requests: [] };
-  engine = createEngine({
-    driver: {
-      capabilities: { ssml: false, speech: false, voicemailDetection: true },
-      originate: (request) => {
-        seen.originate.push(request);
-        return machineChannel(request, seen);
-      },
+  ({ engine, url, close } = await startEngineApi({
+    capabilities: { ssml: false, speech: false, voicemailDetection: true },
+    originate: (request) => {
+      seen.originate.push(request);
+      return machineChannel(request, seen);
     },
-    http: {
-      send: async (request) => {
-        seen.requests.push(request);
-        return {
-          status: 200,
-          contentType: 'text/xml',
-          location: null,
-          body: '<Response><Pause length="60"/></Response>',
-        };
-      },
-    },
-    clock: createSimulatedClock(),
-    ids: createSequentialIds(),
-    accountSid: ACCOUNT,
-  });
-  const server = createCallsApiServer({
-    engine,
-    accounts: (sid) => (sid === ACCOUNT ? TOKEN : undefined),
-    settleMs: 0,
-  });
-  url = await server.listen();
-  close = () => server.close();
+    onRequest: (request) => seen.requests.push(request),
+  }));
 });
 afterEach(async () => {
   await engine.shutdown({ deadlineMs: 0 });

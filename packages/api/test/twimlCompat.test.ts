@@ -3,45 +3,21 @@
  * `Twiml` on create and update, its refusals (400 naming `Twiml` with the document's code),
  * and parameters not implemented, accepted and listed in the `X-Rcml-Warnings` header.
  */
-import {
-  type Channel,
-  createEngine,
-  createSequentialIds,
-  createSimulatedClock,
-  type Engine,
-  type EngineEvent,
-  type HttpRequest,
-} from '@rcml/core';
+import type { Channel, Engine, EngineEvent, HttpRequest } from '@rcml/core';
 import twilio from 'twilio';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createCallsApiServer, WARNINGS_HEADER } from '../src/index.js';
+import { WARNINGS_HEADER } from '../src/index.js';
+import { startEngineApi, waitingChannel } from './engineApi.js';
 import { ACCOUNT, call, callsPath, FORM, form, TOKEN } from './helpers.js';
 import { loopbackHttpClient } from './twilioHttpClient.js';
 
 /** A channel that answers at once, speaks instantly and pauses until abandoned. */
 function answeringChannel(spoken: string[]): Channel {
-  const op = async () => {};
-  return {
-    id: 'x',
-    listen(handler) {
-      queueMicrotask(() => handler.answered());
-    },
-    answer: op,
+  return waitingChannel({
     say: async (request) => {
       spoken.push(request.text);
     },
-    play: async () => ({ ok: true }),
-    sendDigits: op,
-    pause: (_request, signal) =>
-      new Promise<void>((_resolve, reject) => {
-        signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-      }),
-    gather: op,
-    record: async () => ({ stop: async () => ({ url: '' }) }),
-    dial: () => ({ legs: [], bridge: op }),
-    hangup: op,
-    reject: op,
-  };
+  });
 }
 
 const settle = async () => {
@@ -59,34 +35,12 @@ beforeEach(async () => {
   spoken = [];
   fetched = [];
   events = [];
-  engine = createEngine({
-    driver: {
-      capabilities: { ssml: false, speech: false, voicemailDetection: false },
-      originate: () => answeringChannel(spoken),
-    },
-    http: {
-      send: async (request) => {
-        fetched.push(request);
-        return {
-          status: 200,
-          contentType: 'text/xml',
-          location: null,
-          body: '<Response><Pause length="60"/></Response>',
-        };
-      },
-    },
-    clock: createSimulatedClock(),
-    ids: createSequentialIds(),
-    accountSid: ACCOUNT,
-  });
-  engine.subscribe((event) => events.push(event));
-  const server = createCallsApiServer({
-    engine,
-    accounts: (sid) => (sid === ACCOUNT ? TOKEN : undefined),
-    settleMs: 0,
-  });
-  url = await server.listen();
-  close = () => server.close();
+  ({ engine, url, close } = await startEngineApi({
+    capabilities: { ssml: false, speech: false, voicemailDetection: false },
+    originate: () => answeringChannel(spoken),
+    onRequest: (request) => fetched.push(request),
+    created: (created) => created.subscribe((event) => events.push(event)),
+  }));
 });
 afterEach(async () => {
   await engine.shutdown({ deadlineMs: 0 });
