@@ -6,7 +6,7 @@
 import { isRcmlError } from '@rcml/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAsteriskDriver } from '../src/index.js';
-import { advance, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
+import { advance, answeredInbound, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
 import { recorder, until } from './helpers.js';
 
 const open = () => new AbortController().signal;
@@ -21,18 +21,6 @@ afterEach(async () => {
 async function start(overrides: Parameters<typeof startModel>[0] = {}): Promise<ModelSetup> {
   setup = await startModel(overrides);
   return setup;
-}
-
-async function answeredInbound(s: ModelSetup, to = '+15550001000') {
-  const before = s.t.inbound.length;
-  const model = s.fake.state.inbound('+15551230001', to);
-  await until(() => s.t.inbound.length > before, 'the inbound call');
-  const call = s.t.inbound[before]!;
-  const rec = recorder();
-  call.channel.listen(rec);
-  await call.channel.answer(open());
-  await settle(s.fake);
-  return { call, rec, model };
 }
 
 /** Requests the driver sent, without the one it makes at start (listing leftovers). */
@@ -84,8 +72,8 @@ describe('the channel media queue', () => {
 describe('the WebSocket', () => {
   it('resume: after a drop, a channel that still exists carries on; one that vanished ends', async () => {
     const s = await start({ onReconnect: 'resume' });
-    const first = await answeredInbound(s, '+15550001000');
-    const second = await answeredInbound(s, '+15550002000');
+    const first = await answeredInbound(s, { to: '+15550001000' });
+    const second = await answeredInbound(s, { to: '+15550002000' });
     s.fake.dropSocket();
     await settle(s.fake);
     // While the socket is down the second caller hangs up: its events are lost for good.
@@ -364,8 +352,8 @@ describe('conferences', () => {
 
   it('callers naming the same room meet in one named bridge; the last one out removes it', async () => {
     const s = await start();
-    const a = await answeredInbound(s, '+15550001000');
-    const b = await answeredInbound(s, '+15550002000');
+    const a = await answeredInbound(s, { to: '+15550001000' });
+    const b = await answeredInbound(s, { to: '+15550002000' });
     const sa = a.call.channel.dial(conference('team', 'CAa'), open());
     const la = recorder();
     sa.legs[0]!.listen(la);
@@ -385,9 +373,9 @@ describe('conferences', () => {
 
   it('startConferenceOnEnter="false": music on hold outside the bridge until a starting member joins', async () => {
     const s = await start();
-    const waiter = await answeredInbound(s, '+15550001000');
-    const host = await answeredInbound(s, '+15550002000');
-    const late = await answeredInbound(s, '+15550003000');
+    const waiter = await answeredInbound(s, { to: '+15550001000' });
+    const host = await answeredInbound(s, { to: '+15550002000' });
+    const late = await answeredInbound(s, { to: '+15550003000' });
     const sw = waiter.call.channel.dial(conference('board', 'CAw', false), open());
     const lw = recorder();
     sw.legs[0]!.listen(lw);
@@ -415,7 +403,7 @@ describe('conferences', () => {
 
   it('a waiting member who leaves has the music stopped, and is never removed from a bridge it was not in', async () => {
     const s = await start();
-    const waiter = await answeredInbound(s, '+15550001000');
+    const waiter = await answeredInbound(s, { to: '+15550001000' });
     const sw = waiter.call.channel.dial(conference('board', 'CAw', false), open());
     sw.legs[0]!.listen(recorder());
     await settle(s.fake);

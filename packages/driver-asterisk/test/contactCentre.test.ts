@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { DialRequest, EngineEvent, HttpPort, HttpRequest } from '@rcml/core';
 import { createEngine, isRcmlError } from '@rcml/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { advance, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
+import { advance, answeredInbound, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
 import { recorder, until } from './helpers.js';
 
 const open = () => new AbortController().signal;
@@ -23,18 +23,6 @@ afterEach(async () => {
 async function start(overrides: Parameters<typeof startModel>[0] = {}): Promise<ModelSetup> {
   setup = await startModel(overrides);
   return setup;
-}
-
-async function answeredInbound(s: ModelSetup, from = '+15551230001') {
-  const before = s.t.inbound.length;
-  const model = s.fake.state.inbound(from, '+15550001000');
-  await until(() => s.t.inbound.length > before, 'the inbound call');
-  const call = s.t.inbound[before]!;
-  const rec = recorder();
-  call.channel.listen(rec);
-  await call.channel.answer(open());
-  await settle(s.fake);
-  return { call, rec, model };
 }
 
 const requests = (s: ModelSetup) =>
@@ -71,8 +59,8 @@ function conference(
 describe('connect (<Dial><Queue>)', () => {
   it('puts both calls in a bridge of their own until the engine aborts, then removes it', async () => {
     const s = await start();
-    const agent = await answeredInbound(s, '+15550000001');
-    const caller = await answeredInbound(s, '+15550000002');
+    const agent = await answeredInbound(s, { from: '+15550000001' });
+    const caller = await answeredInbound(s, { from: '+15550000002' });
     const connection = new AbortController();
     await agent.call.channel.connect!(caller.call.channel, connection.signal);
     await settle(s.fake);
@@ -99,8 +87,8 @@ describe('connect (<Dial><Queue>)', () => {
 
   it('waits for a prompt still playing to either party; an abort meanwhile makes no bridge', async () => {
     const s = await start();
-    const agent = await answeredInbound(s, '+15550000001');
-    const caller = await answeredInbound(s, '+15550000002');
+    const agent = await answeredInbound(s, { from: '+15550000001' });
+    const caller = await answeredInbound(s, { from: '+15550000002' });
     const prompt = caller.call.channel.play({ url: 'sound:tt-monkeys', loop: 1 }, open());
     await settle(s.fake);
     const connection = new AbortController();
@@ -118,7 +106,7 @@ describe('connect (<Dial><Queue>)', () => {
     const second = caller.call.channel.play({ url: 'sound:tt-monkeys', loop: 1 }, open());
     connection.abort();
     await settle(s.fake);
-    const other = await answeredInbound(s, '+15550000003');
+    const other = await answeredInbound(s, { from: '+15550000003' });
     const waiting = other.call.channel.connect!(caller.call.channel, again.signal);
     await settle(s.fake);
     again.abort();
@@ -130,8 +118,8 @@ describe('connect (<Dial><Queue>)', () => {
 
   it('a hang-up of either call takes the bridge down; the other call carries on', async () => {
     const s = await start();
-    const agent = await answeredInbound(s, '+15550000001');
-    const caller = await answeredInbound(s, '+15550000002');
+    const agent = await answeredInbound(s, { from: '+15550000001' });
+    const caller = await answeredInbound(s, { from: '+15550000002' });
     await agent.call.channel.connect!(caller.call.channel, open());
     await settle(s.fake);
     s.fake.state.hangup(caller.model, { soft: false, cause: 16 });
@@ -144,8 +132,8 @@ describe('connect (<Dial><Queue>)', () => {
 
   it('refuses a channel that is not one of this Asterisk driver, and a call that has hung up (14103)', async () => {
     const s = await start();
-    const agent = await answeredInbound(s, '+15550000001');
-    const caller = await answeredInbound(s, '+15550000002');
+    const agent = await answeredInbound(s, { from: '+15550000001' });
+    const caller = await answeredInbound(s, { from: '+15550000002' });
     const foreign = { ...caller.call.channel, id: 'sim-1' };
     const refused = await agent.call.channel.connect!(foreign, open()).catch((e: unknown) => e);
     expect(isRcmlError(refused) && refused.code).toBe(14103);
@@ -192,8 +180,8 @@ describe('a conference leg', () => {
 
   it('hold takes the caller out of the bridge onto music on hold; unhold puts it back', async () => {
     const s = await start();
-    const a = await answeredInbound(s, '+15550000001');
-    const b = await answeredInbound(s, '+15550000002');
+    const a = await answeredInbound(s, { from: '+15550000001' });
+    const b = await answeredInbound(s, { from: '+15550000002' });
     const la = a.call.channel.dial(conference('team', 'CAa'), open()).legs[0]!;
     la.listen(recorder());
     b.call.channel.dial(conference('team', 'CAb'), open()).legs[0]!.listen(recorder());
@@ -216,8 +204,8 @@ describe('a conference leg', () => {
 
   it('a member held while the room waits is not moved in when it starts, only when taken off hold', async () => {
     const s = await start();
-    const waiter = await answeredInbound(s, '+15550000001');
-    const host = await answeredInbound(s, '+15550000002');
+    const waiter = await answeredInbound(s, { from: '+15550000001' });
+    const host = await answeredInbound(s, { from: '+15550000002' });
     const lw = waiter.call.channel.dial(conference('board', 'CAw', { startConferenceOnEnter: false }), open())
       .legs[0]!;
     lw.listen(recorder());

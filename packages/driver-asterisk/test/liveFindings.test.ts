@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { isRcmlError, type Logger } from '@rcml/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelAri } from './fake/modelAri.js';
-import { advance, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
+import { advance, answeredInbound, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
 import { recorder, until } from './helpers.js';
 
 const open = () => new AbortController().signal;
@@ -42,18 +42,6 @@ function memoryLogger(): { logger: Logger; lines: LogLine[] } {
 async function start(overrides: Parameters<typeof startModel>[0] = {}): Promise<ModelSetup> {
   setup = await startModel(overrides);
   return setup;
-}
-
-async function answeredInbound(s: ModelSetup, from = '+15551230001', to = '+15550001000') {
-  const before = s.t.inbound.length;
-  const model = s.fake.state.inbound(from, to);
-  await until(() => s.t.inbound.length > before, 'the inbound call');
-  const call = s.t.inbound[before]!;
-  const rec = recorder();
-  call.channel.listen(rec);
-  await call.channel.answer(open());
-  await settle(s.fake);
-  return { call, rec, model };
 }
 
 const dialOne = (to: string, callSid: string, callerId: string) => ({
@@ -155,9 +143,9 @@ describe('conferences on a real Asterisk', () => {
 
   it('the second member gets 409 for the room bridge and joins the existing one', async () => {
     const s = await start();
-    const a = await answeredInbound(s, '+15551230001', '+15550001000');
-    const b = await answeredInbound(s, '+15551230002', '+15550002000');
-    const c = await answeredInbound(s, '+15551230003', '+15550003000');
+    const a = await answeredInbound(s, { from: '+15551230001', to: '+15550001000' });
+    const b = await answeredInbound(s, { from: '+15551230002', to: '+15550002000' });
+    const c = await answeredInbound(s, { from: '+15551230003', to: '+15550003000' });
     const legs = [a, b, c].map((m, i) => {
       const session = m.call.channel.dial(member('team', `CA${i}`), open());
       const rec = recorder();
@@ -192,8 +180,8 @@ describe('conferences on a real Asterisk', () => {
 
   it('endConferenceOnExit from a member refused as full does not end the room', async () => {
     const s = await start();
-    const a = await answeredInbound(s, '+15551230001', '+15550001000');
-    const b = await answeredInbound(s, '+15551230002', '+15550002000');
+    const a = await answeredInbound(s, { from: '+15551230001', to: '+15550001000' });
+    const b = await answeredInbound(s, { from: '+15551230002', to: '+15550002000' });
     const first = recorder();
     a.call.channel.dial(member('small', 'CAa', { maxParticipants: 1 }), open()).legs[0]!.listen(first);
     await settle(s.fake);
@@ -213,8 +201,8 @@ describe('conferences on a real Asterisk', () => {
 
   it('endConferenceOnExit from a member who joined ends the room for the others', async () => {
     const s = await start();
-    const a = await answeredInbound(s, '+15551230001', '+15550001000');
-    const b = await answeredInbound(s, '+15551230002', '+15550002000');
+    const a = await answeredInbound(s, { from: '+15551230001', to: '+15550001000' });
+    const b = await answeredInbound(s, { from: '+15551230002', to: '+15550002000' });
     const stayer = recorder();
     a.call.channel.dial(member('end', 'CAa'), open()).legs[0]!.listen(stayer);
     const ender = b.call.channel.dial(member('end', 'CAb', { endConferenceOnExit: true }), open());
@@ -337,7 +325,7 @@ describe('losing Asterisk', () => {
     const s = await start({ logger });
     const port = (new URL(s.fake.url) as URL).port;
     const a = await answeredInbound(s);
-    const b = await answeredInbound(s, '+15551230002', '+15550002000');
+    const b = await answeredInbound(s, { from: '+15551230002', to: '+15550002000' });
     const outbound = s.t.driver.originate({
       callSid: 'CAout',
       to: '+15557654321',
@@ -405,7 +393,7 @@ describe('losing Asterisk', () => {
     const { logger, lines } = memoryLogger();
     const s = await start({ logger });
     const a = await answeredInbound(s);
-    const b = await answeredInbound(s, '+15551230002', '+15550002000');
+    const b = await answeredInbound(s, { from: '+15551230002', to: '+15550002000' });
     s.fake.dropNext(`/channels/${a.model.id}/play`);
     const error = await a.call.channel.play({ url: 'sound:hello-world', loop: 1 }, open()).then(
       () => null,

@@ -5,7 +5,7 @@
  */
 import { createSimulatedClock, type SimulatedClock } from '@rcml/core';
 import type { DriverHarness, FarEnd } from '@rcml/driver/conformance';
-import { startDriver, type TestDriver, turn, until } from '../helpers.js';
+import { recorder, startDriver, type TestDriver, turn, until } from '../helpers.js';
 import { ModelAri } from './modelAri.js';
 import type { ModelChannel } from './modelState.js';
 
@@ -32,6 +32,25 @@ export async function settle(fake: ModelAri): Promise<void> {
     if (due === undefined || due > clock.now()) return;
     clock.fireNext();
   }
+}
+
+/**
+ * An inbound call from `from` to `to` on the fake Asterisk, handed to the driver, listened to
+ * (a {@link recorder}) and answered; with the fake's model of it.
+ */
+export async function answeredInbound(
+  s: ModelSetup,
+  { from = '+15551230001', to = '+15550001000' }: { readonly from?: string; readonly to?: string } = {},
+) {
+  const before = s.t.inbound.length;
+  const model = s.fake.state.inbound(from, to);
+  await until(() => s.t.inbound.length > before, 'the inbound call');
+  const call = s.t.inbound[before]!;
+  const rec = recorder();
+  call.channel.listen(rec);
+  await call.channel.answer(new AbortController().signal);
+  await settle(s.fake);
+  return { call, rec, model };
 }
 
 /** Fire the clock's timers up to `ms` from now, settling I/O after each. */
