@@ -13,32 +13,22 @@ import {
   type HttpRequest,
   type OriginateRequest,
 } from '@rcml/core';
+import { stubChannel } from '../../core/test/engine/stubChannel.js';
 import { createCallsApiServer } from '../src/index.js';
 import { ACCOUNT, TOKEN } from './helpers.js';
 
 /** A far end that answers at once, does everything instantly and pauses until abandoned. */
 export function waitingChannel(overrides: Partial<Channel> = {}): Channel {
-  const op = async () => {};
-  return {
-    id: 'x',
+  return stubChannel({
     listen(handler) {
       queueMicrotask(() => handler.answered());
     },
-    answer: op,
-    say: op,
-    play: async () => ({ ok: true }),
-    sendDigits: op,
     pause: (_request, signal) =>
       new Promise<void>((_resolve, reject) => {
         signal.addEventListener('abort', () => reject(signal.reason), { once: true });
       }),
-    gather: op,
-    record: async () => ({ stop: async () => ({ url: '' }) }),
-    dial: () => ({ legs: [], bridge: op }),
-    hangup: op,
-    reject: op,
     ...overrides,
-  };
+  });
 }
 
 /** The engine, the API's URL, and how to close the server. */
