@@ -7,7 +7,7 @@ import { isRcmlError } from '@rcml/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAsteriskDriver } from '../src/index.js';
 import { advance, answeredInbound, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
-import { recorder, until } from './helpers.js';
+import { conferenceDial, recorder, until } from './helpers.js';
 
 const open = () => new AbortController().signal;
 let setup: ModelSetup | null = null;
@@ -328,36 +328,14 @@ describe('hangupOnStar', () => {
 });
 
 describe('conferences', () => {
-  const conference = (room: string, callSid: string, startConferenceOnEnter = true) => ({
-    targets: [
-      {
-        type: 'conference' as const,
-        to: room,
-        callSid,
-        conference: {
-          muted: false,
-          beep: 'false' as const,
-          startConferenceOnEnter,
-          endConferenceOnExit: false,
-          maxParticipants: 250,
-        },
-      },
-    ],
-    timeout: 30,
-    timeLimit: 14400,
-    callerId: '',
-    hangupOnStar: false,
-    record: 'do-not-record' as const,
-  });
-
   it('callers naming the same room meet in one named bridge; the last one out removes it', async () => {
     const s = await start();
     const a = await answeredInbound(s, { to: '+15550001000' });
     const b = await answeredInbound(s, { to: '+15550002000' });
-    const sa = a.call.channel.dial(conference('team', 'CAa'), open());
+    const sa = a.call.channel.dial(conferenceDial('team', 'CAa'), open());
     const la = recorder();
     sa.legs[0]!.listen(la);
-    const sb = b.call.channel.dial(conference('team', 'CAb'), open());
+    const sb = b.call.channel.dial(conferenceDial('team', 'CAb'), open());
     const lb = recorder();
     sb.legs[0]!.listen(lb);
     await settle(s.fake);
@@ -376,7 +354,10 @@ describe('conferences', () => {
     const waiter = await answeredInbound(s, { to: '+15550001000' });
     const host = await answeredInbound(s, { to: '+15550002000' });
     const late = await answeredInbound(s, { to: '+15550003000' });
-    const sw = waiter.call.channel.dial(conference('board', 'CAw', false), open());
+    const sw = waiter.call.channel.dial(
+      conferenceDial('board', 'CAw', { startConferenceOnEnter: false }),
+      open(),
+    );
     const lw = recorder();
     sw.legs[0]!.listen(lw);
     await settle(s.fake);
@@ -385,13 +366,15 @@ describe('conferences', () => {
     expect(waiter.model.moh).toBe(true);
     expect(s.fake.state.bridges.get('rcml-conf-board')?.channels).toEqual([]);
 
-    host.call.channel.dial(conference('board', 'CAh'), open()).legs[0]!.listen(recorder());
+    host.call.channel.dial(conferenceDial('board', 'CAh'), open()).legs[0]!.listen(recorder());
     await settle(s.fake);
     expect(waiter.model.moh).toBe(false);
     expect(s.fake.state.bridges.get('rcml-conf-board')?.channels).toEqual([host.model.id, waiter.model.id]);
 
     // Once started, the room stays started: a later non-starting member goes straight in.
-    late.call.channel.dial(conference('board', 'CAl', false), open()).legs[0]!.listen(recorder());
+    late.call.channel
+      .dial(conferenceDial('board', 'CAl', { startConferenceOnEnter: false }), open())
+      .legs[0]!.listen(recorder());
     await settle(s.fake);
     expect(late.model.moh).toBe(false);
     expect(s.fake.state.bridges.get('rcml-conf-board')?.channels).toEqual([
@@ -404,7 +387,10 @@ describe('conferences', () => {
   it('a waiting member who leaves has the music stopped, and is never removed from a bridge it was not in', async () => {
     const s = await start();
     const waiter = await answeredInbound(s, { to: '+15550001000' });
-    const sw = waiter.call.channel.dial(conference('board', 'CAw', false), open());
+    const sw = waiter.call.channel.dial(
+      conferenceDial('board', 'CAw', { startConferenceOnEnter: false }),
+      open(),
+    );
     sw.legs[0]!.listen(recorder());
     await settle(s.fake);
     await sw.legs[0]!.hangup();

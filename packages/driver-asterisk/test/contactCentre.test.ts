@@ -5,11 +5,11 @@
  * `<Enqueue>`/`<Dial><Queue>` and a supervisor's mute and hold over them.
  */
 import { readFile } from 'node:fs/promises';
-import type { DialRequest, EngineEvent, HttpPort, HttpRequest } from '@rcml/core';
+import type { EngineEvent, HttpPort, HttpRequest } from '@rcml/core';
 import { createEngine, isRcmlError } from '@rcml/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { advance, answeredInbound, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
-import { recorder, until } from './helpers.js';
+import { conferenceDial, recorder, until } from './helpers.js';
 
 const open = () => new AbortController().signal;
 let setup: ModelSetup | null = null;
@@ -27,34 +27,6 @@ async function start(overrides: Parameters<typeof startModel>[0] = {}): Promise<
 
 const requests = (s: ModelSetup) =>
   s.fake.log.filter((l) => l.startsWith('REQ ') && l !== 'REQ GET /ari/applications/rcml');
-
-function conference(
-  room: string,
-  callSid: string,
-  options: { muted?: boolean; startConferenceOnEnter?: boolean } = {},
-): DialRequest {
-  return {
-    targets: [
-      {
-        type: 'conference',
-        to: room,
-        callSid,
-        conference: {
-          muted: options.muted ?? false,
-          beep: 'false',
-          startConferenceOnEnter: options.startConferenceOnEnter ?? true,
-          endConferenceOnExit: false,
-          maxParticipants: 250,
-        },
-      },
-    ],
-    timeout: 30,
-    timeLimit: 14400,
-    callerId: '',
-    hangupOnStar: false,
-    record: 'do-not-record',
-  };
-}
 
 describe('connect (<Dial><Queue>)', () => {
   it('puts both calls in a bridge of their own until the engine aborts, then removes it', async () => {
@@ -149,7 +121,7 @@ describe('a conference leg', () => {
   it('mute silences the caller in the room (direction in) and unmute gives the voice back', async () => {
     const s = await start();
     const a = await answeredInbound(s);
-    const leg = a.call.channel.dial(conference('team', 'CAa'), open()).legs[0]!;
+    const leg = a.call.channel.dial(conferenceDial('team', 'CAa'), open()).legs[0]!;
     leg.listen(recorder());
     await settle(s.fake);
     await leg.mute!(true);
@@ -169,7 +141,7 @@ describe('a conference leg', () => {
   it('a member who joined muted and is still muted is unmuted when it leaves', async () => {
     const s = await start();
     const a = await answeredInbound(s);
-    const leg = a.call.channel.dial(conference('team', 'CAa', { muted: true }), open()).legs[0]!;
+    const leg = a.call.channel.dial(conferenceDial('team', 'CAa', { muted: true }), open()).legs[0]!;
     leg.listen(recorder());
     await settle(s.fake);
     expect(a.model.muted.in).toBe(true);
@@ -182,9 +154,9 @@ describe('a conference leg', () => {
     const s = await start();
     const a = await answeredInbound(s, { from: '+15550000001' });
     const b = await answeredInbound(s, { from: '+15550000002' });
-    const la = a.call.channel.dial(conference('team', 'CAa'), open()).legs[0]!;
+    const la = a.call.channel.dial(conferenceDial('team', 'CAa'), open()).legs[0]!;
     la.listen(recorder());
-    b.call.channel.dial(conference('team', 'CAb'), open()).legs[0]!.listen(recorder());
+    b.call.channel.dial(conferenceDial('team', 'CAb'), open()).legs[0]!.listen(recorder());
     await settle(s.fake);
     await la.hold!(true);
     await settle(s.fake);
@@ -206,12 +178,14 @@ describe('a conference leg', () => {
     const s = await start();
     const waiter = await answeredInbound(s, { from: '+15550000001' });
     const host = await answeredInbound(s, { from: '+15550000002' });
-    const lw = waiter.call.channel.dial(conference('board', 'CAw', { startConferenceOnEnter: false }), open())
-      .legs[0]!;
+    const lw = waiter.call.channel.dial(
+      conferenceDial('board', 'CAw', { startConferenceOnEnter: false }),
+      open(),
+    ).legs[0]!;
     lw.listen(recorder());
     await settle(s.fake);
     await lw.hold!(true);
-    host.call.channel.dial(conference('board', 'CAh'), open()).legs[0]!.listen(recorder());
+    host.call.channel.dial(conferenceDial('board', 'CAh'), open()).legs[0]!.listen(recorder());
     await settle(s.fake);
     expect(s.fake.state.bridges.get('rcml-conf-board')?.channels).toEqual([host.model.id]);
     expect(waiter.model.moh).toBe(true);
@@ -224,7 +198,7 @@ describe('a conference leg', () => {
   it("reports the caller's voice (TALK_DETECT) as the leg's voice events, for speaker callbacks", async () => {
     const s = await start();
     const a = await answeredInbound(s);
-    const leg = a.call.channel.dial(conference('team', 'CAa'), open()).legs[0]!;
+    const leg = a.call.channel.dial(conferenceDial('team', 'CAa'), open()).legs[0]!;
     const events = recorder();
     leg.listen(events);
     await settle(s.fake);
@@ -241,7 +215,7 @@ describe('a conference leg', () => {
   it("recordCall records the room's bridge; its audio comes back through recordingAudio", async () => {
     const s = await start();
     const a = await answeredInbound(s);
-    const leg = a.call.channel.dial(conference('team', 'CAa'), open()).legs[0]!;
+    const leg = a.call.channel.dial(conferenceDial('team', 'CAa'), open()).legs[0]!;
     leg.listen(recorder());
     await settle(s.fake);
     const recordingSid = 'RE0000000000000000000000000000000a';

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelHandler, SayRequest } from '@rcml/core';
+import type { ChannelHandler, DialRequest, DialTarget, SayRequest } from '@rcml/core';
 import { createSimulatedClock, type SimulatedClock } from '@rcml/core';
 import {
   type AsteriskDriver,
@@ -17,6 +17,39 @@ import {
   type InboundCall,
   type MediaFetcher,
 } from '../src/index.js';
+
+/**
+ * A `<Dial><Conference>` of one leg (`callSid`) into `room`, with TwiML's defaults for the
+ * room unless `conference` says otherwise.
+ */
+export function conferenceDial(
+  room: string,
+  callSid: string,
+  conference: Partial<NonNullable<DialTarget['conference']>> = {},
+): DialRequest {
+  return {
+    targets: [
+      {
+        type: 'conference',
+        to: room,
+        callSid,
+        conference: {
+          muted: false,
+          beep: 'false',
+          startConferenceOnEnter: true,
+          endConferenceOnExit: false,
+          maxParticipants: 250,
+          ...conference,
+        },
+      },
+    ],
+    timeout: 30,
+    timeLimit: 14400,
+    callerId: '',
+    hangupOnStar: false,
+    record: 'do-not-record',
+  };
+}
 
 /** A handler that records calls as strings: `dtmf:1`, `failed:no-answer`, `voice:true`. */
 export interface Recorder extends ChannelHandler {

@@ -9,7 +9,7 @@ import { isRcmlError, type Logger } from '@rcml/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModelAri } from './fake/modelAri.js';
 import { advance, answeredInbound, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
-import { recorder, until } from './helpers.js';
+import { conferenceDial, recorder, until } from './helpers.js';
 
 const open = () => new AbortController().signal;
 let setup: ModelSetup | null = null;
@@ -118,36 +118,13 @@ describe('a created leg is dialled only once it is in Stasis', () => {
 });
 
 describe('conferences on a real Asterisk', () => {
-  const member = (room: string, callSid: string, extra: Record<string, unknown> = {}) => ({
-    targets: [
-      {
-        type: 'conference' as const,
-        to: room,
-        callSid,
-        conference: {
-          muted: false,
-          beep: 'false' as const,
-          startConferenceOnEnter: true,
-          endConferenceOnExit: false,
-          maxParticipants: 250,
-          ...extra,
-        },
-      },
-    ],
-    timeout: 30,
-    timeLimit: 14400,
-    callerId: '',
-    hangupOnStar: false,
-    record: 'do-not-record' as const,
-  });
-
   it('the second member gets 409 for the room bridge and joins the existing one', async () => {
     const s = await start();
     const a = await answeredInbound(s, { from: '+15551230001', to: '+15550001000' });
     const b = await answeredInbound(s, { from: '+15551230002', to: '+15550002000' });
     const c = await answeredInbound(s, { from: '+15551230003', to: '+15550003000' });
     const legs = [a, b, c].map((m, i) => {
-      const session = m.call.channel.dial(member('team', `CA${i}`), open());
+      const session = m.call.channel.dial(conferenceDial('team', `CA${i}`), open());
       const rec = recorder();
       session.legs[0]!.listen(rec);
       return { session, rec };
@@ -183,11 +160,13 @@ describe('conferences on a real Asterisk', () => {
     const a = await answeredInbound(s, { from: '+15551230001', to: '+15550001000' });
     const b = await answeredInbound(s, { from: '+15551230002', to: '+15550002000' });
     const first = recorder();
-    a.call.channel.dial(member('small', 'CAa', { maxParticipants: 1 }), open()).legs[0]!.listen(first);
+    a.call.channel
+      .dial(conferenceDial('small', 'CAa', { maxParticipants: 1 }), open())
+      .legs[0]!.listen(first);
     await settle(s.fake);
     const second = recorder();
     const refused = b.call.channel.dial(
-      member('small', 'CAb', { maxParticipants: 1, endConferenceOnExit: true }),
+      conferenceDial('small', 'CAb', { maxParticipants: 1, endConferenceOnExit: true }),
       open(),
     );
     refused.legs[0]!.listen(second);
@@ -204,8 +183,8 @@ describe('conferences on a real Asterisk', () => {
     const a = await answeredInbound(s, { from: '+15551230001', to: '+15550001000' });
     const b = await answeredInbound(s, { from: '+15551230002', to: '+15550002000' });
     const stayer = recorder();
-    a.call.channel.dial(member('end', 'CAa'), open()).legs[0]!.listen(stayer);
-    const ender = b.call.channel.dial(member('end', 'CAb', { endConferenceOnExit: true }), open());
+    a.call.channel.dial(conferenceDial('end', 'CAa'), open()).legs[0]!.listen(stayer);
+    const ender = b.call.channel.dial(conferenceDial('end', 'CAb', { endConferenceOnExit: true }), open());
     ender.legs[0]!.listen(recorder());
     await settle(s.fake);
     await ender.legs[0]!.hangup();

@@ -16,7 +16,15 @@ import type { InboundCall } from '../src/index.js';
 import { ModelAri } from './fake/modelAri.js';
 import { ReplayAri, type ReplayOptions } from './fake/replayAri.js';
 import { loadTrace, traceNames } from './fake/traces.js';
-import { type Recorder, recorder, startDriver, type TestDriver, until, wav8k } from './helpers.js';
+import {
+  conferenceDial,
+  type Recorder,
+  recorder,
+  startDriver,
+  type TestDriver,
+  until,
+  wav8k,
+} from './helpers.js';
 
 const open = () => new AbortController().signal;
 
@@ -431,32 +439,11 @@ describe('recorded ARI traces', () => {
     const b = t.inbound[1]!;
     b.channel.listen(recorder());
     await b.channel.answer(open());
-    const room = (callSid: string): DialRequest => ({
-      targets: [
-        {
-          type: 'conference',
-          to: 'team',
-          callSid,
-          conference: {
-            muted: false,
-            beep: 'false',
-            startConferenceOnEnter: true,
-            endConferenceOnExit: false,
-            maxParticipants: 250,
-          },
-        },
-      ],
-      timeout: 30,
-      timeLimit: 14400,
-      callerId: '',
-      hangupOnStar: false,
-      record: 'do-not-record',
-    });
-    const sa = a.channel.dial(room('CAa'), open());
+    const sa = a.channel.dial(conferenceDial('team', 'CAa'), open());
     const la = recorder();
     sa.legs[0]!.listen(la);
     await until(() => la.events.includes('answered'), 'the first member in');
-    const sb = b.channel.dial(room('CAb'), open());
+    const sb = b.channel.dial(conferenceDial('team', 'CAb'), open());
     const lb = recorder();
     sb.legs[0]!.listen(lb);
     await until(() => lb.events.includes('answered'), 'the second member in');
