@@ -25,6 +25,7 @@ import {
   createFolderRecordingStore,
 } from '../../api/src/index.js';
 import { type AsteriskDriver, createAsteriskDriver, type InboundCall } from '../src/index.js';
+import { wav8k } from './helpers.js';
 import {
   APP,
   ari,
@@ -142,20 +143,7 @@ async function storedWav(name: string): Promise<Buffer> {
  */
 const VOICE = (() => {
   const dir = mkdtempSync(join(tmpdir(), 'rcml-live-cc-voice-'));
-  const samples = 8000 * 4.5;
-  const wav = Buffer.alloc(44 + samples * 2);
-  wav.write('RIFF', 0, 'ascii');
-  wav.writeUInt32LE(36 + samples * 2, 4);
-  wav.write('WAVEfmt ', 8, 'ascii');
-  wav.writeUInt32LE(16, 16);
-  wav.writeUInt16LE(1, 20);
-  wav.writeUInt16LE(1, 22);
-  wav.writeUInt32LE(8000, 24);
-  wav.writeUInt32LE(16000, 28);
-  wav.writeUInt16LE(2, 32);
-  wav.writeUInt16LE(16, 34);
-  wav.write('data', 36, 'ascii');
-  wav.writeUInt32LE(samples * 2, 40);
+  const wav = wav8k(8000 * 4.5);
   for (let i = 0; i < 8000 * 1.5; i += 1) {
     wav.writeInt16LE(Math.round(8000 * Math.sin((2 * Math.PI * 1004 * i) / 8000)), 44 + i * 2);
   }
