@@ -3,24 +3,9 @@
  * applications) and `stream` timeline entries are validated with errors naming the field, and
  * a scenario runs its application on the simulated clock.
  */
-import { isRcmlError } from '@rcml/core';
 import { matchScenario, runScenario, validateScenario } from '@rcml/replay';
 import { describe, expect, it } from 'vitest';
-
-const base = {
-  name: 'x',
-  inbound: { From: '+1', To: '+2', Url: 'http://app.test/voice' },
-};
-
-function problem(json: unknown): string | null {
-  try {
-    validateScenario(json, 'case.json');
-    return null;
-  } catch (error) {
-    expect(isRcmlError(error)).toBe(true);
-    return (error as Error).message;
-  }
-}
+import { base, problem } from './validation.js';
 
 describe('streams section', () => {
   it('accepts the actions of the format', () => {

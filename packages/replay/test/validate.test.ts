@@ -1,25 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isRcmlError } from '@rcml/core';
-import { parseScenario, validateScenario } from '@rcml/replay';
+import { parseScenario } from '@rcml/replay';
 import { describe, expect, it } from 'vitest';
+import { base, problem } from './validation.js';
 
 const EXAMPLES = join(import.meta.dirname, '../../../fixtures/replay/spec-examples');
-const base = {
-  name: 'x',
-  inbound: { From: '+1', To: '+2', Url: 'http://app.test/voice' },
-};
-
-/** The message validation gives for a scenario, or null when it passes. */
-function problem(json: unknown): string | null {
-  try {
-    validateScenario(json, 'case.json');
-    return null;
-  } catch (error) {
-    expect(isRcmlError(error)).toBe(true);
-    return (error as Error).message;
-  }
-}
 
 describe('validateScenario', () => {
   it.each(readdirSync(EXAMPLES).filter((f) => f.endsWith('.json')))(
