@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { flush } from '../engine/harness.js';
 import { stubChannel } from '../engine/stubChannel.js';
 
-function world(body: string, options: { speech?: boolean } = {}) {
+function world(body: string, options: { speech?: boolean; sayFails?: boolean } = {}) {
   const clock = createSimulatedClock(0);
   const requests: HttpRequest[] = [];
   const http: HttpPort = {
@@ -29,13 +29,33 @@ function world(body: string, options: { speech?: boolean } = {}) {
     },
   };
   let handler: ChannelHandler | undefined;
+  const ops: string[] = [];
   const gathers: { request: GatherRequest; signal: AbortSignal }[] = [];
   const channel = stubChannel({
     listen(h) {
       handler = h;
     },
     gather: async (request, signal) => {
+      ops.push('gather');
       gathers.push({ request, signal });
+    },
+    say: async () => {
+      ops.push('say');
+      if (options.sayFails) throw new Error('speaker on fire');
+    },
+    pause: (request, signal) => {
+      ops.push('pause');
+      // Lasts its length on the clock, or until abandoned.
+      return new Promise<void>((resolve) => {
+        const timer = clock.setTimeout(resolve, request.length * 1000);
+        signal.addEventListener('abort', () => {
+          clock.clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+    hangup: async () => {
+      ops.push('hangup');
     },
   });
   const engine = createEngine({
@@ -65,7 +85,7 @@ function world(body: string, options: { speech?: boolean } = {}) {
       await flush();
     }
   };
-  return { clock, requests, gathers, notices, levels, party, advanceTo };
+  return { clock, requests, ops, gathers, notices, levels, party, advanceTo };
 }
 
 describe('the gather request', () => {
@@ -147,6 +167,25 @@ describe('partialResultCallback', () => {
     expect(partial.map((r) => r.method)).toEqual(['POST']);
   });
 
+  it('sends nothing after the Gather ended, even while prompts without bargeIn still play', async () => {
+    const w = world(
+      '<Response><Gather input="speech" action="/g" speechTimeout="auto" bargeIn="false" partialResultCallback="/p"><Pause length="5"/></Gather></Response>',
+    );
+    await w.advanceTo(0);
+    w.party().voice(true);
+    w.party().partialSpeech?.({ unstable: 'a', stable: '' });
+    w.party().speech({ transcript: 'a', confidence: 0.8 });
+    await w.advanceTo(1000);
+    w.party().partialSpeech?.({ unstable: 'b', stable: 'a' });
+    await w.advanceTo(60_000);
+    expect(
+      w.requests.filter((r) => r.url === 'http://app.test/p').map((r) => r.params.SequenceNumber),
+    ).toEqual(['0']);
+    expect(w.requests.find((r) => r.url === 'http://app.test/g')?.params).toMatchObject({
+      SpeechResult: 'a',
+    });
+  });
+
   it('is not used for a keys-only Gather', async () => {
     const w = world('<Response><Gather action="/g" partialResultCallback="http://cb.test/p"/></Response>');
     await w.advanceTo(0);
@@ -213,5 +252,20 @@ describe('a driver without a recogniser (13335)', () => {
     const w = world('<Response><Gather timeout="1"/></Response>', { speech: false });
     await w.advanceTo(60_000);
     expect(w.notices()).toEqual([]);
+  });
+});
+
+describe('a prompt the driver fails to play', () => {
+  it('reports 14103 and gives the Gather up: no further prompt, no action, the next verb runs', async () => {
+    const w = world(
+      '<Response><Gather action="/g" timeout="2" actionOnEmptyResult="true"><Say>Hi</Say><Pause length="1"/></Gather><Hangup/></Response>',
+      { sayFails: true },
+    );
+    await w.advanceTo(60_000);
+    expect(w.ops).toEqual(['gather', 'say', 'hangup']);
+    expect(w.notices()).toEqual([
+      { code: 14103, message: 'Gather: the media driver failed: speaker on fire' },
+    ]);
+    expect(w.requests.map((r) => r.url)).toEqual(['http://app.test/voice']);
   });
 });
