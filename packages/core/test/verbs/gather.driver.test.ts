@@ -47,7 +47,7 @@ function world(body: string, options: { speech?: boolean; sayFails?: boolean } =
       ops.push('pause');
       // Lasts its length on the clock, or until abandoned.
       return new Promise<void>((resolve) => {
-        const timer = clock.setTimeout(resolve, request.length * 1000);
+        const timer = clock.setTimeout(() => resolve(), request.length * 1000);
         signal.addEventListener('abort', () => {
           clock.clearTimeout(timer);
           resolve();
