@@ -33,9 +33,12 @@ import {
   delay,
   finalStatus,
   LIVE,
+  LOUD,
+  storedWav,
   type WebApp,
   waitFor,
   webApp,
+  windows,
 } from './live/harness.js';
 
 const CC_APP = process.env.RCML_ARI_CC_APP ?? 'rcml-cc';
@@ -127,16 +130,6 @@ async function placeCaller(number: string) {
   return caller;
 }
 
-async function storedWav(name: string): Promise<Buffer> {
-  const auth = `Basic ${Buffer.from(`${LIVE.user}:${LIVE.password}`).toString('base64')}`;
-  const res = await request(`${LIVE.url}/ari/recordings/stored/${name}/file`, {
-    headers: { authorization: auth },
-  });
-  const bytes = Buffer.from(await res.body.arrayBuffer());
-  if (res.statusCode !== 200) throw new Error(`recording ${name}: ${res.statusCode}`);
-  return bytes;
-}
-
 /**
  * The callers' voice file (without extension, as ARI's `sound:` takes it): 1.5 s of a 1004 Hz
  * tone, then 3 s of silence, 8 kHz 16-bit mono. Asterisk reads it from this machine's disk.
@@ -151,21 +144,6 @@ const VOICE = (() => {
   return join(dir, 'voice');
 })();
 
-/** RMS of each 20 ms window of an 8 kHz 16-bit mono wav. */
-function windows(wav: Buffer): number[] {
-  const data = wav.indexOf('data');
-  const start = data < 0 ? 44 : data + 8;
-  const out: number[] = [];
-  for (let i = start; i + 320 <= wav.length; i += 320) {
-    let sum = 0;
-    for (let j = i; j < i + 320; j += 2) sum += wav.readInt16LE(j) ** 2;
-    out.push(Math.sqrt(sum / 160));
-  }
-  return out;
-}
-
-/** RMS over which a 20 ms window counts as sound (a tone is about 1300, silence 0). */
-const LOUD = 500;
 const loud = (levels: readonly number[]) => levels.filter((l) => l > LOUD).length;
 
 live('live Asterisk: queues, conferences and recordings (RCML_ARI_URL)', () => {

@@ -16,11 +16,22 @@ import type { AddressInfo } from 'node:net';
 import type { Engine, EngineEvent, StreamPort } from '@rcml/core';
 import { createEngine, RcmlError } from '@rcml/core';
 import { mulawEnergy, toneFrame } from '@rcml/driver';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { type AsteriskDriver, createAsteriskDriver, type InboundCall } from '../src/index.js';
-import { APP, ari, delay, finalStatus, LIVE, type WebApp, waitFor, webApp } from './live/harness.js';
+import {
+  APP,
+  ari,
+  delay,
+  finalStatus,
+  LIVE,
+  LOUD,
+  storedWav,
+  type WebApp,
+  waitFor,
+  webApp,
+  windows,
+} from './live/harness.js';
 
 const STREAMS_APP = process.env.RCML_ARI_STREAMS_APP ?? 'rcml-streams';
 const CONTEXT = process.env.RCML_ARI_STREAMS_CONTEXT ?? 'stasis-streams';
@@ -185,7 +196,7 @@ async function placeCaller() {
     heard: async (): Promise<number[]> => {
       await ari('POST', `/recordings/live/${recording}/stop`).catch(() => undefined);
       await ari('DELETE', `/channels/${snoop}`).catch(() => undefined);
-      const wav = await wavOf(recording);
+      const wav = await storedWav(recording);
       await ari('DELETE', `/recordings/stored/${recording}`).catch(() => undefined);
       return windows(wav);
     },
@@ -197,34 +208,6 @@ async function placeCaller() {
     },
   };
 }
-
-async function wavOf(name: string): Promise<Buffer> {
-  const auth = `Basic ${Buffer.from(`${LIVE.user}:${LIVE.password}`).toString('base64')}`;
-  const res = await request(`${LIVE.url}/ari/recordings/stored/${name}/file`, {
-    headers: { authorization: auth },
-  });
-  const bytes = Buffer.from(await res.body.arrayBuffer());
-  if (res.statusCode !== 200) throw new Error(`recording ${name}: ${res.statusCode}`);
-  return bytes;
-}
-
-/** RMS of each 20 ms window of an 8 kHz 16-bit mono wav. */
-function windows(wav: Buffer): number[] {
-  const data = wav.indexOf('data');
-  const start = data < 0 ? 44 : data + 8;
-  const samples: number[] = [];
-  for (let i = start; i + 1 < wav.length; i += 2) samples.push(wav.readInt16LE(i));
-  const out: number[] = [];
-  for (let i = 0; i + 160 <= samples.length; i += 160) {
-    let sum = 0;
-    for (let j = i; j < i + 160; j += 1) sum += (samples[j] as number) ** 2;
-    out.push(Math.sqrt(sum / 160));
-  }
-  return out;
-}
-
-/** RMS over which a 20 ms window counts as sound (Asterisk's tone is about 1300, silence 0). */
-const LOUD = 500;
 
 /** Simultaneous streams of the load test (`RCML_LIVE_STREAMS_LOAD`, default 50). */
 const LOAD = Number(process.env.RCML_LIVE_STREAMS_LOAD ?? 50);

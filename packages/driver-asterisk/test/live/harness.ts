@@ -250,3 +250,30 @@ export async function leftovers(): Promise<{ channels: string[]; bridges: string
   );
   return { channels: ours.map((c) => c.name), bridges: app.bridge_ids };
 }
+
+/** A recording Asterisk stored (`/ari/recordings/stored/{name}/file`), as wav bytes. */
+export async function storedWav(name: string): Promise<Buffer> {
+  const auth = `Basic ${Buffer.from(`${LIVE.user}:${LIVE.password}`).toString('base64')}`;
+  const res = await request(`${LIVE.url}/ari/recordings/stored/${name}/file`, {
+    headers: { authorization: auth },
+  });
+  const bytes = Buffer.from(await res.body.arrayBuffer());
+  if (res.statusCode !== 200) throw new Error(`recording ${name}: ${res.statusCode}`);
+  return bytes;
+}
+
+/** RMS of each 20 ms window of an 8 kHz 16-bit mono wav. */
+export function windows(wav: Buffer): number[] {
+  const data = wav.indexOf('data');
+  const start = data < 0 ? 44 : data + 8;
+  const out: number[] = [];
+  for (let i = start; i + 320 <= wav.length; i += 320) {
+    let sum = 0;
+    for (let j = i; j < i + 320; j += 2) sum += wav.readInt16LE(j) ** 2;
+    out.push(Math.sqrt(sum / 160));
+  }
+  return out;
+}
+
+/** RMS over which a 20 ms window counts as sound (Asterisk's tone is about 1300, silence 0). */
+export const LOUD = 500;
