@@ -5,11 +5,11 @@
  * `<Enqueue>`/`<Dial><Queue>` and a supervisor's mute and hold over them.
  */
 import { readFile } from 'node:fs/promises';
-import type { EngineEvent, HttpPort, HttpRequest } from '@rcml/core';
+import type { EngineEvent } from '@rcml/core';
 import { createEngine, isRcmlError } from '@rcml/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { advance, answeredInbound, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
-import { conferenceDial, recorder, until } from './helpers.js';
+import { conferenceDial, recorder, until, webApp } from './helpers.js';
 
 const open = () => new AbortController().signal;
 let setup: ModelSetup | null = null;
@@ -265,26 +265,6 @@ describe('recordingAudio', () => {
     expect(isRcmlError(missing) && missing.code).toBe(14103);
   });
 });
-
-/** A web application: URL → RCML document (or a function of the request); remembers requests. */
-function webApp(pages: Record<string, string | ((r: HttpRequest) => string)>): {
-  http: HttpPort;
-  requests: HttpRequest[];
-} {
-  const requests: HttpRequest[] = [];
-  return {
-    requests,
-    http: {
-      async send(request) {
-        requests.push(request);
-        const page = pages[request.url.split('?')[0]!];
-        if (page === undefined) return { status: 404, contentType: 'text/plain', location: null, body: '' };
-        const body = typeof page === 'string' ? page : page(request);
-        return { status: 200, contentType: 'text/xml', location: null, body };
-      },
-    },
-  };
-}
 
 describe('the engine on Asterisk', () => {
   it('<Dial><Queue> takes the waiting caller: both in one bridge; the caller gets QueueResult=bridged', async () => {

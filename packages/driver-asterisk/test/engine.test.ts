@@ -2,11 +2,11 @@
  * The whole stack without Asterisk: the real engine runs RCML documents (served by an
  * in-memory web application) on calls of the Asterisk driver, against the fake Asterisk.
  */
-import type { EngineEvent, HttpPort, HttpRequest } from '@rcml/core';
+import type { EngineEvent } from '@rcml/core';
 import { createEngine } from '@rcml/core';
 import { afterEach, expect, it } from 'vitest';
 import { advance, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
-import { until } from './helpers.js';
+import { until, webApp } from './helpers.js';
 
 let setup: ModelSetup | null = null;
 afterEach(async () => {
@@ -14,22 +14,6 @@ afterEach(async () => {
   await setup?.fake.close();
   setup = null;
 });
-
-/** A web application: URL → RCML document; remembers every request. */
-function webApp(pages: Record<string, string>): { http: HttpPort; requests: HttpRequest[] } {
-  const requests: HttpRequest[] = [];
-  return {
-    requests,
-    http: {
-      async send(request) {
-        requests.push(request);
-        const body = pages[request.url];
-        if (body === undefined) return { status: 404, contentType: 'text/plain', location: null, body: '' };
-        return { status: 200, contentType: 'text/xml', location: null, body };
-      },
-    },
-  };
-}
 
 it('an inbound call runs Say, Gather (with barge-in), Play digits and Hangup on Asterisk', async () => {
   setup = await startModel();

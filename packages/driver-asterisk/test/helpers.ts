@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ChannelHandler, DialRequest, DialTarget, SayRequest } from '@rcml/core';
+import type { ChannelHandler, DialRequest, DialTarget, HttpPort, HttpRequest, SayRequest } from '@rcml/core';
 import { createSimulatedClock, type SimulatedClock } from '@rcml/core';
 import {
   type AsteriskDriver,
@@ -17,6 +17,26 @@ import {
   type InboundCall,
   type MediaFetcher,
 } from '../src/index.js';
+
+/** A web application: URL (its query ignored) → RCML document (or a function of the request); remembers requests. */
+export function webApp(pages: Record<string, string | ((r: HttpRequest) => string)>): {
+  http: HttpPort;
+  requests: HttpRequest[];
+} {
+  const requests: HttpRequest[] = [];
+  return {
+    requests,
+    http: {
+      async send(request) {
+        requests.push(request);
+        const page = pages[request.url.split('?')[0]!];
+        if (page === undefined) return { status: 404, contentType: 'text/plain', location: null, body: '' };
+        const body = typeof page === 'string' ? page : page(request);
+        return { status: 200, contentType: 'text/xml', location: null, body };
+      },
+    },
+  };
+}
 
 /**
  * A `<Dial><Conference>` of one leg (`callSid`) into `room`, with TwiML's defaults for the
