@@ -9,7 +9,7 @@
 import { type CallbackContext, CallbackQueue } from '../callbacks/callbackQueue.js';
 import { rfc2822 } from '../callbacks/timestamp.js';
 import type { ConferenceEventName, HttpMethod } from '../document/ast.js';
-import { pageOf } from '../engine/paging.js';
+import { type Page, pageOf } from '../engine/paging.js';
 import { RcmlError } from '../errors.js';
 
 /** A conference's state (the resource's `status`). */
@@ -98,13 +98,8 @@ export interface Participation {
   left(): void;
 }
 
-/** One page of a list. */
-export interface ConferencePage<T> {
-  readonly items: readonly T[];
-  readonly page: number;
-  readonly pageSize: number;
-  readonly total: number;
-}
+/** One page of a list (the engine's {@link Page}). */
+export type ConferencePage<T> = Page<T>;
 
 /** The engine's conferences (`engine.conferences`), for the Conferences and Participants resources. */
 export interface Conferences {

@@ -10,11 +10,16 @@ export interface Paging {
   readonly pageSize?: number;
 }
 
+/** One page of a list. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly page: number;
+  readonly pageSize: number;
+  readonly total: number;
+}
+
 /** The page asked for of `all`, with the paging used and the list's size (limits not checked). */
-export function pageOf<T>(
-  all: readonly T[],
-  paging: Paging = {},
-): { items: T[]; page: number; pageSize: number; total: number } {
+export function pageOf<T>(all: readonly T[], paging: Paging = {}): Page<T> {
   const pageSize = paging.pageSize ?? 50;
   const page = paging.page ?? 0;
   const start = page * pageSize;

@@ -7,7 +7,7 @@
  */
 
 import type { HttpMethod } from '../document/ast.js';
-import { pageOf } from '../engine/paging.js';
+import { type Page, pageOf } from '../engine/paging.js';
 import { RcmlError } from '../errors.js';
 import type { Channel } from '../ports.js';
 import { QueueBridge } from './bridge.js';
@@ -63,13 +63,7 @@ export interface Ticket {
   leave(): void;
 }
 
-/** One page of a list. */
-export interface Page<T> {
-  readonly items: readonly T[];
-  readonly page: number;
-  readonly pageSize: number;
-  readonly total: number;
-}
+export type { Page } from '../engine/paging.js';
 
 /** The engine's queues (`engine.queues`), for the Queues and Members resources. */
 export interface Queues {
