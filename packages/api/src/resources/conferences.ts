@@ -20,7 +20,7 @@ import {
   reportUnimplemented,
   uriSuffix,
 } from './context.js';
-import { sendNoContent, sendOne, sendPage } from './render.js';
+import { resourcePage, sendNoContent, sendOne, sendPage } from './render.js';
 
 const STATUSES: readonly ConferenceStatus[] = ['init', 'in-progress', 'completed'];
 
@@ -154,14 +154,12 @@ export async function serveConferences(request: ResourceRequest): Promise<boolea
       res,
       format,
       { key: 'conferences', list: 'Conferences', item: 'Conference' },
-      {
-        items: page.items.map((c) => conferenceResource(c, request)),
-        page: page.page,
-        pageSize: page.pageSize,
-        total: page.total,
-        path: `${accountPath(request)}/Conferences${uriSuffix(request)}`,
-        filters: { ...(name ? { FriendlyName: name } : {}), ...(status ? { Status: status } : {}) },
-      },
+      resourcePage(
+        page,
+        (c) => conferenceResource(c, request),
+        `${accountPath(request)}/Conferences${uriSuffix(request)}`,
+        { ...(name ? { FriendlyName: name } : {}), ...(status ? { Status: status } : {}) },
+      ),
     );
     return true;
   }
@@ -206,13 +204,11 @@ export async function serveConferences(request: ResourceRequest): Promise<boolea
       res,
       format,
       { key: 'participants', list: 'Participants', item: 'Participant' },
-      {
-        items: page.items.map((p) => participantResource(p, request)),
-        page: page.page,
-        pageSize: page.pageSize,
-        total: page.total,
-        path: `${accountPath(request)}/Conferences/${encodeURIComponent(conference!.sid)}/Participants${uriSuffix(request)}`,
-      },
+      resourcePage(
+        page,
+        (p) => participantResource(p, request),
+        `${accountPath(request)}/Conferences/${encodeURIComponent(conference!.sid)}/Participants${uriSuffix(request)}`,
+      ),
     );
     return true;
   }

@@ -13,7 +13,7 @@ import {
   uriSuffix,
   wholeParam,
 } from './context.js';
-import { sendNoContent, sendOne, sendPage } from './render.js';
+import { resourcePage, sendNoContent, sendOne, sendPage } from './render.js';
 
 function queueResource(queue: QueueRecord, request: ResourceRequest) {
   const base = `${accountPath(request)}/Queues/${encodeURIComponent(queue.sid)}`;
@@ -78,14 +78,12 @@ export async function serveQueues(request: ResourceRequest): Promise<boolean> {
       request.res,
       request.format,
       { key: 'queues', list: 'Queues', item: 'Queue' },
-      {
-        items: page.items.map((q) => queueResource(q, request)),
-        page: page.page,
-        pageSize: page.pageSize,
-        total: page.total,
-        path: `${accountPath(request)}/Queues${uriSuffix(request)}`,
-        ...(name ? { filters: { FriendlyName: name } } : {}),
-      },
+      resourcePage(
+        page,
+        (q) => queueResource(q, request),
+        `${accountPath(request)}/Queues${uriSuffix(request)}`,
+        name ? { FriendlyName: name } : undefined,
+      ),
     );
     return true;
   }
@@ -120,13 +118,11 @@ export async function serveQueues(request: ResourceRequest): Promise<boolean> {
       request.res,
       request.format,
       { key: 'queue_members', list: 'QueueMembers', item: 'QueueMember' },
-      {
-        items: page.items.map((m) => memberResource(m, request)),
-        page: page.page,
-        pageSize: page.pageSize,
-        total: page.total,
-        path: `${accountPath(request)}/Queues/${encodeURIComponent(queueSid)}/Members${uriSuffix(request)}`,
-      },
+      resourcePage(
+        page,
+        (m) => memberResource(m, request),
+        `${accountPath(request)}/Queues/${encodeURIComponent(queueSid)}/Members${uriSuffix(request)}`,
+      ),
     );
     return true;
   }

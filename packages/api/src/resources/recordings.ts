@@ -6,7 +6,7 @@
 import { RcmlError, type RecordingRecord, rfc2822 } from '@rcml/core';
 import { wavToMp3 } from '../audio.js';
 import { accountPath, notAllowed, notFound, paging, type ResourceRequest, uriSuffix } from './context.js';
-import { sendNoContent, sendOne, sendPage } from './render.js';
+import { resourcePage, sendNoContent, sendOne, sendPage } from './render.js';
 
 /** One recording as REST clients read it. */
 export function toRecordingResource(record: RecordingRecord, request: ResourceRequest) {
@@ -87,14 +87,12 @@ export async function serveRecordings(request: ResourceRequest): Promise<boolean
       request.res,
       request.format,
       { key: 'recordings', list: 'Recordings', item: 'Recording' },
-      {
-        items: found.recordings.map((r) => toRecordingResource(r, request)),
-        page: found.page,
-        pageSize: found.pageSize,
-        total: found.total,
-        path: listPath,
+      resourcePage(
+        { ...found, items: found.recordings },
+        (r) => toRecordingResource(r, request),
+        listPath,
         filters,
-      },
+      ),
     );
     return true;
   }

@@ -31,6 +31,31 @@ export interface PageOf<T> {
   readonly filters?: Readonly<Record<string, string>>;
 }
 
+/**
+ * A page of one of the engine's lists (its `Page`) as a {@link PageOf} resources: each item
+ * through `toResource`, with the list's `path` and the `filters` to keep in the page URIs.
+ */
+export function resourcePage<T, R extends object>(
+  page: {
+    readonly items: readonly T[];
+    readonly page: number;
+    readonly pageSize: number;
+    readonly total: number;
+  },
+  toResource: (item: T) => R,
+  path: string,
+  filters?: Readonly<Record<string, string>>,
+): PageOf<R> {
+  return {
+    items: page.items.map(toResource),
+    page: page.page,
+    pageSize: page.pageSize,
+    total: page.total,
+    path,
+    ...(filters === undefined ? {} : { filters }),
+  };
+}
+
 function pageUri(path: string, filters: Readonly<Record<string, string>>, page: number, size: number) {
   const search = new URLSearchParams(filters);
   search.set('PageSize', String(size));
