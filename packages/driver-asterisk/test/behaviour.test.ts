@@ -4,28 +4,14 @@
  * caller IDs of dial legs and conferences.
  */
 import { isRcmlError } from '@rcml/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createAsteriskDriver } from '../src/index.js';
-import { advance, answeredInbound, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
+import { advance, answeredInbound, driverRequests, settle, useModel } from './fake/modelHarness.js';
 import { conferenceDial, recorder, until } from './helpers.js';
 
 const open = () => new AbortController().signal;
-let setup: ModelSetup | null = null;
-
-afterEach(async () => {
-  await setup?.t.driver.stop().catch(() => undefined);
-  await setup?.fake.close();
-  setup = null;
-});
-
-async function start(overrides: Parameters<typeof startModel>[0] = {}): Promise<ModelSetup> {
-  setup = await startModel(overrides);
-  return setup;
-}
-
-/** Requests the driver sent, without the one it makes at start (listing leftovers). */
-const requests = (s: ModelSetup) =>
-  s.fake.log.filter((l) => l.startsWith('REQ ') && l !== 'REQ GET /ari/applications/rcml');
+const { start, release } = useModel();
+const requests = driverRequests;
 
 describe('the channel media queue', () => {
   it('DTMF asked right after a barge-in goes out only once the playback has really finished', async () => {
@@ -126,7 +112,7 @@ describe('the WebSocket', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:/);
     // The check made when the socket closed could not reach ARI: the live call ended at once.
     expect(rec.events).toEqual(['hangup']);
-    setup = null;
+    release();
     await s.t.driver.stop();
   });
 });

@@ -7,26 +7,13 @@
 import { readFile } from 'node:fs/promises';
 import type { EngineEvent } from '@rcml/core';
 import { createEngine, isRcmlError } from '@rcml/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { advance, answeredInbound, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
+import { describe, expect, it } from 'vitest';
+import { advance, answeredInbound, driverRequests, settle, useModel } from './fake/modelHarness.js';
 import { conferenceDial, recorder, until, webApp } from './helpers.js';
 
 const open = () => new AbortController().signal;
-let setup: ModelSetup | null = null;
-
-afterEach(async () => {
-  await setup?.t.driver.stop().catch(() => undefined);
-  await setup?.fake.close();
-  setup = null;
-});
-
-async function start(overrides: Parameters<typeof startModel>[0] = {}): Promise<ModelSetup> {
-  setup = await startModel(overrides);
-  return setup;
-}
-
-const requests = (s: ModelSetup) =>
-  s.fake.log.filter((l) => l.startsWith('REQ ') && l !== 'REQ GET /ari/applications/rcml');
+const { start } = useModel();
+const requests = driverRequests;
 
 describe('connect (<Dial><Queue>)', () => {
   it('puts both calls in a bridge of their own until the engine aborts, then removes it', async () => {

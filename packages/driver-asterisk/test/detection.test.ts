@@ -5,20 +5,15 @@
  */
 import type { DetectionMode } from '@rcml/core';
 import { createEngine } from '@rcml/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { advance, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
+import { describe, expect, it } from 'vitest';
+import { advance, settle, useModel } from './fake/modelHarness.js';
 import { recorder, until } from './helpers.js';
 
-let setup: ModelSetup | null = null;
-afterEach(async () => {
-  await setup?.t.driver.stop().catch(() => undefined);
-  await setup?.fake.close();
-  setup = null;
-});
+const { start } = useModel();
 
 /** Originate with `mode`, answer at the far end; returns what the driver reported and the far end. */
 async function answeredWith(mode: DetectionMode | null, detectVoicemail = false) {
-  setup = await startModel();
+  const setup = await start();
   const s = setup;
   const channel = s.t.driver.originate({
     callSid: 'CAdetect',
@@ -40,7 +35,7 @@ async function answeredWith(mode: DetectionMode | null, detectVoicemail = false)
 
 describe('answering-machine detection from TALK_DETECT', () => {
   it('the driver says it can detect', async () => {
-    setup = await startModel();
+    const setup = await start();
     expect(setup.t.driver.capabilities.voicemailDetection).toBe(true);
   });
 
@@ -103,7 +98,7 @@ describe('answering-machine detection from TALK_DETECT', () => {
 
 describe('MachineDetection through the engine', () => {
   it('a machine greeting gives AnsweredBy=machine_start on the call and its first request', async () => {
-    setup = await startModel();
+    const setup = await start();
     const { fake, clock, t } = setup;
     const requests: Record<string, string>[] = [];
     const engine = createEngine({

@@ -4,18 +4,12 @@
  * make one file in the recording store.
  */
 import type { DialRequest } from '@rcml/core';
-import { afterEach, describe, expect, it } from 'vitest';
-import { advance, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
+import { describe, expect, it } from 'vitest';
+import { advance, type ModelSetup, settle, useModel } from './fake/modelHarness.js';
 import { recorder, until } from './helpers.js';
 
 const open = () => new AbortController().signal;
-let setup: ModelSetup | null = null;
-
-afterEach(async () => {
-  await setup?.t.driver.stop().catch(() => undefined);
-  await setup?.fake.close();
-  setup = null;
-});
+const { start } = useModel();
 
 const RECORD_QUERY =
   'format=wav&maxDurationSeconds=0&maxSilenceSeconds=0&beep=false&terminateOn=none&ifExists=overwrite';
@@ -33,8 +27,7 @@ function dialRequest(record: DialRequest['record']): DialRequest {
 
 /** An answered inbound call dialling one number; the leg is created and ringing. */
 async function dialling(record: DialRequest['record']) {
-  const s = await startModel();
-  setup = s;
+  const s = await start();
   const model = s.fake.state.inbound('+15551230001', '+15550001000');
   await until(() => s.t.inbound.length > 0, 'the inbound call');
   const call = s.t.inbound[0]!;

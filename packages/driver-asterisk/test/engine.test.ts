@@ -4,19 +4,14 @@
  */
 import type { EngineEvent } from '@rcml/core';
 import { createEngine } from '@rcml/core';
-import { afterEach, expect, it } from 'vitest';
-import { advance, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
+import { expect, it } from 'vitest';
+import { advance, settle, useModel } from './fake/modelHarness.js';
 import { until, webApp } from './helpers.js';
 
-let setup: ModelSetup | null = null;
-afterEach(async () => {
-  await setup?.t.driver.stop().catch(() => undefined);
-  await setup?.fake.close();
-  setup = null;
-});
+const { start } = useModel();
 
 it('an inbound call runs Say, Gather (with barge-in), Play digits and Hangup on Asterisk', async () => {
-  setup = await startModel();
+  const setup = await start();
   const { fake, clock, t } = setup;
   const app = webApp({
     'http://app.test/start':
@@ -64,7 +59,7 @@ it('an inbound call runs Say, Gather (with barge-in), Play digits and Hangup on 
 });
 
 it('an outbound call through the Calls API rings, is answered and runs its document', async () => {
-  setup = await startModel();
+  const setup = await start();
   const { fake, clock, t } = setup;
   const app = webApp({ 'http://app.test/out': '<Response><Say>Hi there</Say></Response>' });
   const engine = createEngine({ driver: t.driver, http: app.http, clock });
@@ -84,7 +79,7 @@ it('an outbound call through the Calls API rings, is answered and runs its docum
 });
 
 it('Record hears the caller through TALK_DETECT and posts RecordingUrl; Dial bridges the answered leg', async () => {
-  setup = await startModel();
+  const setup = await start();
   const { fake, clock, t } = setup;
   const app = webApp({
     'http://app.test/start': '<Response><Record maxLength="20" timeout="2" action="/recorded"/></Response>',

@@ -15,21 +15,16 @@ import type {
 } from '@rcml/core';
 import { createEngine } from '@rcml/core';
 import { mulawEnergy, toneFrame } from '@rcml/driver';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseAsteriskArgs } from '../src/index.js';
-import { advance, type ModelSetup, settle, startModel } from './fake/modelHarness.js';
+import { advance, settle, useModel } from './fake/modelHarness.js';
 import { recorder, until } from './helpers.js';
 
-let setup: ModelSetup | null = null;
-afterEach(async () => {
-  await setup?.t.driver.stop().catch(() => undefined);
-  await setup?.fake.close();
-  setup = null;
-});
+const { start: startFake } = useModel();
 
 /** An answered inbound call on the fake. */
 async function answeredCall() {
-  setup = await startModel();
+  const setup = await startFake();
   const { fake, t } = setup;
   const model = fake.state.inbound('+15551230001', '+15550001000');
   await until(() => t.inbound.length > 0, 'the inbound call');
@@ -207,7 +202,7 @@ describe('a stream Asterisk cannot set up', () => {
   it('is logged; the application’s audio still takes its time and its marks come back', async () => {
     const logged: string[] = [];
     const log = (level: string) => (message: string) => logged.push(`${level} ${message}`);
-    setup = await startModel({
+    const setup = await startFake({
       logger: { debug: () => undefined, info: log('info'), warn: log('warn'), error: log('error') },
     });
     const { fake, clock, t } = setup;
@@ -314,7 +309,7 @@ describe('the engine on Asterisk', () => {
   }
 
   it('<Connect><Stream>: an echo agent hears the caller and the caller hears the echo; the socket closing runs the action', async () => {
-    setup = await startModel();
+    const setup = await startFake();
     const { fake, clock, t } = setup;
     const agent = echoAgent(40);
     const engine = createEngine({
@@ -352,7 +347,7 @@ describe('the engine on Asterisk', () => {
   });
 
   it('<Start><Stream track="both_tracks">: the fork runs while the call goes on', async () => {
-    setup = await startModel();
+    const setup = await startFake();
     const { fake, clock, t } = setup;
     const agent = echoAgent(-1);
     const engine = createEngine({

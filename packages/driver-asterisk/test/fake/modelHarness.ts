@@ -5,6 +5,7 @@
  */
 import { createSimulatedClock, type SimulatedClock } from '@rcml/core';
 import type { DriverHarness, FarEnd } from '@rcml/driver/conformance';
+import { afterEach } from 'vitest';
 import { recorder, startDriver, type TestDriver, turn, until } from '../helpers.js';
 import { ModelAri } from './modelAri.js';
 import type { ModelChannel } from './modelState.js';
@@ -73,6 +74,36 @@ export interface ModelSetup {
   readonly clock: SimulatedClock;
   readonly t: TestDriver;
 }
+
+/**
+ * One fake Asterisk per test: `start` makes it (driver started, settled), and it is stopped
+ * after the test unless the test `release`s it (a test that stops the driver itself). Call at
+ * the top of a test file: it registers the `afterEach`.
+ */
+export function useModel(): {
+  start: (overrides?: Parameters<typeof startDriver>[1]) => Promise<ModelSetup>;
+  release: () => void;
+} {
+  let setup: ModelSetup | null = null;
+  afterEach(async () => {
+    await setup?.t.driver.stop().catch(() => undefined);
+    await setup?.fake.close();
+    setup = null;
+  });
+  return {
+    start: async (overrides = {}) => {
+      setup = await startModel(overrides);
+      return setup;
+    },
+    release: () => {
+      setup = null;
+    },
+  };
+}
+
+/** Requests the driver sent, without the one it makes at start (listing leftovers). */
+export const driverRequests = (s: ModelSetup): string[] =>
+  s.fake.log.filter((l) => l.startsWith('REQ ') && l !== 'REQ GET /ari/applications/rcml');
 
 export async function startModel(overrides: Parameters<typeof startDriver>[1] = {}): Promise<ModelSetup> {
   const clock = createSimulatedClock();
