@@ -5,6 +5,8 @@
  *
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
+const reports = process.env.RCML_MUTATE_REPORTS ?? 'reports/mutation';
+
 export default {
   testRunner: 'vitest',
   plugins: ['@stryker-mutator/vitest-runner'],
@@ -24,8 +26,9 @@ export default {
   // every test, in a fresh environment (slow, but it is where code tables live).
   ignoreStatic: false,
   reporters: ['progress', 'clear-text', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // scripts/mutate.mjs writes the static pass to its own folder (RCML_MUTATE_REPORTS).
+  htmlReporter: { fileName: `${reports}/index.html` },
+  jsonReporter: { fileName: `${reports}/mutation.json` },
   clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: false },
   // Two cores shared by many: one test process unless asked (scripts/mutate.mjs --concurrency).
   concurrency: 1,

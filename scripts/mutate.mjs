@@ -10,8 +10,8 @@
 //
 // Other options are passed to `stryker run` as they are (e.g. --logLevel debug, --incremental).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -20,7 +20,7 @@ const MUTATED = /^packages\/(core|webhook)\/src\/.+\.ts$/;
 function usage(message) {
   if (message) console.error(`mutate: ${message}`);
   console.error(
-    'usage: npm run mutate -- [--files a.ts,b.ts[:from-to]] [--changed] [--concurrency N] [stryker options]',
+    'usage: npm run mutate -- [--files a.ts,b.ts[:from-to]] [--changed] [--no-static | --static-only [--from r.json,…]] [--concurrency N] [stryker options]',
   );
   process.exit(2);
 }
@@ -28,6 +28,9 @@ function usage(message) {
 const args = process.argv.slice(2);
 const passed = [];
 const files = [];
+let noStatic = false;
+let staticOnly = false;
+const from = [];
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   if (arg === '--help' || arg === '-h') usage();
@@ -40,6 +43,12 @@ for (let i = 0; i < args.length; i++) {
         .map((f) => f.trim())
         .filter(Boolean),
     );
+  } else if (arg === '--no-static') {
+    noStatic = true;
+  } else if (arg === '--static-only') {
+    staticOnly = true;
+  } else if (arg === '--from') {
+    from.push(...(args[++i] ?? usage('--from needs report files')).split(',').map((f) => join(root, f)));
   } else if (arg === '--changed') {
     const diff = spawnSync('git', ['diff', '--name-only', 'HEAD'], { cwd: root, encoding: 'utf8' });
     if (diff.status !== 0) usage('--changed needs git');
@@ -59,14 +68,90 @@ for (const file of files) {
 }
 
 const stryker = join(root, 'node_modules', '.bin', 'stryker');
-const command = [
-  stryker,
-  'run',
-  'stryker.config.mjs',
-  ...(files.length > 0 ? ['--mutate', files.join(',')] : []),
-  ...passed,
-];
-console.error(`> nice -n 10 ${command.map((c) => c.replace(`${root}/`, '')).join(' ')}`);
-const result = spawnSync('nice', ['-n', '10', ...command], { cwd: root, stdio: 'inherit' });
-if (result.error) throw result.error;
-process.exit(result.status ?? 1);
+const dynamicReport = join(root, 'reports/mutation/mutation.json');
+
+/** One `stryker run` at low priority; its exit status. */
+function runStryker(mutate, extra, env) {
+  const command = [stryker, 'run', 'stryker.config.mjs', ...(mutate ? ['--mutate', mutate] : []), ...extra];
+  const shown = Object.entries(env)
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
+  console.error(`> ${shown}nice -n 10 ${command.map((c) => c.replace(`${root}/`, '')).join(' ')}`);
+  const result = spawnSync('nice', ['-n', '10', ...command], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  if (result.error) throw result.error;
+  return result.status ?? 1;
+}
+
+/**
+ * The lines of the static mutants the dynamic pass left aside (Stryker's `--mutate` ranges:
+ * `file:from-to`), adjacent lines joined. Whole lines: a dynamic mutant sharing a line with a
+ * static one is tested again, with the same result.
+ */
+function staticRanges(reportPaths) {
+  const ranges = [];
+  for (const reportPath of reportPaths) ranges.push(...staticRangesOf(reportPath));
+  return ranges;
+}
+
+function staticRangesOf(reportPath) {
+  let report;
+  try {
+    report = JSON.parse(readFileSync(reportPath, 'utf8'));
+  } catch {
+    usage(
+      `the static pass needs the dynamic pass's report ${relative(root, reportPath)} (run npm run mutate first)`,
+    );
+  }
+  const ranges = [];
+  for (const [name, file] of Object.entries(report.files)) {
+    const lines = new Set();
+    for (const mutant of file.mutants) {
+      if (!mutant.static || mutant.status !== 'Ignored') continue;
+      for (let line = mutant.location.start.line; line <= mutant.location.end.line; line++) lines.add(line);
+    }
+    const sorted = [...lines].sort((a, b) => a - b);
+    const path = name.startsWith('/') ? relative(root, name) : name;
+    for (let i = 0; i < sorted.length; ) {
+      let j = i;
+      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+      ranges.push(`${path}:${sorted[i]}-${sorted[j]}`);
+      i = j + 1;
+    }
+  }
+  return ranges;
+}
+
+// Pass 1: every mutant that runs after its module has loaded, with one shared module graph
+// per test run (fast). Static mutants are left aside (Ignored) for pass 2.
+if (!staticOnly) {
+  const status = runStryker(files.join(','), ['--ignoreStatic', ...passed], {});
+  if (status !== 0 || noStatic) process.exit(status);
+}
+
+// Pass 2: the static mutants (tables and constants built while a module loads), each with
+// every test in freshly loaded modules (slow, so only these).
+const ranges = staticRanges(from.length > 0 ? from : [dynamicReport]);
+if (ranges.length === 0) {
+  console.error('mutate: no static mutant to test');
+} else {
+  console.error(`mutate: static pass over ${ranges.length} line range(s)`);
+  const status = runStryker(ranges.join(','), passed, {
+    RCML_MUTATE_ISOLATE: '1',
+    RCML_MUTATE_REPORTS: 'reports/mutation/static',
+  });
+  if (status !== 0) process.exit(status);
+}
+const summary = spawnSync(
+  process.execPath,
+  [
+    join(root, 'scripts/mutate-report.mjs'),
+    dynamicReport,
+    join(root, 'reports/mutation/static/mutation.json'),
+  ],
+  { cwd: root, stdio: 'inherit' },
+);
+process.exit(summary.status ?? 1);
