@@ -43,6 +43,8 @@ export default {
   // Not copied into the sandbox: build outputs, reports, caches, docs.
   ignorePatterns: [
     'dist',
+    // Other runs' sandboxes (a second run with its own --tempDirName).
+    '.stryker-tmp*',
     'out',
     'fuzz-out',
     'reports',

@@ -51,12 +51,12 @@ function mergedFiles(paths) {
       text = readFileSync(path, 'utf8');
     } catch {
       if (paths.length > 1 && path.endsWith('static/mutation.json')) return [];
-      usage(`cannot read ${path} (run npm run mutate first)`);
+      return usage(`cannot read ${path} (run npm run mutate first)`);
     }
     try {
       return [{ time: statSync(path).mtimeMs, report: JSON.parse(text) }];
     } catch (error) {
-      usage(`${path} is not a JSON report: ${error.message}`);
+      return usage(`${path} is not a JSON report: ${error.message}`);
     }
   });
   loaded.sort((a, b) => a.time - b.time);
