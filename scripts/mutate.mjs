@@ -1,12 +1,20 @@
 #!/usr/bin/env node
 // `npm run mutate`: StrykerJS over packages/core/src and packages/webhook/src (stryker.config.mjs),
-// at low CPU priority. Reports: reports/mutation/index.html and mutation.json (untracked).
+// at low CPU priority, in two passes:
+//   1. the dynamic mutants (code that runs after its module loaded: nearly all), with one module
+//      graph per test run (fast); reports/mutation/index.html and mutation.json;
+//   2. the static mutants (tables and the call machine's definition, built while a module loads),
+//      each with every test in freshly loaded modules (slow); reports/mutation/static/.
+// Then the per-file table of both (scripts/mutate-report.mjs). Reports are untracked.
 //
 //   npm run mutate                                          # everything (long: hours on 2 cores)
 //   npm run mutate -- --files packages/core/src/verbs/gather.ts,packages/core/src/document/attributes.ts
 //   npm run mutate -- --files packages/core/src/fetch/fetchDocument.ts:40-80   # a line range
 //   npm run mutate -- --changed                             # the source files changed since HEAD
 //   npm run mutate -- --concurrency 2 --files ...           # more test processes
+//   npm run mutate -- --no-static                           # pass 1 only
+//   npm run mutate -- --static-only [--from a.json,b.json]  # pass 2 only, on pass 1's report(s)
+//   npm run mutate -- --static-sample 40 [--seed 7]         # pass 2 on 40 random lines only
 //
 // Other options are passed to `stryker run` as they are (e.g. --logLevel debug, --incremental).
 import { spawnSync } from 'node:child_process';
@@ -20,7 +28,7 @@ const MUTATED = /^packages\/(core|webhook)\/src\/.+\.ts$/;
 function usage(message) {
   if (message) console.error(`mutate: ${message}`);
   console.error(
-    'usage: npm run mutate -- [--files a.ts,b.ts[:from-to]] [--changed] [--no-static | --static-only [--from r.json,…]] [--concurrency N] [stryker options]',
+    'usage: npm run mutate -- [--files a.ts,b.ts[:from-to]] [--changed] [--no-static | --static-only [--from r.json,…]] [--static-sample N [--seed S]] [--concurrency N] [stryker options]',
   );
   process.exit(2);
 }
@@ -31,6 +39,8 @@ const files = [];
 let noStatic = false;
 let staticOnly = false;
 const from = [];
+let sample = null;
+let seed = 1;
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   if (arg === '--help' || arg === '-h') usage();
@@ -47,6 +57,11 @@ for (let i = 0; i < args.length; i++) {
     noStatic = true;
   } else if (arg === '--static-only') {
     staticOnly = true;
+  } else if (arg === '--static-sample' || arg === '--seed') {
+    const value = Number(args[++i]);
+    if (!Number.isInteger(value) || value < 1) usage(`${arg} needs a positive whole number`);
+    if (arg === '--seed') seed = value;
+    else sample = value;
   } else if (arg === '--from') {
     from.push(...(args[++i] ?? usage('--from needs report files')).split(',').map((f) => join(root, f)));
   } else if (arg === '--changed') {
@@ -93,11 +108,29 @@ function runStryker(mutate, extra, env) {
  */
 function staticRanges(reportPaths) {
   const ranges = [];
-  for (const reportPath of reportPaths) ranges.push(...staticRangesOf(reportPath));
-  return ranges;
+  for (const reportPath of reportPaths) ranges.push(...staticRangesOf(reportPath, sample !== null));
+  if (sample === null || sample >= ranges.length) return ranges;
+  // A seeded shuffle (mulberry32), so that a sample can be measured again.
+  let state = seed >>> 0;
+  const random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  for (let i = ranges.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [ranges[i], ranges[j]] = [ranges[j], ranges[i]];
+  }
+  console.error(
+    `mutate: static pass on a sample of ${sample} of ${ranges.length} lines with static mutants (seed ${seed})`,
+  );
+  return ranges.slice(0, sample);
 }
 
-function staticRangesOf(reportPath) {
+/** The static mutants' lines of one report: single lines (for sampling), or adjacent ones joined. */
+function staticRangesOf(reportPath, singleLines) {
   let report;
   try {
     report = JSON.parse(readFileSync(reportPath, 'utf8'));
@@ -117,7 +150,7 @@ function staticRangesOf(reportPath) {
     const path = name.startsWith('/') ? relative(root, name) : name;
     for (let i = 0; i < sorted.length; ) {
       let j = i;
-      while (j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
+      while (!singleLines && j + 1 < sorted.length && sorted[j + 1] === sorted[j] + 1) j++;
       ranges.push(`${path}:${sorted[i]}-${sorted[j]}`);
       i = j + 1;
     }
