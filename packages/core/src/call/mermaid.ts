@@ -17,7 +17,8 @@ interface Node {
   readonly key: string;
   readonly type: string;
   readonly states: Record<string, Node>;
-  readonly initial?: { readonly target: readonly Node[] } | undefined;
+  /** Every state node has one (its `target` is empty for atomic and parallel states). */
+  readonly initial: { readonly target: readonly Node[] };
   readonly transitions: Map<string, readonly Transition[]>;
   readonly always?: readonly Transition[] | undefined;
 }
@@ -34,11 +35,13 @@ function name(id: string): string {
   return id.replace(/^call\./, '').replace(/\./g, '_');
 }
 
+/** How xstate keeps a guard: its name, `{ type, params }`, or a function (inline, `and`, `not`…). */
 function guardName(guard: unknown): string | null {
-  if (guard === undefined || guard === null) return null;
+  if (guard === undefined) return null;
   if (typeof guard === 'string') return guard;
-  if (typeof guard === 'object' && 'type' in guard) return String((guard as { type: unknown }).type);
-  return 'guard';
+  // An inline guard has no name to show.
+  if (typeof guard === 'function') return 'guard';
+  return String((guard as { type: unknown }).type);
 }
 
 function label(event: string, transition: Transition): string {
@@ -65,7 +68,7 @@ export function machineToMermaid(
   const render = (node: Node, depth: number): void => {
     const pad = '  '.repeat(depth);
     const children = Object.values(node.states);
-    const initial = node.initial?.target[0];
+    const initial = node.initial.target[0];
     if (initial !== undefined) lines.push(`${pad}[*] --> ${name(initial.id)}`);
     for (const child of children) {
       if (Object.keys(child.states).length > 0) {
@@ -86,6 +89,7 @@ export function machineToMermaid(
         }
       }
     }
+    // Stryker disable next-line ArrayDeclaration: iterating ['Stryker was here'] instead of [] draws nothing either (a string has no target)
     for (const transition of node.always ?? []) {
       for (const target of transition.target ?? []) {
         const guard = guardName(transition.guard);
