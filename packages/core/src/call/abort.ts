@@ -3,7 +3,6 @@
  * change, hang-up, barge-in) the awaited work must stop at once even if the driver or the
  * transport is slow to settle, so every await on a port goes through {@link untilAborted}.
  */
-import type { Clock } from '../ports.js';
 
 /** Thrown (once, shared) when awaited work is abandoned because its signal fired. */
 export class Aborted extends Error {
@@ -40,22 +39,6 @@ export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promi
         reject(error);
       },
     );
-  });
-}
-
-/** Wait `ms` on the injected clock; the timer is cleared when `signal` fires. */
-export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(ABORTED);
-  return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clock.clearTimeout(timer);
-      reject(ABORTED);
-    };
-    const timer = clock.setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
