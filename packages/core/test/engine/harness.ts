@@ -42,7 +42,15 @@ export interface World {
     for?: number;
     text?: string;
   }[];
-  dialed?: Record<string, { after: number; do: string; digits?: string; gap?: number }[]>;
+  /**
+   * What each dialled party does, `after` seconds from the dial: `ring`, `answer`, `busy`,
+   * `fail`, `hangup`, `dtmf` (`digits`, `gap`), `voice` (voice activity from `after` for `for`
+   * seconds), `speech` (a recognition result `text`), `partial` (an interim result `text`).
+   */
+  dialed?: Record<
+    string,
+    { after: number; do: string; digits?: string; gap?: number; text?: string; for?: number }[]
+  >;
   app?: Record<string, AppResponse | AppResponse[]>;
   media?: {
     sayCharSeconds?: number;
@@ -60,6 +68,11 @@ export interface World {
    * `missing`: the driver has none; `reject`: starting fails; `stop-fails`: stopping fails.
    */
   dialRecord?: 'missing' | 'reject' | 'stop-fails';
+  /**
+   * Harness only: the call's channel records whole calls (`Record=true`; by default it cannot):
+   * `record` records, `reject`: starting fails, `stop-fails`: stopping fails.
+   */
+  callRecord?: 'record' | 'reject' | 'stop-fails';
   /** Harness only: `say` on a dial leg fails (a driver failure during a whisper document). */
   legSayFails?: boolean;
   expect?: { timeline?: Record<string, unknown>[]; final?: { status?: string; duration?: number } };
@@ -69,6 +82,8 @@ export interface Run {
   timeline: Entry[];
   /** Harness only: every `DialSession.record` call, with the simulated time it came at. */
   dialRecordings: { at: number; recordingSid: string; fromRinging: boolean; dual: boolean }[];
+  /** Harness only: every `Channel.recordCall` call (`callRecord`), with the simulated time it came at. */
+  callRecordings: { at: number; recordingSid: string; dual: boolean }[];
   final: { status: string; duration: number } | null;
   events: EngineEvent[];
   clock: SimulatedClock;
@@ -89,6 +104,7 @@ export async function runWorld(
   const clock = createSimulatedClock(epoch);
   const timeline: Entry[] = [];
   const dialRecordings: Run['dialRecordings'] = [];
+  const callRecordings: Run['callRecordings'] = [];
   const t = () => (clock.now() - epoch) / 1000;
   const media = world.media ?? {};
   const served = new Map<string, number>();
@@ -221,12 +237,21 @@ export async function runWorld(
                       else if (action.do === 'hangup') {
                         legHandler = undefined;
                         lh.hangup();
-                      } else if (key !== null) lh.dtmf(key);
+                      } else if (action.do === 'voice') lh.voice(true);
+                      else if (action.do === 'speech')
+                        lh.speech({ transcript: action.text ?? '', confidence: 0.9 });
+                      else if (action.do === 'partial')
+                        lh.partialSpeech?.({ unstable: action.text ?? '', stable: '' });
+                      else if (key !== null) lh.dtmf(key);
                     },
                     PARTY,
                   ),
                 );
               });
+              if (action.do === 'voice') {
+                const off = start + (action.after + (action.for ?? 0)) * 1000;
+                timers.push(clock.schedule(off, () => legHandler?.voice(false), PARTY));
+              }
             }
           });
           const stop = async () => {
@@ -266,6 +291,19 @@ export async function runWorld(
         op({ op: 'reject', reason });
       },
     };
+    const callRecord = world.callRecord;
+    if (record && callRecord !== undefined) {
+      channel.recordCall = async (rec) => {
+        callRecordings.push({ at: t(), ...rec });
+        if (callRecord === 'reject') throw new Error('cannot record');
+        return {
+          stop: async () => {
+            if (callRecord === 'stop-fails') throw new Error('recording lost');
+            return { url: (media.recordingBaseUrl ?? 'http://recordings.test/') + rec.recordingSid };
+          },
+        };
+      };
+    }
     return channel;
   };
 
@@ -391,6 +429,7 @@ export async function runWorld(
   return {
     timeline,
     dialRecordings,
+    callRecordings,
     final: record === undefined ? null : { status: record.status, duration: record.duration ?? 0 },
     events,
     clock,
