@@ -74,7 +74,8 @@ export class SessionScope implements VerbScope {
 
   async answer(): Promise<void> {
     const { session, signal } = this;
-    if (session.answered || session.data.direction !== 'inbound') return;
+    // Only an inbound call is answered here: an outbound one is in progress (picked up) before its first verb.
+    if (session.answered) return;
     await untilAborted(this.channel.answer(signal), signal);
     session.answeredNow();
   }
