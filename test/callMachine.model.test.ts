@@ -49,7 +49,6 @@ function stubRuntime(config: Config): CallRuntime {
   return {
     ringTimeoutMs: 5000,
     detectionTimeoutMs: 30_000,
-    outbound: config.outbound,
     // Outbound calls reach the session answered; these inbound documents never answer.
     answered: config.outbound,
     awaitsDetection: () => false,

@@ -93,7 +93,6 @@ export const callMachine = setup({
   },
   guards: {
     awaitsDetection: ({ context }) => context.runtime.awaitsDetection(),
-    isOutbound: ({ context }) => context.runtime.outbound,
     hasDigitsToSend: ({ context }) => context.runtime.hasDigitsToSend(),
     hasFallback: ({ context, event }) => context.runtime.hasFallback(event),
     isAnswered: ({ context }) => context.runtime.answered,

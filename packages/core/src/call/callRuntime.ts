@@ -34,7 +34,6 @@ export interface CallRuntime {
   readonly ringTimeoutMs: number;
   /** How long the detection result is awaited after the pick-up (ms). */
   readonly detectionTimeoutMs: number;
-  readonly outbound: boolean;
   /** Whether the call was answered (it has a start time). */
   readonly answered: boolean;
   /** An answered outbound call waits for who answered (detection on, the driver can tell, no result yet). */

@@ -198,10 +198,6 @@ export class CallSession implements CallRuntime {
 
   // ----- facts the machine reads -----------------------------------------------------------
 
-  get outbound(): boolean {
-    return this.data.direction !== 'inbound';
-  }
-
   get answered(): boolean {
     return this.data.startTime !== null;
   }

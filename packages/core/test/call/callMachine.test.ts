@@ -13,7 +13,6 @@ function start(ringTimeoutMs = 60_000) {
   const runtime: CallRuntime = {
     ringTimeoutMs,
     detectionTimeoutMs: 30_000,
-    outbound: true,
     answered: false,
     awaitsDetection: () => false,
     hasDigitsToSend: () => false,
