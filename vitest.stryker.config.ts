@@ -65,11 +65,10 @@ export default defineConfig({
     testTimeout: 10_000,
     // One module graph for all test files of a run (no fresh import per file): four times
     // faster per mutant (fetch/params.ts: 1 min 13 s instead of 4 min 55 s, the same
-    // survivors). Stryker switches a mutant on at run time, so a shared graph sees it; but a
-    // mutant that only runs while a module loads (a static mutant) would be missed, so
-    // `scripts/mutate.mjs` turns isolation back on (RCML_MUTATE_ISOLATE=1) for the static
-    // pass.
-    isolate: process.env.RCML_MUTATE_ISOLATE === '1',
+    // survivors). Stryker switches a mutant on at run time, so a shared graph sees it; a
+    // mutant that only runs while a module loads (a static mutant) is left to
+    // scripts/mutate-static.mjs, which tests it in a fresh process.
+    isolate: false,
     hookTimeout: 30_000,
   },
 });

@@ -13,19 +13,10 @@
 // Tests: `--tests <paths>` (comma-separated), else the files of vitest.stryker.config.ts. The
 // copy lives in .stryker-tmp/numbers-<pid> (removed afterwards); the working tree is never
 // touched. Exit status 0 when every literal was caught, 1 when some survived, 2 on misuse.
-import { spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { makePrivateCopy, removePrivateCopy, runCopyTests } from './lib/privateCopy.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -141,47 +132,8 @@ if (list) {
   process.exit(0);
 }
 
-// A private copy: the sources and tests, node_modules linked (the aliases of
-// vitest.stryker.config.ts point every workspace package at the copy).
-const work = join(root, '.stryker-tmp', `numbers-${process.pid}`);
-const SKIP = new Set([
-  'node_modules',
-  '.git',
-  '.stryker-tmp',
-  'dist',
-  'out',
-  'fuzz-out',
-  'reports',
-  'coverage',
-  '.scratch',
-]);
-mkdirSync(work, { recursive: true });
-for (const entry of readdirSync(root)) {
-  if (SKIP.has(entry)) continue;
-  cpSync(join(root, entry), join(work, entry), {
-    recursive: true,
-    filter: (from) => !SKIP.has(from.split('/').at(-1)) || from === join(root, entry),
-  });
-}
-symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));
-for (const pkg of readdirSync(join(root, 'packages'))) {
-  const modules = join(root, 'packages', pkg, 'node_modules');
-  if (existsSync(modules)) symlinkSync(modules, join(work, 'packages', pkg, 'node_modules'));
-}
-
-const vitest = join(root, 'node_modules', '.bin', 'vitest');
-function runTests() {
-  const r = spawnSync(
-    'nice',
-    ['-n', '10', vitest, 'run', '--config', 'vitest.stryker.config.ts', '--bail', '1', ...tests],
-    {
-      cwd: work,
-      encoding: 'utf8',
-      env: { ...process.env, FORCE_COLOR: '0' },
-    },
-  );
-  return r.status === 0;
-}
+const work = makePrivateCopy(root, 'numbers');
+const runTests = () => runCopyTests(root, work, tests).passed;
 
 let code = 0;
 try {
@@ -215,6 +167,6 @@ try {
     code = survivors.length === 0 ? 0 : 1;
   }
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  removePrivateCopy(work);
 }
 process.exit(code);
