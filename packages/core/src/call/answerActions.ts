@@ -40,6 +40,7 @@ export class CallRecording {
   ) {
     const { ctx, data, channel } = call;
     this.sid = ctx.ids.next('RE');
+    // Stryker disable next-line OptionalChaining: a call is picked up on its channel's answered event, so its channel is attached by then
     if (channel?.recordCall === undefined) {
       ctx.notice(
         data.sid,

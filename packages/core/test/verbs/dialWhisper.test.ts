@@ -2,7 +2,7 @@
  * Whisper documents (spec 4.6): what the dialled party's document sees of its own leg (speech
  * and interim results, its parameters), how its verbs are traced, and why it declines.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { inbound, paramsOf, runWorld, type World } from '../engine/harness.js';
 
 const LEG = 'CA00000000000000000000000000000002';
@@ -202,6 +202,23 @@ describe('whisper documents: why a leg declines', () => {
     expect(paramsOf(run, 'fetch', 2)).toMatchObject({ DialCallStatus: 'no-answer', DialCallSid: LEG });
   });
 
+  it('media of a leg document that cannot be fetched is an error notice on the leg, and the leg goes on', async () => {
+    const run = await runWorld(
+      screened('<Play>http://media.test/gone.wav</Play>', answered, {
+        media: { failUrls: ['http://media.test/gone.wav'] },
+      }),
+    );
+    expect(notices(run)).toEqual([
+      {
+        code: 13227,
+        callSid: LEG,
+        level: 'error',
+        message: 'Play: media URL http://media.test/gone.wav could not be fetched',
+      },
+    ]);
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({ DialCallStatus: 'completed', DialCallSid: LEG });
+  });
+
   it("warnings of a leg's document are notices on the leg, and the leg goes on", async () => {
     const run = await runWorld(screened('<Say colour="blue">Hi</Say>', answered));
     expect(notices(run)).toEqual([
@@ -243,5 +260,53 @@ describe('whisper documents: stopped whispers', () => {
     expect(paramsOf(run, 'fetch', 3)).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '2' });
     expect(run.clock.pending).toBe(0);
     expect(run.clock.now() - Date.parse('2026-01-01T00:00:00Z')).toBe(5000);
+  });
+});
+
+describe('whisper documents: a whisper stopped between two verbs', () => {
+  it('hanging up the caller as the leg finishes a verb runs no further verb on the leg', async () => {
+    const probe = {
+      at: 0,
+      fn: (engine: RunResult['engine'], sid: string) => {
+        engine.subscribe((e) => {
+          if (e.type === 'verb' && e.phase === 'end' && e.callSid === LEG && e.verb === 'Say') {
+            engine.modify(sid, { Status: 'completed' });
+          }
+        });
+      },
+    };
+    const run = await runWorld(
+      screened('<Say>One</Say><Pause length="1"/><Hangup/>', [{ after: 2, do: 'answer' }]),
+      {},
+      [probe],
+    );
+    const traced = run.events.flatMap((e) =>
+      e.type === 'verb' && e.callSid === LEG ? [`${e.phase} ${e.verb}`] : [],
+    );
+    expect(traced).toEqual(['start Say', 'end Say']);
+    expect(run.final?.status).toBe('completed');
+    expect(run.engine.get(LEG)?.status).toBe('completed');
+  });
+});
+
+describe('whisper documents: many documents on one leg', () => {
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning);
+  afterEach(() => {
+    process.off('warning', onWarning);
+  });
+
+  it('a leg going through many documents leaves no listener behind on its stop signal (no leak warning)', async () => {
+    process.on('warning', onWarning);
+    const run = await runWorld(
+      screened('<Redirect>/w</Redirect>', [
+        { after: 2, do: 'answer' },
+        { after: 9, do: 'hangup' },
+      ]),
+      { limits: { maxFetchesPerMinute: 20 } },
+    );
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(fetched(run, 'http://app.test/w')).toHaveLength(20);
+    expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
   });
 });
