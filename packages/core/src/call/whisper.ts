@@ -85,7 +85,10 @@ export async function runWhisper(ctx: CallContext, request: WhisperRequest): Pro
       return 'declined';
     }
     const outcome = await runLegVerbs(ctx, request, loaded.url, loaded.document.verbs);
-    if (outcome === 'failed') return 'declined';
+    if (outcome === 'failed') {
+      // Stryker disable next-line StringLiteral: the dial only tests the result for 'accepted'
+      return 'declined';
+    }
     switch (outcome.kind) {
       case 'next':
         return 'accepted';
@@ -102,6 +105,7 @@ export async function runWhisper(ctx: CallContext, request: WhisperRequest): Pro
             `Dial: leg ${leg.sid} declines: "${outcome.written}" is not an http(s) URL`,
             'error',
           );
+          // Stryker disable next-line StringLiteral: the dial only tests the result for 'accepted'
           return 'declined';
         }
         target = { url: outcome.url, method: outcome.method, params: outcome.params };
