@@ -11,7 +11,7 @@
  * state for an interruption aborts the step, and the `stopping` states wait for it to settle
  * so that what the step does on its way out comes before what follows.
  */
-import { setup } from 'xstate';
+import { assertEvent, setup } from 'xstate';
 import type { FetchResult } from '../fetch/fetchDocument.js';
 import type { AnsweredBy } from '../ports.js';
 import type { VerbOutcome } from '../verbs/types.js';
@@ -77,6 +77,15 @@ const SETTLED = [
   'STEP.ABORTED',
 ] as const;
 
+/**
+ * The outcome of the `VERB.DONE` event a guard is given. Guards and actions only see the
+ * events of the transitions they are named in; `assertEvent` says which, and narrows the type.
+ */
+const outcomeOf = (event: CallEvent): VerbOutcome => {
+  assertEvent(event, 'VERB.DONE');
+  return event.outcome;
+};
+
 const settledTo = (target: string, actions?: string) =>
   Object.fromEntries(SETTLED.map((type) => [type, actions ? { target, actions } : target]));
 
@@ -96,16 +105,23 @@ export const callMachine = setup({
     hasDigitsToSend: ({ context }) => context.runtime.hasDigitsToSend(),
     hasFallback: ({ context, event }) => context.runtime.hasFallback(event),
     isAnswered: ({ context }) => context.runtime.answered,
-    endsCompleted: ({ event }) => event.type === 'END' && event.kind === 'completed',
-    nextVerb: ({ context, event }) =>
-      event.type === 'VERB.DONE' && event.outcome.kind === 'next' && context.runtime.hasNextVerb(),
-    documentDone: ({ event }) => event.type === 'VERB.DONE' && event.outcome.kind === 'next',
-    fetchesNext: ({ event }) => event.type === 'VERB.DONE' && event.outcome.kind === 'fetch',
-    rejectedBusy: ({ event }) =>
-      event.type === 'VERB.DONE' && event.outcome.kind === 'rejected' && event.outcome.status === 'busy',
-    rejected: ({ event }) => event.type === 'VERB.DONE' && event.outcome.kind === 'rejected',
+    endsCompleted: ({ event }) => {
+      assertEvent(event, 'END');
+      return event.kind === 'completed';
+    },
+    nextVerb: ({ context, event }) => outcomeOf(event).kind === 'next' && context.runtime.hasNextVerb(),
+    documentDone: ({ event }) => outcomeOf(event).kind === 'next',
+    fetchesNext: ({ event }) => outcomeOf(event).kind === 'fetch',
+    rejectedBusy: ({ event }) => {
+      const outcome = outcomeOf(event);
+      return outcome.kind === 'rejected' && outcome.status === 'busy';
+    },
+    rejected: ({ event }) => outcomeOf(event).kind === 'rejected',
     finishesItself: ({ context }) => context.runtime.verbFinishesItself(),
-    hasVerbs: ({ event }) => event.type === 'FETCH.DONE' && event.loaded.document.verbs.length > 0,
+    hasVerbs: ({ event }) => {
+      assertEvent(event, 'FETCH.DONE');
+      return event.loaded.document.verbs.length > 0;
+    },
   },
   actions: {
     enterInitiated: ({ context }: Args) => context.runtime.enter('initiated'),
@@ -120,7 +136,8 @@ export const callMachine = setup({
     originate: ({ context }: Args) => context.runtime.originate(),
     pickUp: ({ context }: Args) => context.runtime.pickUp(),
     detected: ({ context, event }: Args) => {
-      if (event.type === 'CHANNEL.DETECTED') context.runtime.detected(event.by);
+      assertEvent(event, 'CHANNEL.DETECTED');
+      context.runtime.detected(event.by);
     },
     detectionTimedOut: ({ context }: Args) => context.runtime.detected('unknown'),
     startFromPickUp: ({ context }: Args) => context.runtime.startFromPickUp(),
