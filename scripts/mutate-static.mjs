@@ -114,8 +114,9 @@ const files = {};
 let code = 0;
 try {
   process.stderr.write('mutate-static: checking the tests pass unchanged... ');
-  if (!runCopyTests(root, work).passed) {
-    console.error('they fail: fix them first');
+  const baseline = runCopyTests(root, work);
+  if (!baseline.passed) {
+    console.error(`they fail: fix them first\n${baseline.output.slice(-3000)}`);
     code = 2;
   } else {
     console.error('ok');

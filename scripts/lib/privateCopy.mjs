@@ -15,7 +15,6 @@ const SKIP = new Set([
   'reports',
   'coverage',
   '.scratch',
-  'bench',
 ]);
 
 /** Copies `root` into `<root>/.stryker-tmp/<name>-<pid>`; returns the copy's path. */
@@ -47,7 +46,8 @@ export function removePrivateCopy(work) {
 /**
  * Runs the mutation test set (vitest.stryker.config.ts, or `tests`) in the copy, in a fresh
  * process at low priority, stopping at the first failure. `passed`: every test passed;
- * `timedOut`: it ran past `timeoutMs` (a mutant that made a test hang).
+ * `timedOut`: it ran past `timeoutMs` (a mutant that made a test hang); `output`: what vitest
+ * printed.
  */
 export function runCopyTests(root, work, tests = [], timeoutMs = 300_000) {
   const vitest = join(root, 'node_modules', '.bin', 'vitest');
@@ -57,5 +57,6 @@ export function runCopyTests(root, work, tests = [], timeoutMs = 300_000) {
     { cwd: work, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' }, timeout: timeoutMs },
   );
   const timedOut = r.error?.code === 'ETIMEDOUT';
-  return { passed: r.status === 0 && !timedOut, timedOut };
+  const output = `${r.stdout ?? ''}${r.stderr ?? ''}`;
+  return { passed: r.status === 0 && !timedOut, timedOut, output };
 }
