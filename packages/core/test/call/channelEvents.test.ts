@@ -124,6 +124,20 @@ describe('channel events', () => {
     expect(c.events.filter((e) => e.type === 'notice')).toEqual([]);
   });
 
+  it('voice reported after the caller hung up does not make a silent recording count', async () => {
+    const requested: string[] = [];
+    const c = call('<Response><Record action="/r"/></Response>');
+    await flush();
+    expect(c.engine.snapshot(c.sid)).toEqual({ session: 'verb' });
+    // The driver reports the hang-up and, in the same breath, voice it heard before it.
+    c.handler().hangup();
+    c.handler().voice(true);
+    await c.run();
+    for (const e of c.events) if (e.type === 'request') requested.push(e.url);
+    expect(requested).toEqual(['http://app.test/v']);
+    expect(c.engine.get(c.sid)?.status).toBe('completed');
+  });
+
   it('a key pressed while a verb that does not hear keys runs is ignored', async () => {
     const run = await runWorld(
       inbound('<Response><Enqueue>support</Enqueue></Response>', {
