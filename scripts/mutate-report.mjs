@@ -7,6 +7,7 @@
 //   npm run mutate:report                                   # reports/mutation/mutation.json
 //   npm run mutate:report -- reports/mutation/folders/*.json
 //   npm run mutate:report -- --survivors [--under packages/core/src/call] [reports…]
+//   npm run mutate:report -- --interval     # a sampled run (--sample-lines): 95 % interval
 //
 // Score: (killed + timed out) / (killed + timed out + survived + no coverage). Ignored mutants
 // (`// Stryker disable … : reason` comments on equivalent mutants, static mutants under
@@ -19,7 +20,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 function usage(message) {
   if (message) console.error(`mutate:report: ${message}`);
-  console.error('usage: npm run mutate:report -- [--survivors] [--under <folder>] [report.json ...]');
+  console.error(
+    'usage: npm run mutate:report -- [--survivors] [--interval] [--under <folder>] [report.json ...]',
+  );
   process.exit(2);
 }
 
@@ -27,10 +30,12 @@ const args = process.argv.slice(2);
 const reports = [];
 let survivors = false;
 let under = '';
+let interval = false;
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   if (arg === '--help' || arg === '-h') usage();
   else if (arg === '--survivors') survivors = true;
+  else if (arg === '--interval') interval = true;
   else if (arg === '--under') under = args[++i] ?? usage('--under needs a folder');
   else if (arg.startsWith('--')) usage(`unknown option ${arg}`);
   else reports.push(arg);
@@ -139,4 +144,36 @@ for (const row of [...rows, { name: '**all**', ...total }]) {
   console.log(
     `| ${name} | ${row.measured} | ${row.Killed} | ${row.Timeout} | ${row.Survived} | ${row.NoCoverage} | ${row.Ignored} | ${percent(row.score)} |`,
   );
+}
+
+// --interval: the reports measured a random sample of lines (npm run mutate -- --sample-lines);
+// a 95 % interval for the whole's score, lines taken as clusters (ratio estimator).
+if (interval) {
+  const lines = new Map();
+  for (const [name, file] of files) {
+    for (const mutant of file.mutants) {
+      if (!COUNTED.includes(mutant.status)) continue;
+      const key = `${name}:${mutant.location.start.line}`;
+      const line = lines.get(key) ?? { measured: 0, detected: 0 };
+      line.measured++;
+      if (mutant.status === 'Killed' || mutant.status === 'Timeout') line.detected++;
+      lines.set(key, line);
+    }
+  }
+  const n = lines.size;
+  if (n < 2) {
+    console.log('\nToo few measured lines for an interval.');
+  } else {
+    const all = [...lines.values()];
+    const m = all.reduce((sum, l) => sum + l.measured, 0);
+    const k = all.reduce((sum, l) => sum + l.detected, 0);
+    const r = k / m;
+    const s2 = all.reduce((sum, l) => sum + (l.detected - r * l.measured) ** 2, 0) / (n - 1);
+    const se = Math.sqrt(s2 / n) / (m / n);
+    const low = Math.max(0, r - 1.96 * se);
+    const high = Math.min(1, r + 1.96 * se);
+    console.log(
+      `\nSample: ${m} mutants on ${n} lines; score ${(100 * r).toFixed(1)} %, 95 % interval ${(100 * low).toFixed(1)}–${(100 * high).toFixed(1)} %.`,
+    );
+  }
 }

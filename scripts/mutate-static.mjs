@@ -16,6 +16,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { makePrivateCopy, removePrivateCopy, runCopyTests } from './lib/privateCopy.mjs';
+import { seededShuffle } from './lib/seededShuffle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -73,24 +74,6 @@ function staticMutants() {
   return found;
 }
 
-/** A seeded shuffle (mulberry32), so that a sample can be drawn again. */
-function shuffled(items) {
-  let state = seed >>> 0;
-  const random = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
-
 /** The source with the mutant's range (1-based lines and columns, end exclusive) replaced. */
 function applied(source, { location, replacement }) {
   const lines = source.split('\n');
@@ -100,7 +83,7 @@ function applied(source, { location, replacement }) {
 }
 
 const all = staticMutants();
-const chosen = sample === null ? all : shuffled(all).slice(0, sample);
+const chosen = sample === null ? all : seededShuffle(all, seed).slice(0, sample);
 if (chosen.length === 0) {
   console.error('mutate-static: no static mutant in the reports');
   process.exit(0);

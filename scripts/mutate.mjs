@@ -16,12 +16,14 @@
 //   npm run mutate -- --no-static                           # pass 1 only
 //   npm run mutate -- --static-only [--from a.json,b.json]  # pass 2 only, on pass 1's report(s)
 //   npm run mutate -- --static-sample 40 [--seed 7]         # pass 2 on 40 random static mutants
+//   npm run mutate -- --sample-lines 300 [--seed 7]         # 300 random code lines: an estimate
 //
 // Other options are passed to `stryker run` as they are (e.g. --logLevel debug, --incremental).
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { seededShuffle } from './lib/seededShuffle.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const MUTATED = /^packages\/(core|webhook)\/src\/.+\.ts$/;
@@ -29,7 +31,7 @@ const MUTATED = /^packages\/(core|webhook)\/src\/.+\.ts$/;
 function usage(message) {
   if (message) console.error(`mutate: ${message}`);
   console.error(
-    'usage: npm run mutate -- [--files a.ts,b.ts[:from-to]] [--changed] [--no-static | --static-only [--from r.json,…]] [--static-sample N [--seed S]] [--concurrency N] [stryker options]',
+    'usage: npm run mutate -- [--files a.ts,b.ts[:from-to]] [--changed] [--no-static | --static-only [--from r.json,…]] [--static-sample N] [--sample-lines N] [--seed S] [--concurrency N] [stryker options]',
   );
   process.exit(2);
 }
@@ -42,6 +44,7 @@ let staticOnly = false;
 const from = [];
 let sample = null;
 let seed = 1;
+let sampleLines = null;
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   if (arg === '--help' || arg === '-h') usage();
@@ -58,10 +61,11 @@ for (let i = 0; i < args.length; i++) {
     noStatic = true;
   } else if (arg === '--static-only') {
     staticOnly = true;
-  } else if (arg === '--static-sample' || arg === '--seed') {
+  } else if (arg === '--static-sample' || arg === '--seed' || arg === '--sample-lines') {
     const value = Number(args[++i]);
     if (!Number.isInteger(value) || value < 1) usage(`${arg} needs a positive whole number`);
     if (arg === '--seed') seed = value;
+    else if (arg === '--sample-lines') sampleLines = value;
     else sample = value;
   } else if (arg === '--from') {
     from.push(...(args[++i] ?? usage('--from needs report files')).split(','));
@@ -81,6 +85,38 @@ for (const file of files) {
   const path = file.replace(/:\d+(-\d+)?$/, '');
   if (!existsSync(join(root, path))) usage(`no such file: ${path}`);
   if (!MUTATED.test(path)) usage(`${path} is not under packages/core/src or packages/webhook/src`);
+}
+
+// --sample-lines N: a seeded random sample of N code lines of the files (all of them by
+// default), each mutated as Stryker would; the score of the sample estimates the whole's.
+if (sampleLines !== null) {
+  const candidates = files.length > 0 ? files.map((f) => f.replace(/:\d+(-\d+)?$/, '')) : mutatedFiles();
+  const lines = candidates.flatMap((file) =>
+    readFileSync(join(root, file), 'utf8')
+      .split('\n')
+      .map((text, index) => ({ file, line: index + 1, text: text.trim() }))
+      .filter(({ text }) => text !== '' && !/^(\/\/|\/\*|\*|import |export type |export \{)/.test(text)),
+  );
+  const chosen = seededShuffle(lines, seed).slice(0, sampleLines);
+  console.error(`mutate: a sample of ${chosen.length} of ${lines.length} code lines (seed ${seed})`);
+  files.splice(0, files.length, ...chosen.map(({ file, line }) => `${file}:${line}-${line}`));
+  sample ??= 40;
+}
+
+/** The files Stryker mutates by default (stryker.config.mjs's `mutate`). */
+function mutatedFiles() {
+  const found = [];
+  const walk = (dir) => {
+    for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (MUTATED.test(path) && !/(\/index|\/ports|engine\/types|verbs\/types)\.ts$/.test(path))
+        found.push(path);
+    }
+  };
+  walk('packages/core/src');
+  walk('packages/webhook/src');
+  return found.sort();
 }
 
 const stryker = join(root, 'node_modules', '.bin', 'stryker');
@@ -130,8 +166,9 @@ const summary = spawnSync(
   process.execPath,
   [
     join(root, 'scripts/mutate-report.mjs'),
-    dynamicReport,
+    ...reportsOfPass1.map((r) => join(root, r)),
     join(root, 'reports/mutation/static/mutation.json'),
+    ...(sampleLines === null ? [] : ['--interval']),
   ],
   { cwd: root, stdio: 'inherit' },
 );

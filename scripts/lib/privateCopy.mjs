@@ -6,16 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 
-const SKIP = new Set([
-  'node_modules',
-  '.git',
-  'dist',
-  'out',
-  'fuzz-out',
-  'reports',
-  'coverage',
-  '.scratch',
-]);
+const SKIP = new Set(['node_modules', '.git', 'dist', 'out', 'fuzz-out', 'reports', 'coverage', '.scratch']);
 
 /** Copies `root` into `<root>/.stryker-tmp/<name>-<pid>`; returns the copy's path. */
 export function makePrivateCopy(root, name) {
