@@ -192,8 +192,13 @@ export class CallSession implements CallRuntime {
 
   /** A restored call: take the channel back and restart the step it was in (`RESUME`). */
   resumeOn(channel: Channel): void {
-    this.attach(channel);
+    // The step starts before the channel's events are heard: a hang-up the driver reports as
+    // soon as it is listened to then abandons that step, instead of leaving the call waiting
+    // in `afterHangup` for a step that never started.
+    this.channel = channel;
     this.actor.send({ type: 'RESUME' });
+    this.events = new ChannelEvents(this);
+    channel.listen(this.events);
   }
 
   // ----- facts the machine reads -----------------------------------------------------------

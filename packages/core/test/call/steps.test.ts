@@ -111,6 +111,7 @@ describe('the first step waits for the end of the turn that began the call', () 
     expect(w.requests).toEqual([]);
     expect(w.ops).toEqual(['hangup']);
     expect(w.engine.get(sid)?.status).toBe('canceled');
+    expect(w.engine.activeCalls).toBe(0);
   });
 
   it('an outbound call hung up in the turn it was answered plays no SendDigits key and fetches nothing', async () => {
@@ -123,6 +124,7 @@ describe('the first step waits for the end of the turn that began the call', () 
     expect(w.ops).toEqual([]);
     expect(w.requests).toEqual([]);
     expect(w.engine.get(sid)?.status).toBe('completed');
+    expect(w.engine.activeCalls).toBe(0);
   });
 
   it('a call hung up while its inline document is being taken up runs none of it, and ends', async () => {
@@ -140,6 +142,7 @@ describe('the first step waits for the end of the turn that began the call', () 
     await w.run();
     expect(w.ops).toEqual([]);
     expect(w.engine.get(sid)?.status).toBe('completed');
+    expect(w.engine.activeCalls).toBe(0);
   });
 });
 
@@ -157,6 +160,7 @@ describe('failures of a step are reported with their cause', () => {
     expect(w.requests).toEqual(['fetch http://app.test/voice']);
     expect(w.ops).toEqual(['say Hi', 'hangup']);
     expect(w.engine.get(sid)?.status).toBe('completed');
+    expect(w.engine.activeCalls).toBe(0);
   });
 
   it('an exception in verb code is logged with the call and the verb, and its notice says why the call ends', async () => {
@@ -191,6 +195,7 @@ describe('failures of a step are reported with their cause', () => {
     expect(w.errors[0]).toMatchObject({ message: 'document fetch failed', fields: { callSid: sid } });
     expect(w.errors[0]?.fields?.error).toBeInstanceOf(TypeError);
     expect(w.engine.get(sid)?.status).toBe('failed');
+    expect(w.engine.activeCalls).toBe(0);
   });
 
   it('a reference that is not an http(s) URL is named in the notice (11200)', async () => {
@@ -201,6 +206,7 @@ describe('failures of a step are reported with their cause', () => {
     await w.run();
     expect(w.notices()).toEqual(['11200 "ftp://files.test/next" is not an http(s) URL']);
     expect(w.engine.get(sid)?.status).toBe('failed');
+    expect(w.engine.activeCalls).toBe(0);
   });
 
   it('past the fetch-rate limit the call ends with the limit named (14100); its fallback is not asked', async () => {
@@ -221,6 +227,7 @@ describe('failures of a step are reported with their cause', () => {
     ]);
     expect(w.notices()).toEqual(['14100 more than 3 document fetches in a minute; the call ends']);
     expect(w.engine.get(sid)?.status).toBe('failed');
+    expect(w.engine.activeCalls).toBe(0);
   });
 });
 
@@ -236,6 +243,7 @@ describe('after the caller hung up', () => {
     ]);
     expect(lines(run.timeline)[0]).toBe('0 fetch POST http://app.test/voice');
     expect(run.final?.status).toBe('completed');
+    expect(run.engine.activeCalls).toBe(0);
   });
 
   it('a restored call whose channel reports the hang-up as soon as it is listened to ends completed', async () => {
@@ -250,6 +258,7 @@ describe('after the caller hung up', () => {
     await second.run();
     expect(second.requests).toEqual([]);
     expect(second.engine.get(sid)?.status).toBe('completed');
+    expect(second.engine.activeCalls).toBe(0);
   });
 });
 
@@ -295,5 +304,6 @@ describe('a restored call', () => {
     ]);
     expect(second.ops).toEqual(['say Next', 'hangup']);
     expect(second.engine.get(sid)?.status).toBe('completed');
+    expect(second.engine.activeCalls).toBe(0);
   });
 });
