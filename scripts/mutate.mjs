@@ -11,6 +11,7 @@
 //   npm run mutate                                          # everything (long: hours on 2 cores)
 //   npm run mutate -- --files packages/core/src/verbs/gather.ts,packages/core/src/document/attributes.ts
 //   npm run mutate -- --files packages/core/src/fetch/fetchDocument.ts:40-80   # a line range
+//   npm run mutate -- --files packages/core/src/call                 # a folder's source files
 //   npm run mutate -- --changed                             # the source files changed since HEAD
 //   npm run mutate -- --concurrency 2 --files ...           # more test processes
 //   npm run mutate -- --no-static                           # pass 1 only
@@ -20,7 +21,7 @@
 //
 // Other options are passed to `stryker run` as they are (e.g. --logLevel debug, --incremental).
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededShuffle } from './lib/seededShuffle.mjs';
@@ -81,6 +82,17 @@ for (let i = 0; i < args.length; i++) {
     passed.push(arg);
   }
 }
+// A folder stands for its source files (barrels and type-only modules aside).
+files.splice(
+  0,
+  files.length,
+  ...files.flatMap((file) => {
+    const folder = join(root, file.replace(/\/$/, ''));
+    return existsSync(folder) && statSync(folder).isDirectory()
+      ? mutatedFiles(file.replace(/\/$/, ''))
+      : [file];
+  }),
+);
 for (const file of files) {
   const path = file.replace(/:\d+(-\d+)?$/, '');
   if (!existsSync(join(root, path))) usage(`no such file: ${path}`);
@@ -104,7 +116,7 @@ if (sampleLines !== null) {
 }
 
 /** The files Stryker mutates by default (stryker.config.mjs's `mutate`). */
-function mutatedFiles() {
+function mutatedFiles(...folders) {
   const found = [];
   const walk = (dir) => {
     for (const entry of readdirSync(join(root, dir), { withFileTypes: true })) {
@@ -114,8 +126,8 @@ function mutatedFiles() {
         found.push(path);
     }
   };
-  walk('packages/core/src');
-  walk('packages/webhook/src');
+  for (const folder of folders.length > 0 ? folders : ['packages/core/src', 'packages/webhook/src'])
+    walk(folder);
   return found.sort();
 }
 
