@@ -74,8 +74,9 @@ function validateTo(params: Params): string {
 
 /** The application parameters shared by outbound and inbound calls. */
 function validateApplication(params: Params, urlRequired = true): CallApplication {
-  // Without `Url` (a `Twiml` call) the url is empty: the inline document runs instead.
-  const url = urlRequired ? validateUrl(params, 'Url', true) : (validateUrl(params, 'Url', false) ?? '');
+  // Without `Url` (a `Twiml` call, where validateCreate refuses a `Url`) the url is empty: the
+  // inline document runs instead.
+  const url = urlRequired ? validateUrl(params, 'Url', true) : '';
   const method = validateMethod(params, 'Method');
   const fallbackUrl = validateUrl(params, 'FallbackUrl', false);
   const fallbackMethod = validateMethod(params, 'FallbackMethod');

@@ -116,6 +116,15 @@ describe('Twiml on create (spec 1.2, 9.2)', () => {
     ).toMatchObject({ code: 20001, field: 'Twiml' });
     expect(refusal(() => engine.create({ ...CALL }))).toMatchObject({ code: 20001, field: 'Url' });
   });
+
+  it('saves a call created with Twiml with an empty Url (it has none of its own)', async () => {
+    const { engine } = setup();
+    const { sid } = engine.create({ ...CALL, Twiml: '<Response><Pause length="30"/></Response>' });
+    await flush();
+    const saved = engine.persist(sid);
+    expect(saved.settings.url).toBe('');
+    expect(saved.settings.createdUrl).toBeNull();
+  });
 });
 
 describe('Twiml on a live change (spec 1.5, 9.2)', () => {
