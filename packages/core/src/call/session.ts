@@ -212,10 +212,12 @@ export class CallSession implements CallRuntime {
     return this.steps.fetchTimes;
   }
 
-  /** Whether the far end hung up while the call ran its documents. */
+  /**
+   * Whether the far end hung up while a verb runs (one that finishes itself: the machine waits
+   * in `afterHangup`). Read by verbs only, so never in `requesting`, where none runs.
+   */
   get hungUp(): boolean {
-    const snapshot = this.actor.getSnapshot();
-    return snapshot.matches({ session: 'afterHangup' }) || snapshot.matches({ session: 'requesting' });
+    return this.actor.getSnapshot().matches({ session: 'afterHangup' });
   }
 
   awaitsDetection(): boolean {
