@@ -292,7 +292,9 @@ export class CallSession implements CallRuntime {
     // Record=true: from the answer, detection included (spec 9.4).
     const { record } = this.settings;
     if (record) this.recording = new CallRecording(this, record);
-    if (this.detection !== null && !this.ctx.driver.capabilities.voicemailDetection) this.detected('unknown');
+    // A driver that cannot tell who answered: `unknown` at once (`detected` ignores a call
+    // that asked for no detection).
+    if (!this.ctx.driver.capabilities.voicemailDetection) this.detected('unknown');
   }
 
   detected(by: AnsweredBy): void {
