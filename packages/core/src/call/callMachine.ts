@@ -109,8 +109,8 @@ export const callMachine = setup({
       assertEvent(event, 'END');
       return event.kind === 'completed';
     },
+    // Stryker disable next-line StringLiteral: in the engine this guard only ever sees a `next` outcome when there is no next verb (callSteps.verbEnded starts it without an event), so it is false either way
     nextVerb: ({ context, event }) => outcomeOf(event).kind === 'next' && context.runtime.hasNextVerb(),
-    documentDone: ({ event }) => outcomeOf(event).kind === 'next',
     fetchesNext: ({ event }) => outcomeOf(event).kind === 'fetch',
     rejectedBusy: ({ event }) => {
       const outcome = outcomeOf(event);
@@ -261,11 +261,11 @@ export const callMachine = setup({
             'VERB.DONE': [
               // The next verb starts from the transition itself: no exit and re-entry per verb.
               { guard: 'nextVerb', actions: ['advance', 'runVerb'] },
-              { guard: 'documentDone', target: '#call.completed', actions: 'hangupChannel' },
               { guard: 'fetchesNext', target: 'fetching', actions: 'takeTarget' },
               { guard: 'rejectedBusy', target: '#call.busy' },
               { guard: 'rejected', target: '#call.noAnswer' },
-              // `<Hangup>`: the engine ends the call.
+              // The document ran out (a `next` outcome with no next verb), or `<Hangup>`: the
+              // engine ends the call.
               { target: '#call.completed', actions: 'hangupChannel' },
             ],
             'VERB.FAILED': { target: 'failing' },

@@ -187,10 +187,10 @@ describe('the Mermaid diagram of the call machine', () => {
   session_fallingBack --> session_failing: FETCH.FAILED
   session_fallingBack --> session_stopping: REDIRECT
   session_fallingBack --> session_stopping_forEnd: END
-  session_verb --> completed: VERB.DONE [documentDone] / VERB.DONE
   session_verb --> session_fetching: VERB.DONE [fetchesNext]
   session_verb --> busy: VERB.DONE [rejectedBusy]
   session_verb --> noAnswer: VERB.DONE [rejected]
+  session_verb --> completed: VERB.DONE
   session_verb --> session_failing: VERB.FAILED
   session_verb --> session_stopping: REDIRECT
   session_verb --> session_stopping_forEnd: END
