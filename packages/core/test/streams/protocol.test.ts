@@ -98,6 +98,9 @@ describe('the application’s messages', () => {
     ['not json', /not JSON/],
     ['[1]', /unknown event/],
     ['"text"', /not a JSON object/],
+    ['null', /not a JSON object/],
+    ['{"event":"media"}', /without media.payload/],
+    ['{"event":"mark"}', /without mark.name/],
     ['{"event":"media","media":{}}', /without media.payload/],
     ['{"event":"media","media":{"payload":"***"}}', /not base64/],
     ['{"event":"mark","mark":{}}', /without mark.name/],
@@ -109,11 +112,38 @@ describe('the application’s messages', () => {
     if (message.event === 'invalid') expect(message.reason).toMatch(reason);
   });
 
+  it('quotes at most 40 characters of a message that is not JSON', () => {
+    expect(readAppMessage(`{${'y'.repeat(60)}`, SID)).toEqual({
+      event: 'invalid',
+      reason: `not JSON: {${'y'.repeat(39)}`,
+    });
+  });
+
   it('base64 round-trips bytes', () => {
     const bytes = new Uint8Array(256).map((_v, i) => i);
     expect(fromBase64(toBase64(bytes))).toEqual(bytes);
     expect(fromBase64('abcde')).toBeNull();
     expect(fromBase64('a-b_')).toBeNull();
+    // Padding only ends a whole group of four.
+    expect(fromBase64('AB=')).toBeNull();
+    expect(fromBase64('ABCDE=')).toBeNull();
+    expect(fromBase64('AB==')).toEqual(new Uint8Array([0]));
+    expect(fromBase64('AB')).toEqual(new Uint8Array([0]));
+  });
+
+  it('base64 is the same without Node’s Buffer (other runtimes)', () => {
+    const bytes = new Uint8Array(256).map((_v, i) => i);
+    const withBuffer = { text: toBase64(bytes), decoded: ['AB==', 'AB', 'AB=', 'abcde', ''].map(fromBase64) };
+    const global = globalThis as { Buffer?: unknown };
+    const saved = global.Buffer;
+    delete global.Buffer;
+    try {
+      expect(toBase64(bytes)).toBe(withBuffer.text);
+      expect(fromBase64(withBuffer.text)).toEqual(bytes);
+      expect(['AB==', 'AB', 'AB=', 'abcde', ''].map(fromBase64)).toEqual(withBuffer.decoded);
+    } finally {
+      global.Buffer = saved;
+    }
   });
 });
 
@@ -125,5 +155,6 @@ describe('stream URLs', () => {
     );
     expect(resolveStreamUrl('wss://agent.example/a', 'http://app.example/')).toBe('wss://agent.example/a');
     expect(resolveStreamUrl('ftp://agent.example/a', 'http://app.example/')).toBeNull();
+    expect(resolveStreamUrl('ws://bad host/a', 'http://app.example/')).toBeNull();
   });
 });
