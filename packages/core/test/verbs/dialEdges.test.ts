@@ -1,0 +1,141 @@
+/** `<Dial>` edge cases (spec 4.6): the target limit, late answers, driver failures. */
+import { describe, expect, it } from 'vitest';
+import { inbound, lines, paramsOf, runWorld } from '../engine/harness.js';
+
+const DONE = { 'POST http://app.test/d': { body: '<Response/>' } };
+
+function notices(run: Awaited<ReturnType<typeof runWorld>>, code: number): string[] {
+  return run.events.flatMap((e) => (e.type === 'notice' && e.code === code ? [String(e.message)] : []));
+}
+
+describe('<Dial> edges', () => {
+  it('more targets than maxDialTargets: a warning, only the first ones are dialled', async () => {
+    const nouns = ['+15550000001', '+15550000002', '+15550000003']
+      .map((n) => `<Number>${n}</Number>`)
+      .join('');
+    const run = await runWorld(inbound(`<Response><Dial timeout="5">${nouns}</Dial></Response>`, {}), {
+      limits: { maxDialTargets: 2 } as never,
+    });
+    expect(notices(run, 13201)).toEqual(['Dial: 3 targets, only the first 2 are dialled']);
+    expect(run.timeline.find((e) => e.op === 'dial')?.targets).toEqual([
+      { type: 'number', to: '+15550000001' },
+      { type: 'number', to: '+15550000002' },
+    ]);
+  });
+
+  it('exactly maxDialTargets targets: no warning, all dialled', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Dial timeout="5"><Number>+15550000001</Number><Number>+15550000002</Number></Dial></Response>',
+        {},
+      ),
+      { limits: { maxDialTargets: 2 } as never },
+    );
+    expect(notices(run, 13201)).toEqual([]);
+    expect(run.timeline.find((e) => e.op === 'dial')?.targets).toHaveLength(2);
+  });
+
+  it('a second target answering after the first was bridged is canceled, the bridge goes on', async () => {
+    const cb = 'statusCallback="http://app.test/leg" statusCallbackEvent="answered completed"';
+    const run = await runWorld(
+      inbound(
+        `<Response><Dial action="/d"><Number ${cb}>+15550000001</Number><Number ${cb}>+15550000002</Number></Dial></Response>`,
+        {
+          app: DONE,
+          dialed: {
+            '+15550000001': [
+              { after: 1, do: 'answer' },
+              { after: 6, do: 'hangup' },
+            ],
+            '+15550000002': [{ after: 2, do: 'answer' }],
+          },
+        },
+      ),
+    );
+    expect(lines(run.timeline).slice(3)).toEqual([
+      '1 callback POST http://app.test/leg in-progress',
+      '1 callback POST http://app.test/leg canceled',
+      '6 callback POST http://app.test/leg completed',
+      '6 fetch POST http://app.test/d',
+      '6 hangup',
+    ]);
+    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '5' });
+  });
+
+  it('a target hanging up while it rings ends failed; the dial is failed', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Dial action="/d"><Number statusCallback="/leg">+15550000001</Number></Dial></Response>',
+        {
+          app: DONE,
+          dialed: { '+15550000001': [{ after: 2, do: 'hangup' }] },
+        },
+      ),
+    );
+    expect(lines(run.timeline).slice(3, 5)).toEqual([
+      '2 callback POST http://app.test/leg failed',
+      '2 fetch POST http://app.test/d',
+    ]);
+    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'failed', DialCallDuration: '0' });
+  });
+
+  it('a busy target and a target not answering: no-answer wins over busy', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Dial action="/d" timeout="5"><Number>+15550000001</Number><Number>+15550000002</Number></Dial></Response>',
+        {
+          app: DONE,
+          dialed: { '+15550000001': [{ after: 1, do: 'busy' }] },
+        },
+      ),
+    );
+    expect(lines(run.timeline)[3]).toBe('5 fetch POST http://app.test/d');
+    expect(paramsOf(run, 'fetch', 1).DialCallStatus).toBe('no-answer');
+  });
+
+  it('a busy target and a failed one: busy', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Dial action="/d"><Number>+15550000001</Number><Number>+15550000002</Number></Dial></Response>',
+        {
+          app: DONE,
+          dialed: { '+15550000001': [{ after: 1, do: 'fail' }], '+15550000002': [{ after: 2, do: 'busy' }] },
+        },
+      ),
+    );
+    expect(lines(run.timeline)[3]).toBe('2 fetch POST http://app.test/d');
+    expect(paramsOf(run, 'fetch', 1).DialCallStatus).toBe('busy');
+  });
+
+  it('the caller leaving while an answered target hears its whisper: completed, naming that target', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Dial action="/d"><Number url="/w">+15550000001</Number><Number url="/w">+15550000002</Number></Dial></Response>',
+        {
+          app: { ...DONE, 'POST http://app.test/w': { body: '<Response><Pause length="20"/></Response>' } },
+          dialed: {
+            '+15550000001': [{ after: 3, do: 'answer' }],
+            '+15550000002': [{ after: 1, do: 'answer' }],
+          },
+          party: [{ at: 5, do: 'hangup' }],
+        },
+      ),
+    );
+    expect(paramsOf(run, 'fetch', 3)).toMatchObject({
+      DialCallStatus: 'completed',
+      DialCallSid: 'CA00000000000000000000000000000003',
+      DialCallDuration: '0',
+    });
+  });
+
+  it('every answered target declining its whisper: no-answer', async () => {
+    const run = await runWorld(
+      inbound('<Response><Dial action="/d"><Number url="/w">+15550000001</Number></Dial></Response>', {
+        app: { ...DONE, 'POST http://app.test/w': { body: '<Response><Hangup/></Response>' } },
+        dialed: { '+15550000001': [{ after: 1, do: 'answer' }] },
+      }),
+    );
+    expect(lines(run.timeline)[4]).toBe('1 fetch POST http://app.test/d');
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({ DialCallStatus: 'no-answer', DialCallDuration: '0' });
+  });
+});

@@ -1,0 +1,37 @@
+/** A `<Dial record>` recording as the Recordings resource keeps it (decisions "Dial recording"). */
+import { describe, expect, it } from 'vitest';
+import { inbound, runWorld } from '../engine/harness.js';
+
+const RE1 = 'RE00000000000000000000000000000001';
+
+function recorded(mode: string) {
+  return runWorld(
+    inbound(`<Response><Dial record="${mode}">+15550003333</Dial></Response>`, {
+      dialed: {
+        '+15550003333': [
+          { after: 2, do: 'answer' },
+          { after: 9.5, do: 'hangup' },
+        ],
+      },
+    }),
+  );
+}
+
+describe('<Dial record> recordings resource', () => {
+  it('a mono dial recording is kept with its call, source DialVerb, one channel, its start and length', async () => {
+    const run = await recorded('record-from-answer');
+    expect(run.engine.recordings.get(RE1)).toMatchObject({
+      sid: RE1,
+      callSid: 'CA00000000000000000000000000000001',
+      source: 'DialVerb',
+      channels: 1,
+      startTime: Date.parse('2026-01-01T00:00:02Z'),
+      duration: 7,
+    });
+  });
+
+  it('a dual dial recording has two channels', async () => {
+    const run = await recorded('record-from-ringing-dual');
+    expect(run.engine.recordings.get(RE1)).toMatchObject({ channels: 2, duration: 9, source: 'DialVerb' });
+  });
+});
