@@ -1,0 +1,187 @@
+/**
+ * `<Enqueue>` (TwiML, docs/decisions.md "Queues") over the engine harness: the caller is the
+ * harness's inbound call; an agent (`<Dial><Queue>`) is a second inbound call started on the
+ * same engine at a given time, on a channel that stays connected until the call ends.
+ */
+import type { Engine, EngineEvent } from '@rcml/core';
+import { describe, expect, it } from 'vitest';
+import { inbound, lines, paramsOf, runWorld, type World } from '../engine/harness.js';
+import { stubChannel } from '../engine/stubChannel.js';
+
+const notices = (events: readonly EngineEvent[]) =>
+  events.flatMap((e) => (e.type === 'notice' ? [`${e.code} ${e.level} ${e.message}`] : []));
+
+/** An agent calling in at `at` whose document takes the first caller of `support`. */
+function agentAt(at: number, queueUrl: string | null = null) {
+  const noun = queueUrl === null ? '<Queue>support</Queue>' : `<Queue url="${queueUrl}">support</Queue>`;
+  const app = {
+    'POST http://app.test/agent': { body: `<Response><Dial action="/agent-done">${noun}</Dial></Response>` },
+    'POST http://app.test/agent-done': { body: '<Response/>' },
+  };
+  const probe = {
+    at,
+    fn: (engine: Engine) => {
+      engine.inbound(
+        { From: '+15550003333', To: '+15550002222', Url: 'http://app.test/agent' },
+        stubChannel({
+          id: 'agent',
+          connect: (_other, signal) =>
+            new Promise((resolve) => signal.addEventListener('abort', () => resolve())),
+        }),
+      );
+    },
+  };
+  return { app, probe };
+}
+
+function caller(enqueue: string, extra: Partial<World> = {}): World {
+  return inbound(`<Response>${enqueue}<Say>after</Say></Response>`, {
+    ...extra,
+    app: { 'POST http://app.test/left': { body: '<Response/>' }, ...extra.app },
+  });
+}
+
+const fetched = (run: Awaited<ReturnType<typeof runWorld>>, url: string) =>
+  run.timeline
+    .filter((e) => e.kind === 'fetch' && e.url === url)
+    .map((e) => e.params as Record<string, string>);
+
+describe('<Enqueue>', () => {
+  it('a waitUrl that is not http(s) is a warning (13801): the caller waits in silence until hanging up', async () => {
+    const run = await runWorld(
+      caller('<Enqueue action="/left" waitUrl="ftp://music.test/hold">support</Enqueue>', {
+        party: [{ at: 4, do: 'hangup' }],
+      }),
+    );
+    expect(notices(run.events)).toEqual([
+      '13801 warning <Enqueue> waitUrl "ftp://music.test/hold" is not an http(s) URL; the caller waits in silence',
+    ]);
+    expect(lines(run.timeline)).toEqual([
+      '0 fetch POST http://app.test/voice',
+      '0 answer',
+      '4 fetch POST http://app.test/left',
+    ]);
+    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ QueueResult: 'hangup', QueueTime: '4' });
+  });
+
+  it('a <Hangup> in a wait document ends the call: no action, no next verb', async () => {
+    const run = await runWorld(
+      caller('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>', {
+        app: { 'POST http://app.test/wait': { body: '<Response><Pause length="2"/><Hangup/></Response>' } },
+      }),
+    );
+    expect(lines(run.timeline)).toEqual([
+      '0 fetch POST http://app.test/voice',
+      '0 answer',
+      '0 fetch POST http://app.test/wait',
+      '0 pause length=2',
+      '2 hangup',
+    ]);
+    expect(run.final?.status).toBe('completed');
+  });
+
+  it('a caller hanging up during a wait document: the document stops at once, its next verb never starts', async () => {
+    const run = await runWorld(
+      caller('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>', {
+        party: [{ at: 1, do: 'hangup' }],
+        app: {
+          'POST http://app.test/wait': { body: '<Response><Pause length="3"/><Say>never</Say></Response>' },
+        },
+      }),
+    );
+    expect(lines(run.timeline)).toEqual([
+      '0 fetch POST http://app.test/voice',
+      '0 answer',
+      '0 fetch POST http://app.test/wait',
+      '0 pause length=3',
+      '1 fetch POST http://app.test/left',
+    ]);
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({ QueueResult: 'hangup', QueueTime: '1' });
+  });
+
+  it('without action, the caller leaving the queue runs the next verb', async () => {
+    const run = await runWorld(
+      caller('<Enqueue waitUrl="/wait">support</Enqueue>', {
+        app: { 'POST http://app.test/wait': { body: '<Response><Leave/></Response>' } },
+      }),
+    );
+    expect(lines(run.timeline).slice(3)).toEqual([
+      '0 say text=after voice=man language=en-US loop=1',
+      '0.25 hangup',
+    ]);
+  });
+
+  it('taken off by an agent: the caller is connected, then bridged with the queue time of the dequeue', async () => {
+    const agent = agentAt(3);
+    const run = await runWorld(
+      caller('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>', {
+        party: [{ at: 10, do: 'hangup' }],
+        app: {
+          'POST http://app.test/wait': { body: '<Response><Pause length="60"/></Response>' },
+          ...agent.app,
+        },
+      }),
+      {},
+      [agent.probe],
+    );
+    const [left] = fetched(run, 'http://app.test/left');
+    expect(left).toMatchObject({
+      QueueResult: 'bridged',
+      QueueSid: 'QU00000000000000000000000000000001',
+      QueueTime: '3',
+    });
+    // The wait document stops when the agent takes the caller; no other one is fetched.
+    expect(lines(run.timeline).slice(2)).toEqual([
+      '0 fetch POST http://app.test/wait',
+      '0 pause length=60',
+      '3 fetch POST http://app.test/agent',
+      '10 fetch POST http://app.test/left',
+      '10 fetch POST http://app.test/agent-done',
+    ]);
+  });
+
+  it('a <Queue url> document that cannot be fetched: the caller is not connected, QueueResult=error', async () => {
+    const agent = agentAt(2, '/whisper');
+    const run = await runWorld(caller('<Enqueue action="/left">support</Enqueue>', { app: agent.app }), {}, [
+      agent.probe,
+    ]);
+    const [left] = fetched(run, 'http://app.test/left');
+    expect(left).toMatchObject({ QueueResult: 'error', QueueTime: '2' });
+    expect(notices(run.events)).toEqual([
+      '11200 error Dial Queue url of queue QU00000000000000000000000000000001: HTTP 404 from http://app.test/whisper',
+    ]);
+    expect(lines(run.timeline).slice(2)).toEqual([
+      '2 fetch POST http://app.test/agent',
+      '2 fetch POST http://app.test/whisper',
+      '2 fetch POST http://app.test/left',
+      '2 fetch POST http://app.test/agent-done',
+      '2 hangup',
+    ]);
+  });
+
+  it('a caller hanging up during the <Queue url> document: bridging-in-process, never connected', async () => {
+    const agent = agentAt(2, '/whisper');
+    const run = await runWorld(
+      caller('<Enqueue action="/left">support</Enqueue>', {
+        party: [{ at: 3, do: 'hangup' }],
+        app: {
+          ...agent.app,
+          'POST http://app.test/whisper': { body: '<Response><Pause length="5"/><Say>x</Say></Response>' },
+        },
+      }),
+      {},
+      [agent.probe],
+    );
+    const [whisper] = fetched(run, 'http://app.test/whisper');
+    expect(whisper).toMatchObject({ QueueTime: '2', QueueSid: 'QU00000000000000000000000000000001' });
+    const [left] = fetched(run, 'http://app.test/left');
+    expect(left).toMatchObject({ QueueResult: 'bridging-in-process', QueueTime: '2' });
+    expect(lines(run.timeline).slice(2)).toEqual([
+      '2 fetch POST http://app.test/agent',
+      '2 fetch POST http://app.test/whisper',
+      '2 pause length=5',
+      '3 fetch POST http://app.test/left',
+      '3 fetch POST http://app.test/agent-done',
+    ]);
+  });
+});
