@@ -138,4 +138,65 @@ describe('<Dial> edges', () => {
     expect(lines(run.timeline)[4]).toBe('1 fetch POST http://app.test/d');
     expect(paramsOf(run, 'fetch', 2)).toMatchObject({ DialCallStatus: 'no-answer', DialCallDuration: '0' });
   });
+
+  it('a ringing report after the target answered gives no ringing callback', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Dial><Number statusCallback="/leg" statusCallbackEvent="ringing answered completed">+15550000001</Number></Dial></Response>',
+        {
+          dialed: {
+            '+15550000001': [
+              { after: 1, do: 'ring' },
+              { after: 2, do: 'answer' },
+              { after: 3, do: 'ring' },
+              { after: 4, do: 'hangup' },
+            ],
+          },
+        },
+      ),
+    );
+    expect(lines(run.timeline).filter((l) => l.includes('/leg'))).toEqual([
+      '1 callback POST http://app.test/leg ringing',
+      '2 callback POST http://app.test/leg in-progress',
+      '4 callback POST http://app.test/leg completed',
+    ]);
+  });
+
+  it('hangupOnStar: a * before the bridge and other keys during it do nothing', async () => {
+    const run = await runWorld(
+      inbound('<Response><Dial action="/d" hangupOnStar="true">+15550000001</Dial></Response>', {
+        app: DONE,
+        dialed: {
+          '+15550000001': [
+            { after: 2, do: 'answer' },
+            { after: 9, do: 'hangup' },
+          ],
+        },
+        party: [
+          { at: 1, do: 'dtmf', digits: '*' },
+          { at: 4, do: 'dtmf', digits: '1#' },
+        ],
+      }),
+    );
+    expect(lines(run.timeline)[3]).toBe('9 fetch POST http://app.test/d');
+    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '7' });
+  });
+
+  it('a live change during the bridge ends the bridged target completed', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Dial action="/d"><Number statusCallback="/leg">+15550000001</Number></Dial></Response>',
+        {
+          app: { ...DONE, 'POST http://app.test/new': { body: '<Response/>' } },
+          dialed: { '+15550000001': [{ after: 1, do: 'answer' }] },
+          modify: [{ at: 4, Url: 'http://app.test/new' }],
+        },
+      ),
+    );
+    expect(lines(run.timeline).slice(3)).toEqual([
+      '4 callback POST http://app.test/leg completed',
+      '4 fetch POST http://app.test/new',
+      '4 hangup',
+    ]);
+  });
 });
