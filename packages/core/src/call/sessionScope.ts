@@ -60,7 +60,6 @@ export class SessionScope implements VerbScope {
     return this.session.answered;
   }
 
-  // Stryker disable next-line BlockStatement: never true when a verb reads it: a hang-up before the verb listens aborts its step, and one after reaches its listener first (Record, Enqueue and Dial read it right after listening or after such an await), so undefined is as false
   get hungUp(): boolean {
     return this.session.hungUp;
   }
