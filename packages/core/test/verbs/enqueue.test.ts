@@ -184,4 +184,89 @@ describe('<Enqueue>', () => {
       '3 fetch POST http://app.test/agent-done',
     ]);
   });
+
+  it('a hang-up during a <Gather> in a wait document ends the wait: QueueResult=hangup at once', async () => {
+    const run = await runWorld(
+      caller('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>', {
+        party: [{ at: 2, do: 'hangup' }],
+        app: {
+          'POST http://app.test/wait': {
+            body: '<Response><Gather timeout="10"><Say>press</Say></Gather></Response>',
+          },
+        },
+      }),
+    );
+    expect(lines(run.timeline).slice(-1)).toEqual(['2 fetch POST http://app.test/left']);
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({ QueueResult: 'hangup', QueueTime: '2' });
+  });
+
+  it('a <Gather> without action in a wait document submits to that wait document, with the queue parameters', async () => {
+    const run = await runWorld(
+      caller('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>', {
+        party: [{ at: 1, do: 'dtmf', digits: '5' }],
+        app: {
+          'POST http://app.test/wait': [
+            { body: '<Response><Gather numDigits="1"><Pause length="5"/></Gather></Response>' },
+            { body: '<Response><Leave/></Response>' },
+          ],
+        },
+      }),
+    );
+    expect(lines(run.timeline).filter((l) => l.includes('fetch'))).toEqual([
+      '0 fetch POST http://app.test/voice',
+      '0 fetch POST http://app.test/wait',
+      '1 fetch POST http://app.test/wait',
+      '1 fetch POST http://app.test/left',
+    ]);
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({ Digits: '5', QueueTime: '1' });
+    expect(paramsOf(run, 'fetch', 3)).toMatchObject({ QueueResult: 'leave' });
+  });
+
+  it('a wait document with a verb it may not hold fails before running it (12200): QueueResult=error', async () => {
+    const run = await runWorld(
+      caller('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>', {
+        app: { 'POST http://app.test/wait': { body: '<Response><Say>hold</Say>\n<Record/></Response>' } },
+      }),
+    );
+    expect(notices(run.events)).toEqual([
+      '12200 error Enqueue waitUrl of queue support: <Record> (line 2) may not stand in this document (http://app.test/wait); only Say, Play, Pause, Gather, Redirect, Leave, Hangup',
+    ]);
+    expect(lines(run.timeline).slice(2)).toEqual([
+      '0 fetch POST http://app.test/wait',
+      '0 fetch POST http://app.test/left',
+      '0 hangup',
+    ]);
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({ QueueResult: 'error' });
+  });
+
+  it('a <Redirect> in a wait document to a URL that is not http(s) fails it (11200): QueueResult=error', async () => {
+    const run = await runWorld(
+      caller('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>', {
+        app: {
+          'POST http://app.test/wait': {
+            body: '<Response><Redirect>ftp://x.test/next</Redirect></Response>',
+          },
+        },
+      }),
+    );
+    expect(notices(run.events)).toEqual([
+      '11200 error Enqueue waitUrl of queue support: "ftp://x.test/next" is not an http(s) URL',
+    ]);
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({ QueueResult: 'error' });
+  });
+
+  it("a wait document's attribute warnings are reported as warnings, and the document runs", async () => {
+    const run = await runWorld(
+      caller('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>', {
+        app: { 'POST http://app.test/wait': { body: '<Response><Pause length="abc"/><Leave/></Response>' } },
+      }),
+    );
+    expect(run.events.flatMap((e) => (e.type === 'notice' ? [e.level] : []))).toEqual(['warning']);
+    expect(lines(run.timeline).slice(3)).toEqual([
+      '0 pause length=1',
+      '1 fetch POST http://app.test/left',
+      '1 hangup',
+    ]);
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({ QueueResult: 'leave', QueueTime: '1' });
+  });
 });
