@@ -29,7 +29,10 @@ const INBOUND = { From: '+15550001111', To: '+15550002222', Url: 'http://app.tes
 const SAY = '<Response><Say>Hi</Say></Response>';
 
 /** What the app answers a URL with: a document, an HTTP status, or (`null`) a port answering nothing. */
-type Answer = string | number | null;
+type Answer = string | number | null | typeof NEVER;
+
+/** An app that never answers (the request stays pending). */
+const NEVER = Symbol('never');
 
 /**
  * An engine on a stub driver: the one channel logs its media operations (`overrides` replace
@@ -81,6 +84,7 @@ function world(
         requests.push(`${request.kind} ${request.url}`);
         const answer = app[request.url];
         if (answer === null) return Promise.resolve(undefined as unknown as HttpResponse);
+        if (answer === NEVER) return new Promise(() => {});
         if (answer === undefined || typeof answer === 'number') {
           const status = answer ?? 404;
           return Promise.resolve({ status, contentType: 'text/plain', location: null, body: '' });
@@ -209,24 +213,36 @@ describe('failures of a step are reported with their cause', () => {
     expect(w.engine.activeCalls).toBe(0);
   });
 
-  it('past the fetch-rate limit the call ends with the limit named (14100); its fallback is not asked', async () => {
+  it('a live change past the fetch-rate limit ends the call with the limit named (14100); its fallback is not asked', async () => {
     const w = world(
       {
-        'http://app.test/voice': '<Response><Redirect>/voice</Redirect></Response>',
+        'http://app.test/voice': '<Response><Redirect>/wait</Redirect></Response>',
+        'http://app.test/wait': '<Response><Gather timeout="30"/></Response>',
+        'http://app.test/changed': SAY,
         'http://app.test/fallback': SAY,
       },
       {},
-      { limits: { maxFetchesPerMinute: 3 } },
+      { limits: { maxFetchesPerMinute: 2 } },
     );
-    const { sid } = w.engine.inbound({ ...INBOUND, FallbackUrl: 'http://app.test/fallback' }, w.channel);
+    const { sid } = w.engine.inbound(INBOUND, w.channel);
+    await flush();
+    w.engine.modify(sid, { Url: 'http://app.test/changed', FallbackUrl: 'http://app.test/fallback' });
     await w.run();
-    expect(w.requests).toEqual([
-      'fetch http://app.test/voice',
-      'fetch http://app.test/voice',
-      'fetch http://app.test/voice',
-    ]);
-    expect(w.notices()).toEqual(['14100 more than 3 document fetches in a minute; the call ends']);
-    expect(w.engine.get(sid)?.status).toBe('failed');
+    expect(w.requests).toEqual(['fetch http://app.test/voice', 'fetch http://app.test/wait']);
+    expect(w.notices()).toEqual(['14100 more than 2 document fetches in a minute; the call ends']);
+    expect(w.engine.activeCalls).toBe(0);
+  });
+
+  it('a hang-up while the document is being fetched abandons the fetch without a notice', async () => {
+    const w = world({ 'http://app.test/voice': NEVER });
+    const { sid } = w.engine.inbound(INBOUND, w.channel);
+    await flush();
+    expect(w.requests).toEqual(['fetch http://app.test/voice']);
+    w.handler().hangup();
+    await w.run();
+    expect(w.notices()).toEqual([]);
+    expect(w.errors).toEqual([]);
+    expect(w.engine.get(sid)?.status).toBe('completed');
     expect(w.engine.activeCalls).toBe(0);
   });
 });
@@ -235,7 +251,10 @@ describe('after the caller hung up', () => {
   it('a Record action that is not an http(s) URL is not requested; the call ends completed', async () => {
     const run = await runWorld(
       inbound('<Response><Record action="ftp://files.test/r" timeout="30"/></Response>', {
-        party: [{ at: 2, do: 'hangup' }],
+        party: [
+          { at: 1, do: 'speak', for: 1 },
+          { at: 3, do: 'hangup' },
+        ],
       }),
     );
     expect(run.events.filter((e) => e.type === 'request').map((e) => e.type === 'request' && e.url)).toEqual([
