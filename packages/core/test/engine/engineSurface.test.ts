@@ -597,3 +597,43 @@ describe('snapshot, persist and restore refusals', () => {
     expect(clock.now()).toBe(EPOCH);
   });
 });
+
+describe('engine.modify of the status callback (spec 1.5)', () => {
+  const HOLD = '<Response><Pause length="10"/></Response>';
+
+  it('StatusCallbackMethod alone changes the method of the callback the call already has', async () => {
+    const run = await runWorld(
+      outbound(HOLD, {
+        call: { StatusCallback: 'http://app.test/s', StatusCallbackEvent: 'answered completed' },
+        modify: [{ at: 2, StatusCallbackMethod: 'GET' }],
+        app: { 'GET http://app.test/s': { status: 200 } },
+      }),
+    );
+    expect(run.timeline.filter((e) => e.kind === 'callback').map((e) => `${e.method} ${e.url}`)).toEqual([
+      'POST http://app.test/s',
+      'GET http://app.test/s',
+    ]);
+  });
+});
+
+describe('engine.shutdown deadline', () => {
+  it('waits 10 s by default for callbacks still being delivered', async () => {
+    const clock = createSimulatedClock();
+    const engine = createEngine({
+      driver: ringingDriver(),
+      http: { send: () => new Promise(() => {}) },
+      clock,
+      ids: createSequentialIds(),
+    });
+    engine.create({ ...CALL, StatusCallback: 'https://app.test/s', StatusCallbackEvent: 'initiated' });
+    await flush();
+    let finished = false;
+    void engine.shutdown().then(() => {
+      finished = true;
+    });
+    await flush();
+    while (!finished && clock.fireNext()) await flush();
+    expect(finished).toBe(true);
+    expect(clock.now() - EPOCH).toBe(10_000);
+  });
+});
