@@ -637,3 +637,44 @@ describe('engine.shutdown deadline', () => {
     expect(clock.now() - EPOCH).toBe(10_000);
   });
 });
+
+describe('where an invalid inline document is wrong', () => {
+  it('the refusal of a Twiml carries the path and line of the fault', () => {
+    const { engine } = setup();
+    const error = (() => {
+      try {
+        engine.create({ ...CALL, Url: undefined, Twiml: '<Response>\n<Gather><Dial/></Gather></Response>' });
+      } catch (e) {
+        if (isRcmlError(e)) return e;
+      }
+      throw new Error('accepted');
+    })();
+    expect([error.code, error.field, error.path, error.line]).toEqual([
+      12200,
+      'Twiml',
+      'Response/Gather[1]/Dial[1]',
+      2,
+    ]);
+    expect(error.message).toBe(
+      'Twiml: <Dial> may not stand inside <Gather> (at Response/Gather[1]/Dial[1]) (12200)',
+    );
+  });
+});
+
+describe('the geography of an inbound call (spec 9.1)', () => {
+  it('comes from its From… and To… parameters', async () => {
+    const { engine, events } = setup();
+    engine.inbound(
+      { From: '+1', To: '+2', Url: 'http://app.test/v', FromCity: ' Paris ', ToCountry: 'US' },
+      stubChannel(),
+    );
+    await flush();
+    const request = events.find((e) => e.type === 'request');
+    expect(request?.type === 'request' && request.params).toMatchObject({
+      FromCity: 'Paris',
+      CallerCity: 'Paris',
+      ToCountry: 'US',
+      CalledCountry: 'US',
+    });
+  });
+});
