@@ -368,6 +368,21 @@ describe('<Start><Stream> and <Stop><Stream>', () => {
     expect(c.sockets.map((s) => s.json().at(-1)?.event)).toEqual(['stop', 'stop', 'stop']);
   });
 
+  it('<Stop> without a name stops every forked stream, named or not', async () => {
+    const c = streamCall(
+      doc(
+        '<Start><Stream url="wss://fork.test/a" name="a"/></Start><Start><Stream url="wss://fork.test/x"/></Start>' +
+          '<Stop><Stream/></Stop><Pause length="5"/>',
+      ),
+    );
+    await c.until(1);
+    expect(c.sockets.map((s) => [s.closed, s.json().at(-1)?.event])).toEqual([
+      [true, 'stop'],
+      [true, 'stop'],
+    ]);
+    await c.run();
+  });
+
   it('status callbacks: stream-started, then stream-stopped when <Stop> ends it', async () => {
     const c = streamCall(
       doc('<Start><Stream url="wss://fork.test/a" statusCallback="/s"/></Start><Stop><Stream/></Stop>'),
