@@ -184,4 +184,37 @@ describe('<Dial><Conference> edges', () => {
     ]);
     expect(centre.engine.recordings.list().total).toBe(0);
   });
+
+  it('a wait or hold document that cannot be fetched is a notice naming the room and the document', async () => {
+    centre = await startCentre({
+      [`POST ${APP}/host`]: ROOM(`startConferenceOnEnter="false" waitUrl="${APP}/missing-wait"`),
+      [`POST ${APP}/mod`]: ROOM(''),
+    });
+    const a = arrive(`${APP}/host`, '+15550001111');
+    await centre.advance(1);
+    arrive(`${APP}/mod`, '+15550002222');
+    await centre.advance(1);
+    const [room] = await centre.client.conferences.list();
+    await centre.client
+      .conferences(room!.sid)
+      .participants(a.sid)
+      .update({ hold: true, holdUrl: `${APP}/missing-hold`, holdMethod: 'POST' });
+    await centre.advance(1);
+    const messages = centre.events.flatMap((e) => (e.type === 'notice' ? [String(e.message)] : []));
+    expect(messages.some((m) => m.includes('Conference waitUrl of Room'))).toBe(true);
+    expect(messages.some((m) => m.includes('Conference HoldUrl of Room'))).toBe(true);
+  });
+
+  it('a conference recording is one channel, in its audio too', async () => {
+    centre = await startCentre({ [`POST ${APP}/join`]: ROOM('record="record-from-start"') });
+    const a = arrive(`${APP}/join`, '+15550001111');
+    await centre.advance(3);
+    await a.party.farEnd.hangup();
+    await centre.advance(1);
+    const [recording] = centre.engine.recordings.list().recordings;
+    expect(recording?.channels).toBe(1);
+    const wav = await centre.engine.recordings.audio(recording!.sid);
+    // The WAV header's channel count (little-endian, offset 22).
+    expect(wav![22]).toBe(1);
+  });
 });
