@@ -3,9 +3,16 @@
  * harness's inbound call; an agent (`<Dial><Queue>`) is a second inbound call started on the
  * same engine at a given time, on a channel that stays connected until the call ends.
  */
-import type { Engine, EngineEvent } from '@rcml/core';
+import {
+  createEngine,
+  createSequentialIds,
+  createSimulatedClock,
+  type Engine,
+  type EngineEvent,
+  type HttpRequest,
+} from '@rcml/core';
 import { describe, expect, it } from 'vitest';
-import { inbound, lines, paramsOf, runWorld, type World } from '../engine/harness.js';
+import { flush, inbound, lines, paramsOf, runWorld, type World } from '../engine/harness.js';
 import { stubChannel } from '../engine/stubChannel.js';
 
 const notices = (events: readonly EngineEvent[]) =>
@@ -268,5 +275,50 @@ describe('<Enqueue>', () => {
       '1 hangup',
     ]);
     expect(paramsOf(run, 'fetch', 2)).toMatchObject({ QueueResult: 'leave', QueueTime: '1' });
+  });
+
+  it('a driver failure in a wait document is reported (20500) and ends the wait: QueueResult=error', async () => {
+    const clock = createSimulatedClock(0);
+    const log: string[] = [];
+    const events: EngineEvent[] = [];
+    const bodies: Record<string, string> = {
+      'http://app.test/voice':
+        '<Response><Enqueue action="/left" waitUrl="/wait">support</Enqueue></Response>',
+      'http://app.test/wait': '<Response><Play>http://media.test/hold.wav</Play></Response>',
+    };
+    const engine = createEngine({
+      driver: {
+        capabilities: { ssml: false, speech: false, voicemailDetection: false },
+        originate: () => stubChannel(),
+      },
+      http: {
+        send: async (request: HttpRequest) => {
+          log.push(`${request.url} ${request.params.QueueResult ?? ''}`.trim());
+          return {
+            status: 200,
+            contentType: 'text/xml',
+            location: null,
+            body: bodies[request.url] ?? '<Response/>',
+          };
+        },
+      },
+      clock,
+      ids: createSequentialIds(),
+    });
+    engine.subscribe((e) => events.push(e));
+    engine.inbound(
+      { From: '+15550001111', To: '+15550002222', Url: 'http://app.test/voice' },
+      stubChannel({
+        play: async () => {
+          throw new Error('speaker on fire');
+        },
+      }),
+    );
+    await flush();
+    while (clock.fireNext()) await flush();
+    expect(notices(events)).toEqual([
+      '20500 error Enqueue: the wait documents failed: Error: speaker on fire',
+    ]);
+    expect(log).toEqual(['http://app.test/voice', 'http://app.test/wait', 'http://app.test/left error']);
   });
 });
