@@ -21,7 +21,7 @@ import {
 import { describe, expect, it } from 'vitest';
 import { checkPaging, pageOf } from '../../src/engine/paging.js';
 import { CREATE_PARAMS, MODIFY_PARAMS } from '../../src/engine/params.js';
-import { flush, outbound, paramsOf, runWorld } from './harness.js';
+import { flush, inbound, outbound, paramsOf, runWorld } from './harness.js';
 import { stubChannel } from './stubChannel.js';
 
 const EPOCH = Date.UTC(2026, 0, 1);
@@ -675,6 +675,37 @@ describe('the geography of an inbound call (spec 9.1)', () => {
       CallerCity: 'Paris',
       ToCountry: 'US',
       CalledCountry: 'US',
+    });
+  });
+});
+
+describe('<Dial> legs through the Calls API', () => {
+  it('a leg is listed under its parent, and is changed through its parent only (21220)', async () => {
+    const seen: unknown[] = [];
+    await runWorld(
+      inbound('<Response><Dial>+15550003333</Dial></Response>', {
+        dialed: { '+15550003333': [{ after: 1, do: 'answer' }] },
+      }),
+      {},
+      [
+        {
+          at: 3,
+          fn: (engine, sid) => {
+            const legs = engine.list({ parentCallSid: sid }).calls;
+            seen.push(legs.map((c) => c.parentCallSid));
+            const leg = legs[0]!.sid;
+            seen.push(refusal(() => engine.modify(leg, { Status: 'completed' })));
+            seen.push(leg);
+          },
+        },
+      ],
+    );
+    const [parents, error, leg] = seen;
+    expect(parents).toEqual(['CA00000000000000000000000000000001']);
+    expect(error).toEqual({
+      code: 21220,
+      field: undefined,
+      message: `call ${String(leg)} is a <Dial> leg: change its parent call CA00000000000000000000000000000001`,
     });
   });
 });
