@@ -224,6 +224,9 @@ describe('engine.list filters (spec 1.4)', () => {
       pageSize: 1,
     });
     expect(sids({ from: '+1', pageSize: 1, page: 1 })).toEqual(['1']);
+    expect(sids({ pageSize: 2 })).toEqual(['3', '2']);
+    expect(sids({ pageSize: 1, page: 2 })).toEqual(['1']);
+    expect(sids({ page: 3, pageSize: 1 })).toEqual([]);
     expect(engine.get(third.sid)).toMatchObject({ accountSid: 'ACa', apiVersion: 'v1' });
   });
 
