@@ -217,4 +217,15 @@ describe('<Dial><Conference> edges', () => {
     // The WAV header's channel count (little-endian, offset 22).
     expect(wav![22]).toBe(1);
   });
+
+  it('a participant joining muted is muted on its leg from the start', async () => {
+    centre = await startCentre({
+      [`POST ${APP}/join`]: ROOM('muted="true"'),
+      [`POST ${APP}/open`]: ROOM(''),
+    });
+    arrive(`${APP}/join`, '+15550001111');
+    arrive(`${APP}/open`, '+15550002222');
+    await centre.advance(1);
+    expect(legs().map((leg) => leg.muted)).toEqual([true, false]);
+  });
 });
