@@ -199,4 +199,77 @@ describe('<Dial> edges', () => {
       '4 hangup',
     ]);
   });
+
+  it('the caller leaving after the first answered target declined: completed, naming the one still hearing its whisper', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Dial action="/d"><Number url="/no">+15550000001</Number><Number url="/w">+15550000002</Number></Dial></Response>',
+        {
+          app: {
+            ...DONE,
+            'POST http://app.test/no': { body: '<Response><Hangup/></Response>' },
+            'POST http://app.test/w': { body: '<Response><Pause length="20"/></Response>' },
+          },
+          dialed: {
+            '+15550000001': [{ after: 1, do: 'answer' }],
+            '+15550000002': [{ after: 2, do: 'answer' }],
+          },
+          party: [{ at: 5, do: 'hangup' }],
+        },
+      ),
+    );
+    expect(paramsOf(run, 'fetch', 3)).toMatchObject({
+      DialCallStatus: 'completed',
+      DialCallSid: 'CA00000000000000000000000000000003',
+    });
+  });
+
+  it('a target failing ends with a failed status callback', async () => {
+    const run = await runWorld(
+      inbound('<Response><Dial><Number statusCallback="/leg">+15550000001</Number></Dial></Response>', {
+        dialed: { '+15550000001': [{ after: 1, do: 'fail' }] },
+      }),
+    );
+    expect(lines(run.timeline)[3]).toBe('1 callback POST http://app.test/leg failed');
+  });
+
+  it('keys, voice and speech of a target during a whisper Pause and during the bridge change nothing', async () => {
+    const events = (after: number) => [
+      { after, do: 'dtmf', digits: '1' },
+      { after, do: 'voice', for: 0.5 },
+      { after, do: 'speech', text: 'hello' },
+      { after, do: 'partial', text: 'hel' },
+    ];
+    const run = await runWorld(
+      inbound('<Response><Dial action="/d"><Number url="/w">+15550000001</Number></Dial></Response>', {
+        app: { ...DONE, 'POST http://app.test/w': { body: '<Response><Pause length="3"/></Response>' } },
+        dialed: {
+          '+15550000001': [
+            { after: 1, do: 'answer' },
+            ...events(2),
+            ...events(6),
+            { after: 9, do: 'hangup' },
+          ],
+        },
+      }),
+    );
+    expect(run.error).toBeNull();
+    expect(paramsOf(run, 'fetch', 2)).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '5' });
+  });
+
+  it('the dial length is counted from a bridge at the clock epoch', async () => {
+    const run = await runWorld(
+      inbound('<Response><Dial action="/d">+15550000001</Dial></Response>', {
+        options: { epoch: '1970-01-01T00:00:00Z' },
+        app: DONE,
+        dialed: {
+          '+15550000001': [
+            { after: 0, do: 'answer' },
+            { after: 5, do: 'hangup' },
+          ],
+        },
+      }),
+    );
+    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '5' });
+  });
 });
