@@ -314,6 +314,7 @@ export async function executeDial(verb: DialVerb, scope: VerbScope): Promise<Ver
   }
   /** A leg's media event, for its whisper while one runs. */
   function toWhisper(i: number): MediaListener | null {
+    // Stryker disable next-line OptionalChaining: a whispering leg always has its run in `whispers` (set in the same turn as the state)
     return states[i] === 'whispering' ? (whispers[i]?.listener ?? null) : null;
   }
 
