@@ -11,10 +11,12 @@
 //
 // Score: (killed + timed out) / (killed + timed out + survived + no coverage). Ignored mutants
 // (`// Stryker disable … : reason` comments on equivalent mutants, static mutants under
-// `--ignoreStatic`), compile errors and runtime errors are left out, as Stryker does.
+// `--ignoreStatic`), compile errors and runtime errors are left out, as Stryker does, and so
+// are the equivalent mutants of test/mutation/equivalent-mutants.json (scripts/lib/equivalents.mjs).
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EQUIVALENTS_FILE, loadEquivalents, matches, originalCode } from './lib/equivalents.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -90,7 +92,7 @@ function mergedFiles(paths) {
 const COUNTED = ['Killed', 'Timeout', 'Survived', 'NoCoverage'];
 
 function tally(mutants) {
-  const count = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0, other: 0 };
+  const count = { Killed: 0, Timeout: 0, Survived: 0, NoCoverage: 0, Ignored: 0, Equivalent: 0, other: 0 };
   for (const mutant of mutants) {
     if (mutant.status in count) count[mutant.status]++;
     else count.other++;
@@ -102,18 +104,37 @@ function tally(mutants) {
 
 const percent = (score) => (score === null ? 'n/a' : `${score.toFixed(1)} %`);
 
-function codeAt(source, location) {
-  const lines = source.split('\n');
-  const { start, end } = location;
-  if (start.line === end.line) return lines[start.line - 1].slice(start.column - 1, end.column - 1);
-  const first = lines[start.line - 1].slice(start.column - 1);
-  return `${first} …`;
-}
-
 const files = [...mergedFiles(reports)]
   .filter(([name]) => name.startsWith(under))
   .sort(([a], [b]) => (a < b ? -1 : 1));
 if (files.length === 0) usage(under ? `no file under ${under} in the reports` : 'the reports hold no file');
+
+// Survivors the registry of equivalent mutants names are left out of the score, like
+// Stryker's ignored ones; an entry that names no mutant of a measured file is reported stale.
+let equivalents;
+try {
+  equivalents = loadEquivalents(root);
+} catch (error) {
+  usage(error.message);
+}
+const used = new Set();
+for (const [name, file] of files) {
+  for (const mutant of file.mutants) {
+    if (mutant.status !== 'Survived' && mutant.status !== 'NoCoverage') continue;
+    const entry = equivalents.find((e) => matches(e, name, file.source, mutant));
+    if (entry === undefined) continue;
+    mutant.status = 'Equivalent';
+    used.add(entry);
+  }
+}
+const measuredFiles = new Set(files.map(([name]) => name));
+for (const entry of equivalents) {
+  if (measuredFiles.has(entry.file) && !used.has(entry)) {
+    console.error(
+      `mutate:report: stale entry of ${EQUIVALENTS_FILE} (no such survivor): ${entry.file}: ${entry.line}`,
+    );
+  }
+}
 
 if (survivors) {
   for (const [name, file] of files) {
@@ -124,7 +145,7 @@ if (survivors) {
           a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
       );
     for (const m of left) {
-      const original = codeAt(file.source, m.location).replace(/\s+/g, ' ').slice(0, 80);
+      const original = originalCode(file.source, m.location).replace(/\s+/g, ' ').slice(0, 80);
       const replacement = (m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80);
       const status = m.status === 'NoCoverage' ? ' [no coverage]' : '';
       console.log(
@@ -137,12 +158,14 @@ if (survivors) {
 
 const rows = files.map(([name, file]) => ({ name, ...tally(file.mutants) }));
 const total = tally(files.flatMap(([, file]) => file.mutants));
-console.log('| file | mutants | killed | timed out | survived | no coverage | ignored | score |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log(
+  '| file | mutants | killed | timed out | survived | no coverage | ignored | equivalent | score |',
+);
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const row of [...rows, { name: '**all**', ...total }]) {
   const name = row.name.startsWith('**') ? row.name : `\`${row.name.replace(/^packages\/core\/src\//, '')}\``;
   console.log(
-    `| ${name} | ${row.measured} | ${row.Killed} | ${row.Timeout} | ${row.Survived} | ${row.NoCoverage} | ${row.Ignored} | ${percent(row.score)} |`,
+    `| ${name} | ${row.measured} | ${row.Killed} | ${row.Timeout} | ${row.Survived} | ${row.NoCoverage} | ${row.Ignored} | ${row.Equivalent} | ${percent(row.score)} |`,
   );
 }
 
