@@ -20,7 +20,8 @@ describe('the registry of equivalent mutants', () => {
     const stale = entries.filter((entry) => {
       const lines = readFileSync(join(root, entry.file), 'utf8').split('\n').map(collapse);
       const line = collapse(entry.line);
-      return !lines.includes(line) || !line.includes(collapse(entry.original).split(' ')[0]);
+      const firstLineOfCode = collapse(entry.original.split('\n')[0] ?? '');
+      return !lines.includes(line) || !line.includes(firstLineOfCode);
     });
     expect(stale.map((e) => `${e.file}: ${e.line}`)).toEqual([]);
   });
