@@ -7,6 +7,7 @@
 //   npm run mutate:report                                   # reports/mutation/mutation.json
 //   npm run mutate:report -- reports/mutation/folders/*.json
 //   npm run mutate:report -- --survivors [--under packages/core/src/call] [reports…]
+//   npm run mutate:report -- --survivors --json   # one JSON line each, in the registry's shape
 //   npm run mutate:report -- --interval     # a sampled run (--sample-lines): 95 % interval
 //
 // Score: (killed + timed out) / (killed + timed out + survived + no coverage). Ignored mutants
@@ -23,7 +24,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 function usage(message) {
   if (message) console.error(`mutate:report: ${message}`);
   console.error(
-    'usage: npm run mutate:report -- [--survivors] [--interval] [--under <folder>] [report.json ...]',
+    'usage: npm run mutate:report -- [--survivors [--json]] [--interval] [--under <folder>] [report.json ...]',
   );
   process.exit(2);
 }
@@ -33,11 +34,13 @@ const reports = [];
 let survivors = false;
 let under = '';
 let interval = false;
+let json = false;
 for (let i = 0; i < args.length; i++) {
   const arg = args[i];
   if (arg === '--help' || arg === '-h') usage();
   else if (arg === '--survivors') survivors = true;
   else if (arg === '--interval') interval = true;
+  else if (arg === '--json') json = true;
   else if (arg === '--under') under = args[++i] ?? usage('--under needs a folder');
   else if (arg.startsWith('--')) usage(`unknown option ${arg}`);
   else reports.push(arg);
@@ -145,6 +148,23 @@ if (survivors) {
           a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column,
       );
     for (const m of left) {
+      if (json) {
+        // An entry for test/mutation/equivalent-mutants.json, once its reason is written.
+        const line = file.source.split('\n')[m.location.start.line - 1].trim();
+        const original = originalCode(file.source, m.location);
+        const entry = {
+          file: name,
+          line,
+          mutator: m.mutatorName,
+          original,
+          replacement: m.replacement ?? '',
+          reason: '',
+        };
+        console.log(
+          JSON.stringify({ at: `${name}:${m.location.start.line}:${m.location.start.column}`, ...entry }),
+        );
+        continue;
+      }
       const original = originalCode(file.source, m.location).replace(/\s+/g, ' ').slice(0, 80);
       const replacement = (m.replacement ?? '').replace(/\s+/g, ' ').slice(0, 80);
       const status = m.status === 'NoCoverage' ? ' [no coverage]' : '';
