@@ -106,6 +106,7 @@ describe('<Dial><Queue>', () => {
     d.arrive('http://app.test/agent');
     await d.advance(1);
     expect(notices(d, 13201)).toEqual(['Dial: queue "support" does not exist']);
+    expect(d.events.find((e) => e.type === 'notice')).toMatchObject({ level: 'warning' });
     const params = done(d)!;
     expect(params).toMatchObject({ DialCallStatus: 'failed', DialCallDuration: '0' });
     expect('DialCallSid' in params).toBe(false);
@@ -140,6 +141,7 @@ describe('<Dial><Queue>', () => {
     expect(notices(d, 13201)).toEqual([
       'Dial: record="record-from-answer" is not implemented with <Queue>; not recorded',
     ]);
+    expect(d.events.find((e) => e.type === 'notice')).toMatchObject({ level: 'warning' });
     expect(d.log).toEqual(['connect', 'disconnect']);
     expect(done(d)).toMatchObject({
       DialCallStatus: 'completed',

@@ -34,4 +34,24 @@ describe('<Dial record> recordings resource', () => {
     const run = await recorded('record-from-ringing-dual');
     expect(run.engine.recordings.get(RE1)).toMatchObject({ channels: 2, duration: 9, source: 'DialVerb' });
   });
+
+  it('the notices of a dial recording the driver cannot make name the mode and the recording', async () => {
+    const world = (dialRecord: 'missing' | 'reject') => ({
+      ...inbound('<Response><Dial record="record-from-answer">+15550003333</Dial></Response>', {
+        dialed: {
+          '+15550003333': [
+            { after: 1, do: 'answer' },
+            { after: 3, do: 'hangup' },
+          ],
+        },
+      }),
+      dialRecord,
+    });
+    const message = (run: Awaited<ReturnType<typeof runWorld>>) =>
+      run.events.flatMap((e) => (e.type === 'notice' ? [String(e.message)] : []));
+    expect(message(await runWorld(world('missing')))).toEqual([
+      'Dial: record="record-from-answer" but the media driver cannot record a dial',
+    ]);
+    expect(message(await runWorld(world('reject')))).toEqual([`Dial: the driver could not record ${RE1}`]);
+  });
 });
