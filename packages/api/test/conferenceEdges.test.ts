@@ -128,6 +128,8 @@ describe('<Dial><Conference> edges', () => {
     await centre.advance(6);
     expect(centre.requests.length).toBe(before);
     expect(legs()[0]!.held).toBe(true);
+    // Documents stopped by an unhold are no failure.
+    expect(notices(20500)).toEqual([]);
   });
 
   it('a caller hanging up during the wait documents stops them and ends the dial', async () => {
@@ -142,6 +144,7 @@ describe('<Dial><Conference> edges', () => {
     await a.party.farEnd.hangup();
     await centre.advance(10);
     expect(requestsTo(centre, `${APP}/wait`).length).toBe(1);
+    expect(notices(20500)).toEqual([]);
     expect(requestsTo(centre, `${APP}/done`)).toEqual([expect.objectContaining({ CallStatus: 'completed' })]);
   });
 
