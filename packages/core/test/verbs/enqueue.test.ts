@@ -137,6 +137,8 @@ describe('<Enqueue>', () => {
       QueueSid: 'QU00000000000000000000000000000001',
       QueueTime: '3',
     });
+    // The wait document stopped by the dequeue is not a failure.
+    expect(notices(run.events)).toEqual([]);
     // The wait document stops when the agent takes the caller; no other one is fetched.
     expect(lines(run.timeline).slice(2)).toEqual([
       '0 fetch POST http://app.test/wait',
@@ -320,5 +322,49 @@ describe('<Enqueue>', () => {
       '20500 error Enqueue: the wait documents failed: Error: speaker on fire',
     ]);
     expect(log).toEqual(['http://app.test/voice', 'http://app.test/wait', 'http://app.test/left error']);
+  });
+
+  it('a live change of a waiting caller takes it out of the queue', async () => {
+    const sizes: (number | undefined)[] = [];
+    const size = (engine: Engine) => {
+      sizes.push(engine.queues.get('QU00000000000000000000000000000001')?.currentSize);
+    };
+    const run = await runWorld(
+      caller('<Enqueue action="/left">support</Enqueue>', {
+        modify: [{ at: 2, Url: 'http://app.test/next' }],
+        app: { 'POST http://app.test/next': { body: '<Response><Pause length="3"/></Response>' } },
+      }),
+      {},
+      [
+        { at: 1, fn: size },
+        { at: 3, fn: size },
+      ],
+    );
+    expect(sizes).toEqual([1, 0]);
+    expect(fetched(run, 'http://app.test/left')).toEqual([]);
+  });
+
+  it('dequeued by the Members resource without action: no action request, the new document runs', async () => {
+    const run = await runWorld(
+      caller('<Enqueue>support</Enqueue>', {
+        app: { 'POST http://app.test/next': { body: '<Response><Pause length="1"/></Response>' } },
+      }),
+      {},
+      [
+        {
+          at: 2,
+          fn: (engine, sid) => {
+            engine.queues.dequeue('QU00000000000000000000000000000001', sid, 'http://app.test/next', 'POST');
+          },
+        },
+      ],
+    );
+    expect(lines(run.timeline)).toEqual([
+      '0 fetch POST http://app.test/voice',
+      '0 answer',
+      '2 fetch POST http://app.test/next',
+      '2 pause length=1',
+      '3 hangup',
+    ]);
   });
 });
