@@ -227,6 +227,19 @@ describe('conference status callbacks', () => {
     expect(registry.findActive('AC1', 'Room')?.status).toBe('in-progress');
   });
 
+  it('reports a participant joining once, and not at all when its leg answers after the room ended', async () => {
+    const { registry, join, events } = setup();
+    const a = join('CA1');
+    a.connected();
+    a.connected();
+    const late = join('CA2');
+    registry.end(a.conferenceSid);
+    late.connected();
+    await registry.flush();
+    expect(events()).toEqual(['participant-join', 'conference-start', 'participant-leave', 'conference-end']);
+    expect(registry.participant(a.conferenceSid, 'CA2')).toBeUndefined();
+  });
+
   it('reports speech of a connected participant', async () => {
     const { registry, join, events } = setup();
     const a = join('CA1');
