@@ -63,6 +63,8 @@ export interface World {
   modify?: ({ at: number } & Record<string, string | number>)[];
   /** Harness only: the driver's `dial` throws. */
   dialThrows?: boolean;
+  /** Harness only: the dial session's `bridge` rejects. */
+  bridgeFails?: boolean;
   /**
    * Harness only: the dial session's `record` (default: records like the simulated driver);
    * `missing`: the driver has none; `reject`: starting fails; `stop-fails`: stopping fails.
@@ -267,7 +269,12 @@ export async function runWorld(
           }
           return leg;
         });
-        const session: DialSession = { legs, bridge: async () => {} };
+        const session: DialSession = {
+          legs,
+          bridge: async () => {
+            if (world.bridgeFails) throw new Error('no media path');
+          },
+        };
         if (world.dialRecord === 'missing') return session;
         return {
           ...session,

@@ -272,4 +272,25 @@ describe('<Dial> edges', () => {
     );
     expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '5' });
   });
+
+  it('a bridge the driver cannot make: 14103 naming the leg, the leg is hung up, the dial ends', async () => {
+    const run = await runWorld({
+      ...inbound(
+        '<Response><Dial action="/d"><Number statusCallback="/leg">+15550000001</Number></Dial></Response>',
+        {
+          app: DONE,
+          dialed: { '+15550000001': [{ after: 1, do: 'answer' }] },
+        },
+      ),
+      bridgeFails: true,
+    });
+    expect(notices(run, 14103)).toEqual([
+      'Dial: the driver could not bridge leg CA00000000000000000000000000000002',
+    ]);
+    expect(lines(run.timeline).slice(3, 5)).toEqual([
+      '1 callback POST http://app.test/leg completed',
+      '1 fetch POST http://app.test/d',
+    ]);
+    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '0' });
+  });
 });
