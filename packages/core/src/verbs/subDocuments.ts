@@ -108,7 +108,6 @@ async function runOne(
   });
   try {
     return await executeVerb(verb, inner);
-    // Stryker disable next-line BlockStatement: dispose only detaches the settled verb's controller from the documents' signal; the verb has removed its own abort listeners when it settled, so a later abort of that controller does nothing
   } finally {
     step.dispose();
   }

@@ -45,7 +45,7 @@ describe('<Say> with SSML', () => {
     );
     await flush();
     while (clock.fireNext()) await flush();
-    expect(said).toEqual([
+    expect(said).toStrictEqual([
       {
         text: 'Hello there',
         ssml: 'Hello <emphasis>there</emphasis>',
