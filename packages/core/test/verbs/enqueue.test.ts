@@ -367,4 +367,34 @@ describe('<Enqueue>', () => {
       '3 hangup',
     ]);
   });
+
+  it('a caller arriving at a full queue: QueueResult=queue-full at once, without QueueSid or QueueTime', async () => {
+    const run = await runWorld(
+      caller('<Enqueue action="/left">support</Enqueue>', {
+        party: [{ at: 5, do: 'hangup' }],
+        app: {
+          'POST http://app.test/second': {
+            body: '<Response><Enqueue action="/full">support</Enqueue></Response>',
+          },
+          'POST http://app.test/full': { body: '<Response/>' },
+        },
+      }),
+      {},
+      [
+        {
+          at: 1,
+          fn: (engine) => {
+            engine.queues.update('QU00000000000000000000000000000001', { maxSize: 1 });
+            engine.inbound(
+              { From: '+15550003333', To: '+15550002222', Url: 'http://app.test/second' },
+              stubChannel({ id: 'second' }),
+            );
+          },
+        },
+      ],
+    );
+    const [full] = fetched(run, 'http://app.test/full');
+    expect(full).toMatchObject({ QueueResult: 'queue-full', From: '+15550003333' });
+    expect(Object.keys(full!).filter((k) => k.startsWith('Queue'))).toEqual(['QueueResult']);
+  });
 });
