@@ -477,6 +477,12 @@ describe('engine.modify refusals (spec 1.5)', () => {
     expect(engine.get(sid)?.status).toBe('queued');
   });
 
+  it('Status is read without its surrounding spaces', () => {
+    const { engine } = setup();
+    const { sid } = engine.create(CALL);
+    expect(engine.modify(sid, { Status: ' canceled ' }).status).toBe('canceled');
+  });
+
   it('blank values count as absent', () => {
     const { engine } = setup();
     const { sid } = engine.create(CALL);
@@ -559,6 +565,9 @@ describe('snapshot, persist and restore refusals', () => {
       field: 'version',
     });
     expect(refusal(() => engine.restore(undefined as never, stubChannel())).field).toBe('version');
+    expect(refusal(() => engine.restore(undefined as never, stubChannel())).message).toMatch(
+      /^not a saved call of version \d+$/,
+    );
     const call = await pausingCall();
     const sid = call.sid;
     const saved = call.engine.persist(sid);
@@ -710,5 +719,46 @@ describe('<Dial> legs through the Calls API', () => {
       field: undefined,
       message: `call ${String(leg)} is a <Dial> leg: change its parent call CA00000000000000000000000000000001`,
     });
+  });
+});
+
+describe('engine.modify keeps what it is not asked to change', () => {
+  const HOLD = '<Response><Pause length="10"/></Response>';
+
+  it('a new Url keeps the status callback method the call was created with', async () => {
+    const run = await runWorld(
+      outbound(HOLD, {
+        call: {
+          StatusCallback: 'http://app.test/s',
+          StatusCallbackMethod: 'GET',
+          StatusCallbackEvent: 'answered completed',
+        },
+        modify: [{ at: 2, Url: 'http://app.test/new' }],
+        app: { 'GET http://app.test/s': { status: 200 }, 'POST http://app.test/new': { body: HOLD } },
+      }),
+    );
+    expect(run.timeline.filter((e) => e.kind === 'callback').map((e) => `${e.method} ${e.url}`)).toEqual([
+      'GET http://app.test/s',
+      'GET http://app.test/s',
+    ]);
+  });
+
+  it('a new Url that fails falls back to FallbackUrl with FallbackMethod', async () => {
+    const run = await runWorld(
+      outbound(HOLD, {
+        modify: [
+          { at: 2, Url: 'http://app.test/new', FallbackUrl: 'http://app.test/fb', FallbackMethod: 'GET' },
+        ],
+        app: {
+          'POST http://app.test/new': { status: 500 },
+          'GET http://app.test/fb': { body: '<Response/>' },
+        },
+      }),
+    );
+    expect(run.timeline.filter((e) => e.kind === 'fetch').map((e) => `${e.method} ${e.url}`)).toEqual([
+      'POST http://app.test/voice',
+      'POST http://app.test/new',
+      'GET http://app.test/fb',
+    ]);
   });
 });
