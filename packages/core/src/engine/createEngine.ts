@@ -348,6 +348,7 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
           },
         );
       }
+      // Stryker disable next-line BooleanLiteral: `required` only matters for an absent or blank Url, which has('Url') has ruled out
       const url = has('Url') ? validateUrl(params, 'Url', true) : null;
       const method = validateMethod(params, 'Method');
       const fallbackUrl = validateUrl(params, 'FallbackUrl', false);
@@ -357,6 +358,7 @@ export function createEngine(options: EngineOptions): Engine & EngineMachine {
       if (has('StatusCallbackEvent')) parseProgressEvents(params.StatusCallbackEvent);
       // Spec 9.2: relative references resolve against the Url the call was created with.
       const inline = has('Twiml') ? inlineDocument(params.Twiml!, session.settings.createdUrl ?? null) : null;
+      // Stryker disable next-line StringLiteral: unimplementedParams takes any kind but 'create' as modify
       reportUnimplemented(callSid, params, 'modify');
 
       if (statusCallback !== null || has('StatusCallbackMethod')) {
