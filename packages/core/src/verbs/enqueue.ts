@@ -130,6 +130,7 @@ export async function executeEnqueue(verb: EnqueueVerb, scope: VerbScope): Promi
       return result(verb, scope, 'error', ticket.queueSid, queueTime);
     case 'document-hangup':
       ticket.leave();
+      // Stryker disable next-line ObjectLiteral,StringLiteral: the call machine ends the call on any outcome but next, fetch and rejected (callMachine.ts guards)
       return { kind: 'hangup' };
     case 'redirected': {
       if (verb.action !== null) {

@@ -97,6 +97,8 @@ async function recordOnChannel(options: {
   body: string;
   beep: number;
   stopFails?: boolean;
+  /** The driver's stop never settles, and the call is redirected (a live change) at this time. */
+  stopHangsThenModifyAt?: number;
   party: { at: number; act: (h: ChannelHandler) => void }[];
 }) {
   const clock = createSimulatedClock(0);
@@ -135,6 +137,7 @@ async function recordOnChannel(options: {
           log.push(`${at()} recording ${request.recordingSid}`);
           resolve({
             stop: async () => {
+              if (options.stopHangsThenModifyAt !== undefined) return new Promise(() => {});
               if (options.stopFails) throw new Error('recording lost');
               return { url: `http://recordings.test/${request.recordingSid}` };
             },
@@ -149,6 +152,10 @@ async function recordOnChannel(options: {
     clock.setTimeout(() => {
       if (handler !== undefined) action.act(handler);
     }, action.at * 1000);
+  }
+  const modifyAt = options.stopHangsThenModifyAt;
+  if (modifyAt !== undefined) {
+    clock.setTimeout(() => engine.modify(sid, { Url: 'http://app.test/next' }), modifyAt * 1000);
   }
   const sid = engine.inbound(
     { From: '+15550001111', To: '+15550002222', Url: 'http://app.test/voice' },
@@ -207,5 +214,23 @@ describe('<Record>: the driver', () => {
       '14103 Record: the driver could not stop recording RE00000000000000000000000000000001',
     ]);
     expect(run.log.slice(2)).toEqual(['3 http://app.test/r Digits=# RecordingUrl=', '3 hangup']);
+  });
+
+  it('a live change while the driver stops the recording abandons it: no 14103, no action', async () => {
+    const run = await recordOnChannel({
+      body: '<Response><Record action="/r" finishOnKey="#"/></Response>',
+      beep: 0,
+      stopHangsThenModifyAt: 4,
+      party: [
+        { at: 1, act: (h) => h.voice(true) },
+        { at: 2, act: (h) => h.voice(false) },
+        { at: 3, act: (h) => h.dtmf('#') },
+      ],
+    });
+    expect(run.notices).toEqual([]);
+    expect(run.log.slice(1, 3)).toEqual([
+      '0 recording RE00000000000000000000000000000001',
+      '4 http://app.test/next Digits=undefined RecordingUrl=undefined',
+    ]);
   });
 });
