@@ -109,8 +109,10 @@ export function createRecordings(options: RecordingsOptions): RecordingRegistry 
       .catch((error: unknown) => {
         logger.warn('recording audio could not be stored', { recordingSid: record.sid, error });
       })
-      // Stryker disable next-line ArrowFunction: an entry left behind is a settled promise; awaiting it in remove/audio gives the same result
-      .finally(() => saving.delete(record.sid));
+      .finally(
+        // Stryker disable next-line ArrowFunction: an entry left behind is a settled promise; awaiting it in remove/audio gives the same result
+        () => saving.delete(record.sid),
+      );
     saving.set(record.sid, done);
   }
 
