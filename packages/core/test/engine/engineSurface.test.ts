@@ -230,6 +230,16 @@ describe('engine.list filters (spec 1.4)', () => {
     expect(engine.get(third.sid)).toMatchObject({ accountSid: 'ACa', apiVersion: 'v1' });
   });
 
+  it('many calls ending one after the other: the list keeps every live call and the retained ones', async () => {
+    const { engine } = setup({ retainFinishedCalls: 3 });
+    const sids = Array.from({ length: 100 }, () => engine.create(CALL).sid);
+    for (const sid of sids.slice(0, 70)) engine.modify(sid, { Status: 'canceled' });
+    await flush();
+    const page = engine.list({ pageSize: 1000 });
+    expect(page.total).toBe(33);
+    expect(page.calls.map((c) => c.sid)).toEqual([...sids.slice(67)].reverse());
+  });
+
   it('many finished calls: the list keeps the newest retained ones, in order', async () => {
     const { engine } = setup({ retainFinishedCalls: 3 });
     for (let i = 0; i < 100; i++) engine.modify(engine.create(CALL).sid, { Status: 'canceled' });
