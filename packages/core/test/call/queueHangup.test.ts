@@ -3,15 +3,9 @@
  * arrives as the hold music stops, before the caller's side is connected): the call is over,
  * so it is not connected to the agent.
  */
-import {
-  type Channel,
-  type ChannelHandler,
-  createEngine,
-  createSequentialIds,
-  createSimulatedClock,
-  type HttpRequest,
-} from '@rcml/core';
+import { type Channel, type ChannelHandler, createSimulatedClock } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
+import { appEngine } from '../engine/appEngine.js';
 import { flush } from '../engine/harness.js';
 import { stubChannel } from '../engine/stubChannel.js';
 
@@ -29,25 +23,10 @@ describe('a caller hanging up as an agent takes the call', () => {
     const clock = createSimulatedClock();
     const log: string[] = [];
     let caller: ChannelHandler | undefined;
-    const engine = createEngine({
-      driver: {
-        capabilities: { ssml: false, speech: false, voicemailDetection: false },
-        originate: () => stubChannel(),
-      },
-      http: {
-        send: async (request: HttpRequest) => {
-          const { QueueResult, DialCallStatus } = request.params;
-          log.push([request.url, QueueResult, DialCallStatus].filter(Boolean).join(' '));
-          return {
-            status: 200,
-            contentType: 'text/xml',
-            location: null,
-            body: APP[request.url] ?? '<Response/>',
-          };
-        },
-      },
-      clock,
-      ids: createSequentialIds(),
+    const engine = appEngine(clock, (request) => {
+      const { QueueResult, DialCallStatus } = request.params;
+      log.push([request.url, QueueResult, DialCallStatus].filter(Boolean).join(' '));
+      return APP[request.url] ?? '<Response/>';
     });
     const callerChannel = stubChannel({
       id: 'caller',

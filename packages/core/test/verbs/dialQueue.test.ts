@@ -5,14 +5,12 @@
 import {
   type Channel,
   type ChannelHandler,
-  createEngine,
-  createSequentialIds,
   createSimulatedClock,
   type Engine,
   type EngineEvent,
-  type HttpRequest,
 } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
+import { appEngine } from '../engine/appEngine.js';
 import { flush } from '../engine/harness.js';
 import { stubChannel } from '../engine/stubChannel.js';
 
@@ -34,24 +32,9 @@ function desk(app: Record<string, string>): Desk {
   const clock = createSimulatedClock(0);
   const requests: Desk['requests'] = [];
   const log: string[] = [];
-  const engine = createEngine({
-    driver: {
-      capabilities: { ssml: false, speech: false, voicemailDetection: false },
-      originate: () => stubChannel(),
-    },
-    http: {
-      send: async (request: HttpRequest) => {
-        requests.push({ url: request.url, params: { ...request.params } });
-        return {
-          status: 200,
-          contentType: 'text/xml',
-          location: null,
-          body: app[request.url] ?? (request.url === 'http://app.test/wait' ? WAIT : '<Response/>'),
-        };
-      },
-    },
-    clock,
-    ids: createSequentialIds(),
+  const engine = appEngine(clock, (request) => {
+    requests.push({ url: request.url, params: { ...request.params } });
+    return app[request.url] ?? (request.url === 'http://app.test/wait' ? WAIT : '<Response/>');
   });
   const events: EngineEvent[] = [];
   engine.subscribe((e) => events.push(e));

@@ -3,15 +3,9 @@
  * harness's inbound call; an agent (`<Dial><Queue>`) is a second inbound call started on the
  * same engine at a given time, on a channel that stays connected until the call ends.
  */
-import {
-  createEngine,
-  createSequentialIds,
-  createSimulatedClock,
-  type Engine,
-  type EngineEvent,
-  type HttpRequest,
-} from '@rcml/core';
+import { createSimulatedClock, type Engine, type EngineEvent } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
+import { appEngine } from '../engine/appEngine.js';
 import { flush, inbound, lines, paramsOf, runWorld, type World } from '../engine/harness.js';
 import { stubChannel } from '../engine/stubChannel.js';
 
@@ -288,24 +282,9 @@ describe('<Enqueue>', () => {
         '<Response><Enqueue action="/left" waitUrl="/wait">support</Enqueue></Response>',
       'http://app.test/wait': '<Response><Play>http://media.test/hold.wav</Play></Response>',
     };
-    const engine = createEngine({
-      driver: {
-        capabilities: { ssml: false, speech: false, voicemailDetection: false },
-        originate: () => stubChannel(),
-      },
-      http: {
-        send: async (request: HttpRequest) => {
-          log.push(`${request.url} ${request.params.QueueResult ?? ''}`.trim());
-          return {
-            status: 200,
-            contentType: 'text/xml',
-            location: null,
-            body: bodies[request.url] ?? '<Response/>',
-          };
-        },
-      },
-      clock,
-      ids: createSequentialIds(),
+    const engine = appEngine(clock, (request) => {
+      log.push(`${request.url} ${request.params.QueueResult ?? ''}`.trim());
+      return bodies[request.url] ?? '<Response/>';
     });
     engine.subscribe((e) => events.push(e));
     engine.inbound(

@@ -3,15 +3,9 @@
  * the recording status callback's method and a callback that is not http(s), a driver that
  * cannot stop the recording, and a hang-up before the recording has started.
  */
-import {
-  type ChannelHandler,
-  createEngine,
-  createSequentialIds,
-  createSimulatedClock,
-  type EngineEvent,
-  type HttpRequest,
-} from '@rcml/core';
+import { type ChannelHandler, createSimulatedClock, type EngineEvent } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
+import { appEngine } from '../engine/appEngine.js';
 import { flush, inbound, lines, paramsOf, runWorld } from '../engine/harness.js';
 import { stubChannel } from '../engine/stubChannel.js';
 
@@ -106,25 +100,10 @@ async function recordOnChannel(options: {
   const events: EngineEvent[] = [];
   let handler: ChannelHandler | undefined;
   const at = () => clock.now() / 1000;
-  const engine = createEngine({
-    driver: {
-      capabilities: { ssml: false, speech: false, voicemailDetection: false },
-      originate: () => stubChannel(),
-    },
-    http: {
-      send: async (request: HttpRequest) => {
-        const { Digits, RecordingUrl } = request.params;
-        log.push(`${at()} ${request.url} Digits=${Digits} RecordingUrl=${RecordingUrl}`);
-        return {
-          status: 200,
-          contentType: 'text/xml',
-          location: null,
-          body: request.url.endsWith('/voice') ? options.body : '<Response/>',
-        };
-      },
-    },
-    clock,
-    ids: createSequentialIds(),
+  const engine = appEngine(clock, (request) => {
+    const { Digits, RecordingUrl } = request.params;
+    log.push(`${at()} ${request.url} Digits=${Digits} RecordingUrl=${RecordingUrl}`);
+    return request.url.endsWith('/voice') ? options.body : '<Response/>';
   });
   engine.subscribe((e) => events.push(e));
   const channel = stubChannel({
