@@ -43,6 +43,7 @@ export function callParams(call: CallIdentity): Record<string, string> {
   if (call.forwardedFrom !== null) params.ForwardedFrom = call.forwardedFrom;
   if (call.parentCallSid !== null) params.ParentCallSid = call.parentCallSid;
   const geo = call.geo;
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: `for...in` over undefined or null iterates nothing (no TypeError), so the guard only spares a no-op loop.
   if (geo !== undefined && geo !== null) for (const key in geo) params[key] = geo[key]!;
   if (call.answeredBy !== null) {
     params.AnsweredBy = call.answeredBy;
