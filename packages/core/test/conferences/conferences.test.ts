@@ -11,17 +11,34 @@ import {
   type JoinRequest,
   type Participation,
 } from '../../src/conferences/conferences.js';
-import type { ConferenceEventName } from '../../src/document/ast.js';
 
-const ALL_EVENTS: readonly ConferenceEventName[] = [
-  'start',
-  'end',
-  'join',
-  'leave',
-  'mute',
-  'hold',
-  'speaker',
-];
+// The conference events <Conference statusCallbackEvent> accepts (nouns.ts), all of them.
+const ALL_EVENTS = ['start', 'end', 'join', 'leave', 'mute', 'hold', 'speaker'] as const;
+
+/** A plain join to AC1's room "Room": no status callbacks, controls that do nothing. */
+function base(callSid: string): JoinRequest {
+  return {
+    accountSid: 'AC1',
+    name: 'Room',
+    callSid,
+    muted: false,
+    startConferenceOnEnter: true,
+    endConferenceOnExit: false,
+    maxParticipants: 250,
+    coach: null,
+    record: false,
+    statusCallback: null,
+    statusCallbackMethod: 'POST',
+    statusCallbackEvent: [],
+    control: {
+      mute: async () => {},
+      hold: async () => {},
+      kick: () => {},
+      started: () => {},
+      record: () => {},
+    },
+  };
+}
 
 interface Control {
   readonly calls: string[];
@@ -61,17 +78,8 @@ function setup(options: { retainCompleted?: number; playWaitUrl?: boolean; manua
     const control: Control = { calls: [] };
     controls.set(callSid, control);
     const result = registry.join({
-      accountSid: 'AC1',
-      name: 'Room',
-      callSid,
-      muted: false,
-      startConferenceOnEnter: true,
-      endConferenceOnExit: false,
-      maxParticipants: 250,
-      coach: null,
-      record: false,
+      ...base(callSid),
       statusCallback: 'https://app.test/conf',
-      statusCallbackMethod: 'POST',
       statusCallbackEvent: ALL_EVENTS,
       control: {
         mute: async (muted) => void control.calls.push(`mute:${muted}`),
@@ -167,30 +175,6 @@ describe('conference rooms', () => {
     expect(calls('CA2')).toEqual(['record']);
   });
 });
-
-function base(callSid: string): JoinRequest {
-  return {
-    accountSid: 'AC1',
-    name: 'Room',
-    callSid,
-    muted: false,
-    startConferenceOnEnter: true,
-    endConferenceOnExit: false,
-    maxParticipants: 250,
-    coach: null,
-    record: false,
-    statusCallback: null,
-    statusCallbackMethod: 'POST',
-    statusCallbackEvent: [],
-    control: {
-      mute: async () => {},
-      hold: async () => {},
-      kick: () => {},
-      started: () => {},
-      record: () => {},
-    },
-  };
-}
 
 describe('conference status callbacks', () => {
   it('sends the participant fields, coaching included, to the first statusCallback given', async () => {
