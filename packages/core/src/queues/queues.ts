@@ -137,6 +137,18 @@ interface Queue {
 /** The registry, both faces. */
 export type QueueRegistry = Queues & QueueDesk;
 
+/**
+ * Gives a caller to the first agent waiting on the queue (in a microtask: the verb first holds
+ * its ticket), or else keeps it waiting: at the back when it arrives, at the front when an
+ * agent it was handed to gave up in the meantime.
+ */
+function handOver(queue: Queue, member: Waiting, place: 'back' | 'front'): void {
+  const agent = queue.agents.shift();
+  if (agent !== undefined) queueMicrotask(() => agent(member));
+  else if (place === 'back') queue.members.push(member);
+  else queue.members.unshift(member);
+}
+
 /** Create the registry over the engine's clock and SID generator. */
 export function createQueues(options: {
   readonly now: () => number;
@@ -300,10 +312,7 @@ export function createQueues(options: {
       if (queue.members.length >= queue.maxSize) return { full: record(queue) };
       const member: Waiting = { hooks, since: now() };
       queue.dateUpdated = now();
-      // An agent already waiting takes the caller at once (in a microtask: the verb first holds its ticket).
-      const agent = queue.agents.shift();
-      if (agent === undefined) queue.members.push(member);
-      else queueMicrotask(() => agent(member));
+      handOver(queue, member, 'back');
       return {
         ticket: {
           queueSid: queue.sid,
@@ -355,7 +364,10 @@ export function createQueues(options: {
         const waiter = (member: Waiting) => {
           // Stryker disable next-line StringLiteral: a listener left behind only runs once the promise is settled and the waiter already shifted off `agents`: it finds nothing to remove and its resolve is a no-op
           signal.removeEventListener('abort', onAbort);
-          resolve(connect(member));
+          // The agent gave up between the caller's arrival and this hand-over: the caller
+          // goes to the next agent, or back to the front of the queue.
+          if (signal.aborted) handOver(queue, member, 'front');
+          else resolve(connect(member));
         };
         const onAbort = () => {
           const i = queue.agents.indexOf(waiter);

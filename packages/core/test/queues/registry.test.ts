@@ -257,6 +257,41 @@ describe('queue registry: agents waiting for a caller', () => {
   });
 });
 
+describe('queue registry: an agent giving up as a caller arrives', () => {
+  const agent = { callSid: 'CAagent', url: null, method: 'POST' as const };
+
+  it('a caller handed to an agent that stops waiting in the same turn stays in the queue, and the next agent takes it', async () => {
+    const { queues } = registry();
+    const sid = queues.create(ACCOUNT, 'support').sid;
+    const gone = new AbortController();
+    const goneTake = queues.take(sid, agent, gone.signal);
+    const log: string[] = [];
+    // The caller arrives and the waiting agent hangs up before the hand-over's microtask runs.
+    queues.join(ACCOUNT, 'support', hooks('CA1', log));
+    gone.abort();
+    await expect(goneTake).resolves.toBeNull();
+    await Promise.resolve();
+    expect(log).toEqual([]);
+    expect(queues.members(sid).items.map((m) => m.callSid)).toEqual(['CA1']);
+    const next = await queues.take(sid, { ...agent, callSid: 'CAa2' }, new AbortController().signal);
+    expect(next?.init).toMatchObject({ memberCallSid: 'CA1', agentCallSid: 'CAa2' });
+    expect(log).toEqual(['CA1 dequeued']);
+  });
+
+  it('such a caller goes to another agent still waiting, before the callers already in the queue', async () => {
+    const { queues } = registry();
+    const sid = queues.create(ACCOUNT, 'support').sid;
+    const gone = new AbortController();
+    void queues.take(sid, agent, gone.signal);
+    const waiting = queues.take(sid, { ...agent, callSid: 'CAa2' }, new AbortController().signal);
+    queues.join(ACCOUNT, 'support', hooks('CA1'));
+    gone.abort();
+    const bridge = await waiting;
+    expect(bridge?.init).toMatchObject({ memberCallSid: 'CA1', agentCallSid: 'CAa2' });
+    expect(queues.members(sid).items).toEqual([]);
+  });
+});
+
 describe('QueueBridge', () => {
   const bridge = () =>
     new QueueBridge({
