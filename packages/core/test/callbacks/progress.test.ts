@@ -2,22 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import type { CallbackQueue } from '../../src/callbacks/callbackQueue.js';
 import { ProgressReporter, parseProgressEvents } from '../../src/callbacks/progress.js';
-import type { CallIdentity } from '../../src/fetch/params.js';
+import { callIdentity } from '../callIdentity.js';
 
-const call: CallIdentity = {
-  sid: 'CA1',
-  accountSid: 'AC1',
-  from: '+15550001',
-  to: '+15550002',
-  apiVersion: '2010-04-01',
-  direction: 'inbound',
-  parentCallSid: null,
-  callerName: null,
-  forwardedFrom: null,
-  status: 'ringing',
-  answeredBy: null,
-  voicemailDetector: null,
-};
+const call = callIdentity({ status: 'ringing' });
 
 describe('StatusCallbackEvent', () => {
   it('accepts events separated by commas and spaces', () => {

@@ -1,21 +1,9 @@
 /** The parameters every request about a call carries (spec section 2 and 9.1), exactly. */
 import { describe, expect, it } from 'vitest';
-import { type CallIdentity, callParams, geographyOf, geoParams } from '../../src/fetch/params.js';
+import { callParams, geographyOf, geoParams } from '../../src/fetch/params.js';
+import { callIdentity } from '../callIdentity.js';
 
-const call: CallIdentity = {
-  sid: 'CA1',
-  accountSid: 'AC1',
-  from: '+15550001',
-  to: '+15550002',
-  apiVersion: '2010-04-01',
-  direction: 'inbound',
-  parentCallSid: null,
-  callerName: null,
-  forwardedFrom: null,
-  status: 'in-progress',
-  answeredBy: null,
-  voicemailDetector: null,
-};
+const call = callIdentity();
 
 describe('request parameters', () => {
   it('a plain call sends the section 2 parameters and nothing else', () => {
