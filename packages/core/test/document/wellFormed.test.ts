@@ -224,6 +224,7 @@ describe('well-formed edge cases are accepted', () => {
 
   it('names with letters, digits, _, :, -, . and non-ASCII characters', () => {
     scanAccepts('<a:b_c-d.e9 x.y-z:w_1="1"><_x/><:y/><é1é/></a:b_c-d.e9>');
+    scanAccepts('<\u0080\u0080 \u0080="1"/>');
   });
 });
 
