@@ -21,6 +21,7 @@ export function scanMarkup(text: string, maxDepth: number): ScanProblem | null {
 class Scanner {
   private readonly names: string[] = [];
   private readonly starts: number[] = [];
+  // Stryker disable next-line UnaryOperator: any start value below every region start behaves the same; the first references() call starts at index 3 or more ('<a>' or '<a b="'), so 2 is refreshed like -2
   private nextAmp = -2;
 
   constructor(
@@ -111,6 +112,7 @@ class Scanner {
     if (nameEnd === lt + 1) return malformed(lt, "invalid element name after '<'");
     // Attribute names as [start, end) pairs, for the repeated-attribute check.
     let seen: number[] | null = null;
+    // Stryker disable next-line UnaryOperator: k (an attribute's opening quote) is at least lt + 4, so a start value of 2 is refreshed at the first attribute exactly like -2
     let nextLess = -2; // next '<' at or after the current value, searched once per tag
     let i = nameEnd;
     for (;;) {
@@ -175,6 +177,7 @@ class Scanner {
     if (this.nextAmp !== -1 && this.nextAmp < from) this.nextAmp = text.indexOf('&', from);
     while (this.nextAmp !== -1 && this.nextAmp < to) {
       const length = referenceLength(text, this.nextAmp);
+      // Stryker disable next-line ArithmeticOperator: a valid reference holds only '&', name characters, '#' and ';', never the '<' or quote that ends the region, so nextAmp + length <= to always and nextAmp - length is smaller still
       if (length === -1 || this.nextAmp + length > to) {
         return malformed(
           this.nextAmp,
