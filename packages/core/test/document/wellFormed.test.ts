@@ -158,6 +158,12 @@ describe('malformed documents are refused with the reason and the line', () => {
     expect(refused('<Response>\n<?pi never closed')).toEqual(
       notWellFormed('unterminated processing instruction', 2),
     );
+    expect(refused('<Response><Say>]]>\n<![CDATA[a</Say></Response>')).toEqual(
+      notWellFormed('unterminated CDATA section', 2),
+    );
+    expect(refused('<Response><?a?>\n<?b never closed')).toEqual(
+      notWellFormed('unterminated processing instruction', 2),
+    );
     expect(refused('<Response>\n<!ELEMENT x></Response>')).toEqual(notWellFormed("unexpected '<!'", 2));
   });
 
