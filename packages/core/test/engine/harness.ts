@@ -406,6 +406,9 @@ export async function runWorld(
         case 'speech':
           fire((h) => h.speech({ transcript: action.text ?? '', confidence: 0.9 }));
           break;
+        case 'partial':
+          fire((h) => h.partialSpeech?.({ unstable: action.text ?? '', stable: '' }));
+          break;
         case 'dtmf':
           [...(action.digits ?? '')].forEach((key, i) => {
             fire((h) => h.dtmf(key), at + i * (action.gap ?? 0) * 1000);

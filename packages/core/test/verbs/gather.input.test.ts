@@ -204,6 +204,23 @@ describe('the finishing key and barge-in', () => {
   });
 });
 
+describe('<Gather> without bargeIn, ended by the finishing key alone', () => {
+  it('speech during the prompts that still play is not a result: empty Digits and FinishedOnKey are sent', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Gather input="dtmf speech" action="/g" bargeIn="false" actionOnEmptyResult="true"><Pause length="3"/></Gather></Response>',
+        {
+          party: [dtmf(0.5, '#'), { at: 1, do: 'speak', for: 0.5 }, speech(1.2, 'operator')],
+          app: DONE,
+        },
+      ),
+    );
+    expect(fetches(run)[1]).toBe('3 fetch POST http://app.test/g');
+    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ Digits: '', FinishedOnKey: '#' });
+    expect(paramsOf(run, 'fetch', 1)).not.toHaveProperty('SpeechResult');
+  });
+});
+
 describe('formatConfidence', () => {
   it.each([
     [0.9, '0.9'],

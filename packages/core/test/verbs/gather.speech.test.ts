@@ -5,7 +5,7 @@
  * that completed first win over speech.
  */
 import { describe, expect, it } from 'vitest';
-import { inbound, lines, paramsOf, runWorld } from '../engine/harness.js';
+import { inbound, lines, noticeCodes, paramsOf, runWorld } from '../engine/harness.js';
 
 const DONE = { 'POST http://app.test/g': { body: '<Response/>' } };
 const speak = (at: number, seconds: number) => ({ at, do: 'speak', for: seconds });
@@ -153,6 +153,21 @@ describe('<Gather input="speech">: results and silence', () => {
     expect(fetches(run)[1]).toBe('4.05 fetch POST http://app.test/g');
   });
 
+  it('with bargeIn, a caller already talking as the Gather starts skips every prompt (a bad media URL among them is not reported)', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Say>Hi</Say><Gather input="speech" action="/g" speechTimeout="1" actionOnEmptyResult="true"><Play>ftp://m.test/menu.mp3</Play><Say>Say a department</Say></Gather></Response>',
+        { party: [speak(0.05, 1)], app: DONE },
+      ),
+    );
+    expect(lines(run.timeline).filter((l) => /play|say|fetch/.test(l))).toEqual([
+      '0 fetch POST http://app.test/voice',
+      '0 say text=Hi voice=man language=en-US loop=1',
+      '2.05 fetch POST http://app.test/g',
+    ]);
+    expect(noticeCodes(run)).toEqual([]);
+  });
+
   it('an utterance that outlasts the prompts it stopped is not cut by the no-input timeout', async () => {
     const run = await runWorld(
       inbound(
@@ -196,6 +211,35 @@ describe('<Gather input="speech">: results and silence', () => {
     expect(fetches(run)[1]).toBe('3 fetch POST http://app.test/g');
     expect(paramsOf(run, 'fetch', 1)).toMatchObject({ Digits: '4' });
     expect(paramsOf(run, 'fetch', 1)).not.toHaveProperty('SpeechResult');
+  });
+});
+
+describe('<Gather input="speech">: interim results', () => {
+  const partial = (at: number, text: string) => ({ at, do: 'partial', text });
+
+  it('go to partialResultCallback, numbered from 0', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Gather input="speech" action="/g" speechTimeout="auto" partialResultCallback="/partial"/></Response>',
+        { party: [speak(0.5, 2), partial(1, 'hel'), partial(1.5, 'hello'), speech(2, 'hello')], app: DONE },
+      ),
+    );
+    const sent = run.timeline.filter((e) => e.kind === 'callback');
+    expect(
+      sent.map((e) => `${e.at} ${e.url} ${(e.params as Record<string, string>).SequenceNumber}`),
+    ).toEqual(['1 http://app.test/partial 0', '1.5 http://app.test/partial 1']);
+  });
+
+  it('without partialResultCallback, are not sent anywhere', async () => {
+    const run = await runWorld(
+      inbound('<Response><Gather input="speech" action="/g" speechTimeout="auto"/></Response>', {
+        party: [speak(0.5, 2), partial(1, 'hel'), speech(2, 'hello')],
+        app: DONE,
+      }),
+    );
+    expect(run.timeline.filter((e) => e.kind === 'callback')).toEqual([]);
+    expect(noticeCodes(run)).toEqual([]);
+    expect(paramsOf(run, 'fetch', 1).SpeechResult).toBe('hello');
   });
 });
 
