@@ -61,7 +61,7 @@ export class ElementScope {
       // Stryker disable next-line StringLiteral: unreachable: an invalid character reference fails the well-formedness scan before attributes are read
       this.context.fail(12100, `<${this.name}> ${attribute}: invalid character reference`, this.position);
     }
-    return needsTrim(decoded) ? decoded.trim() : decoded;
+    return decoded.trim();
   }
 
   /**
@@ -179,15 +179,6 @@ export function parseWhole(value: string): number | null {
     out = out * 10 + c;
   }
   return out;
-}
-
-function needsTrim(value: string): boolean {
-  const n = value.length;
-  // Stryker disable next-line BooleanLiteral: trimming the empty string gives the empty string
-  if (n === 0) return false;
-  const first = value.charCodeAt(0);
-  const last = value.charCodeAt(n - 1);
-  return first <= 32 || last <= 32;
 }
 
 /** Whether every character of a value is one of `allowed` (no regular expression: hot path). */

@@ -166,6 +166,13 @@ describe('string attributes', () => {
     expect(verb('<Redirect method="&#71;ET">/x</Redirect>')).toMatchObject({ method: 'GET' });
   });
 
+  it('trims Unicode spaces such as a no-break space written &#160; as element text is trimmed, with or without other spaces beside it', () => {
+    expect(verb('<Gather action="/next&#160;"/>')).toMatchObject({ action: '/next' });
+    expect(verb('<Gather action=" /next&#160;"/>')).toMatchObject({ action: '/next' });
+    expect(verb('<Gather action="&#8195;/next"/>')).toMatchObject({ action: '/next' });
+    expect(verb('<Redirect>/next&#160;</Redirect>')).toMatchObject({ url: '/next' });
+  });
+
   it('an empty action counts as absent', () => {
     expect(verb('<Gather action=""/>')).toMatchObject({ action: null });
     expect(verb('<Gather action="  "/>')).toMatchObject({ action: null });
