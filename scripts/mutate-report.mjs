@@ -17,7 +17,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EQUIVALENTS_FILE, loadEquivalents, matches, originalCode } from './lib/equivalents.mjs';
+import {
+  EQUIVALENTS_FILE,
+  loadEquivalents,
+  matches,
+  measuredLines,
+  onMeasuredLine,
+  originalCode,
+} from './lib/equivalents.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -113,7 +120,7 @@ const files = [...mergedFiles(reports)]
 if (files.length === 0) usage(under ? `no file under ${under} in the reports` : 'the reports hold no file');
 
 // Survivors the registry of equivalent mutants names are left out of the score, like
-// Stryker's ignored ones; an entry that names no mutant of a measured file is reported stale.
+// Stryker's ignored ones; an entry that names no mutant of a measured line is reported stale.
 let equivalents;
 try {
   equivalents = loadEquivalents(root);
@@ -130,9 +137,11 @@ for (const [name, file] of files) {
     used.add(entry);
   }
 }
-const measuredFiles = new Set(files.map(([name]) => name));
+// Only lines the reports measured count: a sample or a line range leaves the others out.
+const measured = new Map(files.map(([name, file]) => [name, measuredLines(file.source, file.mutants)]));
 for (const entry of equivalents) {
-  if (measuredFiles.has(entry.file) && !used.has(entry)) {
+  const lines = measured.get(entry.file);
+  if (lines !== undefined && onMeasuredLine(entry, lines) && !used.has(entry)) {
     console.error(
       `mutate:report: stale entry of ${EQUIVALENTS_FILE} (no such survivor): ${entry.file}: ${entry.line}`,
     );

@@ -140,7 +140,13 @@ function runStryker(mutate, extra, env) {
   const shown = Object.entries(env)
     .map(([k, v]) => `${k}=${v} `)
     .join('');
-  console.error(`> ${shown}nice -n 10 ${command.map((c) => c.replace(`${root}/`, '')).join(' ')}`);
+  // A sample's --mutate lists hundreds of line ranges: show how many instead.
+  const printed = command.map((c) =>
+    c === mutate && mutate.length > 200
+      ? `<${mutate.split(',').length} files or line ranges>`
+      : c.replace(`${root}/`, ''),
+  );
+  console.error(`> ${shown}nice -n 10 ${printed.join(' ')}`);
   const result = spawnSync('nice', ['-n', '10', ...command], {
     cwd: root,
     stdio: 'inherit',

@@ -39,6 +39,17 @@ export function originalCode(source, location) {
   ].join('\n');
 }
 
+/** Whether `entry`'s line is among `lines` (the texts of a file's lines a report measured). */
+export function onMeasuredLine(entry, lines) {
+  return lines.has(collapse(entry.line));
+}
+
+/** The texts of the lines of `source` that hold one of `mutants`, as `onMeasuredLine` reads them. */
+export function measuredLines(source, mutants) {
+  const text = source.split('\n');
+  return new Set(mutants.map((m) => collapse(text[m.location.start.line - 1] ?? '')));
+}
+
 /** Whether `entry` names this mutant of `file` (path relative to the repository). */
 export function matches(entry, file, source, mutant) {
   if (entry.file !== file || entry.mutator !== mutant.mutatorName) return false;
