@@ -287,6 +287,30 @@ describe('whisper documents: a whisper stopped between two verbs', () => {
     expect(run.final?.status).toBe('completed');
     expect(run.engine.get(LEG)?.status).toBe('completed');
   });
+
+  it("hanging up the caller as the leg's Redirect reaches the fetch-rate limit stops the leg silently (no 14100)", async () => {
+    let redirects = 0;
+    const probe = {
+      at: 0,
+      fn: (engine: RunResult['engine'], sid: string) => {
+        engine.subscribe((e) => {
+          if (e.type !== 'verb' || e.phase !== 'end' || e.callSid !== LEG || e.verb !== 'Redirect') return;
+          // The second document's Redirect would be the leg's third fetch: over the limit of 2.
+          if (++redirects === 2) engine.modify(sid, { Status: 'completed' });
+        });
+      },
+    };
+    const run = await runWorld(
+      screened('<Redirect>/w</Redirect>', [{ after: 2, do: 'answer' }]),
+      { limits: { maxFetchesPerMinute: 2 } },
+      [probe],
+    );
+    expect(redirects).toBe(2);
+    expect(fetched(run, 'http://app.test/w')).toHaveLength(2);
+    expect(notices(run)).toEqual([]);
+    expect(run.final?.status).toBe('completed');
+    expect(run.engine.get(LEG)?.status).toBe('completed');
+  });
 });
 
 describe('whisper documents: many documents on one leg', () => {

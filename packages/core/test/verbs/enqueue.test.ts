@@ -188,6 +188,52 @@ describe('<Enqueue>', () => {
     ]);
   });
 
+  it('a caller hanging up as the <Queue url> document fails left during the bridging: bridging-in-process, not error', async () => {
+    // The agent is the harness's call, taking the queue's first caller at 2; the caller joins at
+    // 1 and hangs up the moment its <Queue url> document fails (the 11200 notice).
+    let callerSid = '';
+    const probe = {
+      at: 1,
+      fn: (engine: Engine) => {
+        let hangUp = () => {};
+        engine.subscribe((e) => {
+          if (e.type === 'notice' && e.callSid === callerSid && e.code === 11200) hangUp();
+        });
+        callerSid = engine.inbound(
+          { From: '+15550001111', To: '+15550002222', Url: 'http://app.test/caller' },
+          stubChannel({
+            id: 'caller',
+            listen: (handler) => {
+              hangUp = () => handler.hangup();
+            },
+          }),
+        ).sid;
+      },
+    };
+    const run = await runWorld(
+      inbound(
+        '<Response><Pause length="2"/><Dial action="/agent-done"><Queue url="/whisper">support</Queue></Dial></Response>',
+        {
+          app: {
+            'POST http://app.test/caller': {
+              body: '<Response><Enqueue action="/left">support</Enqueue></Response>',
+            },
+            'POST http://app.test/left': { body: '<Response/>' },
+            'POST http://app.test/agent-done': { body: '<Response/>' },
+          },
+        },
+      ),
+      {},
+      [probe],
+    );
+    expect(notices(run.events)).toEqual([
+      '11200 error Dial Queue url of queue QU00000000000000000000000000000001: HTTP 404 from http://app.test/whisper',
+    ]);
+    const [left] = fetched(run, 'http://app.test/left');
+    expect(left).toMatchObject({ CallSid: callerSid, QueueResult: 'bridging-in-process', QueueTime: '1' });
+    expect(run.engine.get(callerSid)?.status).toBe('completed');
+  });
+
   it('a hang-up during a <Gather> in a wait document ends the wait: QueueResult=hangup at once', async () => {
     const run = await runWorld(
       caller('<Enqueue action="/left" waitUrl="/wait">support</Enqueue>', {
