@@ -280,6 +280,44 @@ describe('a stream ended while its socket is connecting', () => {
   });
 });
 
+describe('a message from the application outside the open stream', () => {
+  it('one that arrives while the socket is still connecting is ignored silently; a later unreadable one still warns', async () => {
+    const c = streamCall(doc('<Connect><Stream url="wss://agent.test/a"/></Connect>'), { open: 'pending' });
+    await c.settle();
+    const socket = c.sockets[0]!;
+    socket.message(JSON.stringify({ event: 'media', media: { payload: 'AAEC' } }));
+    socket.accept();
+    await c.settle();
+    expect(c.media[0]!.played).toEqual([]);
+    expect(c.notices()).toEqual([]);
+    socket.message('garbage');
+    expect(c.notices()).toEqual([
+      {
+        code: 31924,
+        level: 'warning',
+        message: `<Stream> ${MZ1}: ignored a message from the application: not JSON: garbage`,
+      },
+    ]);
+    socket.close(1000);
+    await c.run();
+  });
+
+  it('one still on its way when the call ended the stream is ignored silently', async () => {
+    const c = streamCall(doc('<Connect><Stream url="wss://agent.test/a"/></Connect>'));
+    await c.settle();
+    const socket = c.sockets[0]!;
+    c.party().hangup();
+    await c.run();
+    expect(socket.closed).toBe(true);
+    socket.message(JSON.stringify({ event: 'media', media: { payload: 'AAEC' } }));
+    socket.message('{"event":"clear"}');
+    await c.settle();
+    expect(c.media[0]!.played).toEqual([]);
+    expect(c.media[0]!.cleared).toBe(0);
+    expect(c.notices()).toEqual([]);
+  });
+});
+
 describe('no stream outlives its call', () => {
   it.each([0, 1, 2, 4])(
     'a stream asked for as the call ends (hang-up %i microtasks after the answer) is closed with it',

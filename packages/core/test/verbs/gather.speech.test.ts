@@ -293,6 +293,18 @@ describe('<Gather input="dtmf speech">: keys and speech', () => {
     expect(paramsOf(run, 'fetch', 1)).not.toHaveProperty('Digits');
   });
 
+  it('words recognised, then the finishing key alone during the utterance: the words are the result', async () => {
+    const run = await runWorld(
+      inbound('<Response><Gather input="dtmf speech" action="/g" speechTimeout="2"/></Response>', {
+        party: [speak(0.5, 3), speech(1, 'sales'), dtmf(1.5, '#')],
+        app: DONE,
+      }),
+    );
+    expect(fetches(run)[1]).toBe('1.5 fetch POST http://app.test/g');
+    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ SpeechResult: 'sales', Confidence: '0.9' });
+    expect(paramsOf(run, 'fetch', 1)).not.toHaveProperty('Digits');
+  });
+
   it('voice that starts after a key does not hold the Gather: the timer runs from the key', async () => {
     const run = await runWorld(
       inbound(
