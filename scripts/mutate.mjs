@@ -132,7 +132,10 @@ function mutatedFiles(...folders) {
 }
 
 const stryker = join(root, 'node_modules', '.bin', 'stryker');
-const dynamicReport = join(root, 'reports/mutation/mutation.json');
+// RCML_MUTATE_REPORTS (stryker.config.mjs) moves both passes' reports, for runs side by side.
+const reportsFolder = join(root, process.env.RCML_MUTATE_REPORTS ?? 'reports/mutation');
+const dynamicReport = join(reportsFolder, 'mutation.json');
+const staticReport = join(reportsFolder, 'static', 'mutation.json');
 
 /** One `stryker run` at low priority; its exit status. */
 function runStryker(mutate, extra, env) {
@@ -175,6 +178,8 @@ const staticPass = spawnSync(
     join(root, 'scripts/mutate-static.mjs'),
     '--from',
     reportsOfPass1.join(','),
+    '--out',
+    staticReport,
     ...(sample === null ? [] : ['--sample', String(sample), '--seed', String(seed)]),
   ],
   { cwd: root, stdio: 'inherit' },
@@ -185,7 +190,7 @@ const summary = spawnSync(
   [
     join(root, 'scripts/mutate-report.mjs'),
     ...reportsOfPass1.map((r) => join(root, r)),
-    join(root, 'reports/mutation/static/mutation.json'),
+    staticReport,
     ...(sampleLines === null ? [] : ['--interval']),
   ],
   { cwd: root, stdio: 'inherit' },
