@@ -89,7 +89,7 @@ describe('classifyContent', () => {
     });
   });
 
-  it.each(['application/json', 'audio', 'video/mp4', 'application/octet-stream'])(
+  it.each(['application/json', 'audio', 'audio/', 'rcml+xml', 'video/mp4', 'application/octet-stream'])(
     '%s is a 12300 failure naming the type',
     (type) => {
       const decision = classifyContent(type, RCML);
