@@ -259,6 +259,25 @@ describe('SSML inside Say', () => {
     expect(failure('<Response><Say><p><Gather/></p></Say></Response>')).toMatchObject({
       code: 12200,
       path: 'Response/Say[1]/p[1]/Gather[1]',
+      message: '<Gather> may not stand inside <p> (at Response/Say[1]/p[1]/Gather[1])',
+    });
+  });
+
+  it('refuses a verb standing in the text of a Say, naming the Say as its parent', () => {
+    expect(failure('<Response>\n<Say>Hi <Pause/></Say></Response>')).toEqual({
+      code: 12200,
+      path: 'Response/Say[1]/Pause[1]',
+      line: 2,
+      message: '<Pause> may not stand inside <Say> (at Response/Say[1]/Pause[1])',
+    });
+  });
+
+  it('reads a CDATA section among SSML as text: literal in the plain text, escaped in the markup', () => {
+    expect(
+      first('<Response><Say>a <![CDATA[b & <c>]]><break time="1s"/> <s><![CDATA[d]]></s></Say></Response>'),
+    ).toMatchObject({
+      text: 'a b & <c> d',
+      ssml: 'a b &amp; &lt;c&gt;<break time="1s"/> <s>d</s>',
     });
   });
 });

@@ -127,6 +127,110 @@ describe('Twiml on create (spec 1.2, 9.2)', () => {
   });
 });
 
+describe('references of an inline document of a new call (spec 9.2: no URL to resolve against)', () => {
+  /** The refusal of `body` (one or more lines inside `<Response>`) as code, path, line and message. */
+  function refused(body: string) {
+    const { engine } = setup();
+    try {
+      engine.create({ ...CALL, Twiml: `<Response>\n${body}\n</Response>` });
+    } catch (error) {
+      if (!isRcmlError(error)) throw error;
+      return {
+        code: error.code,
+        field: error.field,
+        path: error.path,
+        line: error.line,
+        message: error.message,
+      };
+    }
+    return 'accepted';
+  }
+  const relative = (path: string, what: string, reference: string, line = 2) => ({
+    code: 12200,
+    field: 'Twiml',
+    path,
+    line,
+    message: `Twiml: ${path} has the relative ${what} "${reference}"; an inline document has no URL to resolve it against: use an absolute URL (12200)`,
+  });
+  const noAction = (path: string) => ({
+    code: 12200,
+    field: 'Twiml',
+    path,
+    line: 2,
+    message: `Twiml: ${path} has no action (its default is the document's own URL); an inline document has no URL to resolve it against: use an absolute URL (12200)`,
+  });
+  const A = 'https://app.test';
+
+  it.each([
+    ['<Play>a.wav</Play>', relative('Response/Play[1]', 'URL', 'a.wav')],
+    ['<Redirect>next</Redirect>', relative('Response/Redirect[1]', 'URL', 'next')],
+    ['<Gather/>', noAction('Response/Gather[1]')],
+    ['<Gather action="menu"/>', relative('Response/Gather[1]', 'action', 'menu')],
+    [
+      `<Gather action="${A}/menu">\n<Play>b.wav</Play></Gather>`,
+      relative('Response/Gather[1]/Play[1]', 'URL', 'b.wav', 3),
+    ],
+    ['<Record/>', noAction('Response/Record[1]')],
+    ['<Record action="done"/>', relative('Response/Record[1]', 'action', 'done')],
+    [
+      `<Record action="${A}/done" recordingStatusCallback="rs"/>`,
+      relative('Response/Record[1]', 'recordingStatusCallback', 'rs'),
+    ],
+    ['<Sms action="sent">hi</Sms>', relative('Response/Sms[1]', 'action', 'sent')],
+    [
+      `<Sms action="${A}/sent" statusCallback="st">hi</Sms>`,
+      relative('Response/Sms[1]', 'statusCallback', 'st'),
+    ],
+    ['<Dial action="after">+15550001111</Dial>', relative('Response/Dial[1]', 'action', 'after')],
+    [
+      '<Dial>\n<Conference waitUrl="hold">room</Conference></Dial>',
+      relative('Response/Dial[1]/Conference[1]', 'waitUrl', 'hold', 3),
+    ],
+    [
+      '<Dial>\n<Number url="whisper">+15550001111</Number></Dial>',
+      relative('Response/Dial[1]/Number[1]', 'url', 'whisper', 3),
+    ],
+    [
+      `<Dial>\n<Number url="${A}/whisper" statusCallback="progress">+15550001111</Number></Dial>`,
+      relative('Response/Dial[1]/Number[1]', 'statusCallback', 'progress', 3),
+    ],
+    [
+      '<Connect action="after"><Stream url="wss://media.test/s"/></Connect>',
+      relative('Response/Connect[1]', 'action', 'after'),
+    ],
+    [
+      `<Connect action="${A}/after">\n<Stream url="media"/></Connect>`,
+      relative('Response/Connect[1]/Stream[1]', 'url', 'media', 3),
+    ],
+    [
+      '<Connect>\n<Stream url="wss://media.test/s" statusCallback="events"/></Connect>',
+      relative('Response/Connect[1]/Stream[1]', 'statusCallback', 'events', 3),
+    ],
+    ['<Start>\n<Stream url="media"/></Start>', relative('Response/Start[1]/Stream[1]', 'url', 'media', 3)],
+    [
+      '<Start>\n<Stream url="wss://media.test/s" statusCallback="events"/></Start>',
+      relative('Response/Start[1]/Stream[1]', 'statusCallback', 'events', 3),
+    ],
+  ])('refuses %s naming the reference, its element and its line', (body, expected) => {
+    expect(refused(body)).toEqual(expected);
+  });
+
+  it('accepts every reference when each is absolute, and a Play of digits (no URL)', () => {
+    const body = [
+      `<Play>${A}/a.wav</Play>`,
+      '<Play digits="1w2"/>',
+      `<Gather action="${A}/menu"><Play>${A}/b.wav</Play></Gather>`,
+      `<Record action="${A}/done" recordingStatusCallback="${A}/rs"/>`,
+      `<Sms action="${A}/sent" statusCallback="${A}/st">hi</Sms>`,
+      `<Dial action="${A}/after"><Number url="${A}/whisper" statusCallback="${A}/progress">+15550001111</Number></Dial>`,
+      `<Dial><Conference waitUrl="${A}/hold">room</Conference></Dial>`,
+      `<Start><Stream url="wss://media.test/s" statusCallback="${A}/events"/></Start>`,
+      `<Connect action="${A}/after"><Stream url="wss://media.test/s" statusCallback="${A}/events"/></Connect>`,
+    ].join('\n');
+    expect(refused(body)).toBe('accepted');
+  });
+});
+
 describe('Twiml on a live change (spec 1.5, 9.2)', () => {
   it('stops the running verb and runs the inline document, resolving against the call Url', async () => {
     const { engine, requests, spoken } = setup();
