@@ -11,6 +11,7 @@ import type { CallSession } from './session.js';
 const MACHINE_END: ReadonlySet<AnsweredBy> = new Set([
   'machine_end_beep',
   'machine_end_silence',
+  // Stryker disable next-line StringLiteral: without it detectionResult gives machine_end_other for machine_end_other anyway (the fallback of MACHINE_END.has)
   'machine_end_other',
 ]);
 

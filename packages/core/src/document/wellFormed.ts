@@ -122,6 +122,7 @@ class Scanner {
         this.names.push(text.slice(lt + 1, nameEnd));
         this.starts.push(lt);
         if (this.names.length > this.maxDepth) return { kind: 'depth', index: lt };
+        // Stryker disable next-line ArithmeticOperator: j - 1 only makes the text region after the tag start at the last character before the '>' (a name character, a space or a closing quote), and neither that character nor the '>' is a '&', so references() finds the same '&'s; the next '<' is after the '>'
         return j + 1;
       }
       if (c === 47 /* / */) {
@@ -158,6 +159,7 @@ class Scanner {
           `${tagAt(text, lt)} attribute ${text.slice(j, attributeEnd)}: '<' in a value`,
         );
       }
+      // Stryker disable next-line ArithmeticOperator: k - 1 only adds the opening quote and the '=' or white space before it to the region, none of them a '&', so references() finds the same '&'s
       const problem = this.references(k + 1, close);
       if (problem !== null) return problem;
       if (seen === null) seen = [j, attributeEnd];
@@ -177,8 +179,9 @@ class Scanner {
     if (this.nextAmp !== -1 && this.nextAmp < from) this.nextAmp = text.indexOf('&', from);
     while (this.nextAmp !== -1 && this.nextAmp < to) {
       const length = referenceLength(text, this.nextAmp);
-      // Stryker disable next-line ArithmeticOperator: a valid reference holds only '&', name characters, '#' and ';', never the '<' or quote that ends the region, so nextAmp + length <= to always and nextAmp - length is smaller still
-      if (length === -1 || this.nextAmp + length > to) {
+      // A valid reference holds only '&', letters, digits, '#' and ';', never the '<' or quote
+      // that ends the region, so it always ends within the region.
+      if (length === -1) {
         return malformed(
           this.nextAmp,
           "'&' must start a reference such as &amp; (only the five XML entities and numeric references)",

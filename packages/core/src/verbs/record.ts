@@ -88,7 +88,6 @@ export async function executeRecord(verb: RecordVerb, scope: VerbScope): Promise
     startedAt = scope.clock.now();
     // Talking when the recording starts counts as voice (the silence timer waits for its end).
     if (talking) voiced = true;
-    if (scope.hungUp) end({ by: 'hangup', digits: 'hangup' });
     armSilence();
     // Stryker disable next-line ConditionalExpression,ObjectLiteral,StringLiteral: when already ended (a hang-up) the finally clears the timer before it can fire; how.by is only compared with 'key' and 'hangup'
     if (ended === null) maxTimer = scope.setTimer(() => end({ by: 'maxLength' }), verb.maxLength * 1000);

@@ -3,8 +3,11 @@
  * and settled work leaves no listener behind on a signal (pooled signals are handed out again).
  */
 import { getEventListeners } from 'node:events';
+import { createEngine, createSequentialIds, createSimulatedClock } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
 import { ABORTED, childController, fireAndForget, untilAborted } from '../../src/call/abort.js';
+import { flush } from '../engine/harness.js';
+import { stubChannel } from '../engine/stubChannel.js';
 
 const abortListeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
 
@@ -114,5 +117,39 @@ describe('fireAndForget', () => {
     ).not.toThrow();
     fireAndForget(() => Promise.reject(new Error('gone')));
     await Promise.resolve();
+  });
+});
+
+describe('what a driver sees when the engine stops its operation', () => {
+  it('the signal fires with an Aborted error saying the operation was abandoned', async () => {
+    const engine = createEngine({
+      driver: { capabilities: { ssml: false, speech: false, voicemailDetection: false } } as never,
+      http: {
+        send: async () => ({
+          status: 200,
+          contentType: 'text/xml',
+          location: null,
+          body: '<Response><Pause length="10"/></Response>',
+        }),
+      },
+      clock: createSimulatedClock(),
+      ids: createSequentialIds(),
+    });
+    const reasons: unknown[] = [];
+    const channel = stubChannel({
+      pause: (_request, signal) =>
+        new Promise<void>((resolve) => {
+          signal.addEventListener('abort', () => {
+            reasons.push(signal.reason);
+            resolve();
+          });
+        }),
+    });
+    const call = engine.inbound({ From: '+1', To: '+2', Url: 'http://app.test/v' }, channel);
+    await flush();
+    engine.modify(call.sid, { Status: 'completed' });
+    await flush();
+    expect(reasons).toHaveLength(1);
+    expect(String(reasons[0])).toBe('Aborted: operation abandoned');
   });
 });

@@ -2,13 +2,18 @@ import { type CallRuntime, type CallStatus, callMachine, createSimulatedClock } 
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 
-/** A runtime that records the statuses entered and the effects asked for. */
-function start(ringTimeoutMs = 60_000) {
+/**
+ * A runtime that records the statuses entered and the effects asked for (`log`: both, in
+ * order); `nextVerb` says whether the document has a verb after the current one.
+ */
+function start(ringTimeoutMs = 60_000, nextVerb = false) {
   const clock = createSimulatedClock();
   const entered: CallStatus[] = [];
   const effects: string[] = [];
+  const log: string[] = [];
   const effect = (name: string) => () => {
     effects.push(name);
+    log.push(name);
   };
   const runtime: CallRuntime = {
     ringTimeoutMs,
@@ -17,10 +22,11 @@ function start(ringTimeoutMs = 60_000) {
     awaitsDetection: () => false,
     hasDigitsToSend: () => false,
     hasFallback: () => false,
-    hasNextVerb: () => false,
+    hasNextVerb: () => nextVerb,
     verbFinishesItself: () => false,
     enter: (status) => {
       if (!entered.includes(status)) entered.push(status);
+      log.push(`enter ${status}`);
     },
     answeredByVerb: effect('answeredByVerb'),
     originate: effect('originate'),
@@ -44,7 +50,7 @@ function start(ringTimeoutMs = 60_000) {
   };
   const actor = createActor(callMachine, { clock, input: { runtime } });
   actor.start();
-  return { clock, entered, effects, actor };
+  return { clock, entered, effects, log, actor };
 }
 
 const loaded = { ok: true, url: 'http://app.test/', warnings: [], document: { verbs: [{}] } } as never;
@@ -114,5 +120,47 @@ describe('callMachine (one machine per call)', () => {
     expect(actor.getSnapshot().value).toBe('completed');
     expect(effects.at(-1)).toBe('finalize');
     expect(effects).not.toContain('hangupChannel');
+  });
+
+  it('a verb ending with a next verb in the document advances and runs it, staying in the verb state', () => {
+    const { actor, effects } = start(60_000, true);
+    for (const type of ['DIAL', 'CHANNEL.ANSWERED'] as const) actor.send({ type });
+    actor.send({ type: 'FETCH.DONE', loaded });
+    effects.length = 0;
+    actor.send({ type: 'VERB.DONE', outcome: { kind: 'next' } });
+    expect(effects).toEqual(['advance', 'startVerb']);
+    expect(actor.getSnapshot().value).toEqual({ session: 'verb' });
+  });
+
+  it('a verb asking for another document takes its target and fetches it', () => {
+    const { actor, effects } = start();
+    for (const type of ['DIAL', 'CHANNEL.ANSWERED'] as const) actor.send({ type });
+    actor.send({ type: 'FETCH.DONE', loaded });
+    effects.length = 0;
+    actor.send({ type: 'VERB.DONE', outcome: { kind: 'fetch', url: 'http://app.test/next' } as never });
+    expect(effects).toEqual(['takeTarget', 'startFetch']);
+    expect(actor.getSnapshot().value).toEqual({ session: 'fetching' });
+  });
+
+  it('a second live change while the verb is stopping takes the newer target', () => {
+    const { actor, effects } = start();
+    for (const type of ['DIAL', 'CHANNEL.ANSWERED'] as const) actor.send({ type });
+    actor.send({ type: 'FETCH.DONE', loaded });
+    effects.length = 0;
+    actor.send({ type: 'REDIRECT', target: { url: 'http://app.test/a' } as never });
+    actor.send({ type: 'REDIRECT', target: { url: 'http://app.test/b' } as never });
+    expect(effects).toEqual(['takeTarget', 'abortStep', 'takeTarget']);
+    actor.send({ type: 'STEP.ABORTED' });
+    expect(effects.at(-1)).toBe('startFetch');
+  });
+
+  it('a call ended while ringing is canceled before its attempt is (the status first, then the driver)', () => {
+    const ringing = start();
+    ringing.actor.send({ type: 'DIAL' });
+    ringing.actor.send({ type: 'CHANNEL.RINGING' });
+    ringing.log.length = 0;
+    ringing.actor.send({ type: 'END', kind: 'canceled' });
+    expect(ringing.log).toEqual(['enter canceled', 'cancelAttempt', 'enter canceled', 'finalize']);
+    expect(ringing.actor.getSnapshot().value).toBe('canceled');
   });
 });

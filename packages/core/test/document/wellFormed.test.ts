@@ -85,6 +85,12 @@ describe('malformed documents are refused with the reason and the line', () => {
       notWellFormed("invalid element name after '<'", 2),
     );
     expect(refused('<')).toEqual(notWellFormed("invalid element name after '<'", 1));
+    // the ASCII characters just outside the letters A-Z and a-z start no name
+    for (const c of ['@', '[', '`', '{', '~']) {
+      expect(refused(`<Response>\n<${c}a/></Response>`)).toEqual(
+        notWellFormed("invalid element name after '<'", 2),
+      );
+    }
   });
 
   it("a start tag not ended by '>' or a '/' not followed by '>'", () => {
@@ -231,6 +237,8 @@ describe('well-formed edge cases are accepted', () => {
   it('names with letters, digits, _, :, -, . and non-ASCII characters', () => {
     scanAccepts('<a:b_c-d.e9 x.y-z:w_1="1"><_x/><:y/><é1é/></a:b_c-d.e9>');
     scanAccepts('<\u0080\u0080 \u0080="1"/>');
+    // the first and last letters of both cases, at the start of a name
+    scanAccepts('<A><Z/><a/><z/><Az zA="1" Za="2" aZ="3"/></A>');
   });
 });
 

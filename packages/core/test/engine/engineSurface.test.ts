@@ -360,6 +360,15 @@ describe('number look-up (spec 9.1)', () => {
     expect(paramsOf(run, 'fetch')).toMatchObject({ FromCity: 'Paris', ToState: 'CA' });
   });
 
+  it('without a look-up port the requests carry no geography and nothing is logged', async () => {
+    const logger = recordingLogger();
+    const run = await runWorld(outbound('<Response/>'), { logger });
+    const params = paramsOf(run, 'fetch');
+    expect(params.CallSid).toBeDefined();
+    expect(Object.keys(params).filter((k) => /City|State|Zip|Country/.test(k))).toEqual([]);
+    expect(logger.lines.filter((l) => l[0] === 'warn' || l[0] === 'error')).toEqual([]);
+  });
+
   it('a failing look-up port is logged and the call goes on without geography', async () => {
     const logger = recordingLogger();
     const boom = new Error('lookup down');

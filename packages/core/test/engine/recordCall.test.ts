@@ -49,6 +49,12 @@ describe('Record=true (spec 9.4)', () => {
     expect(notices(run)).toEqual([]);
   });
 
+  it("the recording is dated by the engine's clock when the call's end completes it", async () => {
+    const run = await runWorld(recorded({}, { callRecord: 'record' }));
+    const recording = run.engine.recordings.get(RECORDING);
+    expect(recording?.dateUpdated).toBe(Date.UTC(2026, 0, 1, 0, 0, 4));
+  });
+
   it('a mono recording (the default): the driver is asked for a mix; the recording has one channel', async () => {
     const run = await runWorld(recorded({}, { callRecord: 'record' }));
     expect(run.callRecordings).toEqual([{ at: 1, recordingSid: RECORDING, dual: false }]);

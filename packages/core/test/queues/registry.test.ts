@@ -231,7 +231,7 @@ describe('queue registry: agents waiting for a caller', () => {
     expect(queues.members(sid).items.map((m) => m.callSid)).toEqual(['CA1']);
   });
 
-  it('an agent that stops waiting leaves: the next caller waits for the agent after it', async () => {
+  it('an agent that stops waiting leaves: the next caller is in the queue at once and waits for the agent after it', async () => {
     const { queues } = registry();
     const sid = queues.create(ACCOUNT, 'support').sid;
     const gone = new AbortController();
@@ -240,6 +240,9 @@ describe('queue registry: agents waiting for a caller', () => {
     await expect(goneTake).resolves.toBeNull();
     const log: string[] = [];
     queues.join(ACCOUNT, 'support', hooks('CA1', log));
+    // in the queue at once: the Queues and Members resources show it in the same turn
+    expect(queues.get(sid)?.currentSize).toBe(1);
+    expect(queues.members(sid).items.map((m) => m.callSid)).toEqual(['CA1']);
     await Promise.resolve();
     expect(log).toEqual([]);
     expect(queues.members(sid).items.map((m) => m.callSid)).toEqual(['CA1']);

@@ -393,6 +393,31 @@ describe('<Enqueue>', () => {
     ]);
   });
 
+  it('dequeued by the Members resource with an action that is not http(s): no action request, the new document runs', async () => {
+    const run = await runWorld(
+      caller('<Enqueue action="ftp://files.test/left">support</Enqueue>', {
+        app: { 'POST http://app.test/next': { body: '<Response><Pause length="1"/></Response>' } },
+      }),
+      {},
+      [
+        {
+          at: 2,
+          fn: (engine, sid) => {
+            engine.queues.dequeue('QU00000000000000000000000000000001', sid, 'http://app.test/next', 'POST');
+          },
+        },
+      ],
+    );
+    expect(lines(run.timeline)).toEqual([
+      '0 fetch POST http://app.test/voice',
+      '0 answer',
+      '2 fetch POST http://app.test/next',
+      '2 pause length=1',
+      '3 hangup',
+    ]);
+    expect(notices(run.events)).toEqual([]);
+  });
+
   it('a caller arriving at a full queue: QueueResult=queue-full at once, without QueueSid or QueueTime', async () => {
     const run = await runWorld(
       caller('<Enqueue action="/left">support</Enqueue>', {
