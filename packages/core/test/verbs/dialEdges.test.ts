@@ -294,3 +294,23 @@ describe('<Dial> edges', () => {
     expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '0' });
   });
 });
+
+describe('<Dial> with no target left to dial', () => {
+  it('maxDialTargets 0: the warning, nothing dialled, no action, the next verb at once', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Dial action="/d" timeout="5"><Number>+15550000001</Number></Dial><Say>Next</Say></Response>',
+        {
+          app: DONE,
+        },
+      ),
+      { limits: { maxDialTargets: 0 } as never },
+    );
+    expect(notices(run, 13201)).toEqual(['Dial: 1 targets, only the first 0 are dialled']);
+    expect(lines(run.timeline).slice(1)).toEqual([
+      '0 answer',
+      '0 say text=Next voice=man language=en-US loop=1',
+      '0.2 hangup',
+    ]);
+  });
+});
