@@ -3,15 +3,7 @@
  * what a person would write; `parseDocument` of the output gives the same typed document back
  * (positions aside). Values are escaped; SSML is written as stored (it is canonical markup).
  */
-import type {
-  DialNoun,
-  GatherVerb,
-  LegNounBase,
-  ProgressEvent,
-  RcmlDocument,
-  StreamNoun,
-  Verb,
-} from './ast.js';
+import type { DialNoun, GatherVerb, LegNounBase, RcmlDocument, StreamNoun, Verb } from './ast.js';
 import { escapeAttribute, escapeText } from './entities.js';
 import { DEFAULT_RECORD_FINISH_KEYS } from './verbs/record.js';
 
@@ -190,13 +182,13 @@ function serializeNoun(noun: DialNoun, indent: string): string {
 }
 
 function legAttributes(noun: LegNounBase): Attrs {
-  const defaultEvents: readonly ProgressEvent[] = noun.statusCallback === null ? [] : ['completed'];
+  const defaultEvents = noun.statusCallback === null ? '' : 'completed';
   const events = noun.statusCallbackEvent.join(' ');
   return [
     ['url', noun.url, null],
     ['method', noun.method, 'POST'],
     ['statusCallback', noun.statusCallback, null],
-    ['statusCallbackEvent', events, defaultEvents.join(' ')],
+    ['statusCallbackEvent', events, defaultEvents],
     ['statusCallbackMethod', noun.statusCallbackMethod, 'POST'],
   ];
 }

@@ -181,6 +181,21 @@ describe('serializeDocument', () => {
     expect(stripPositions(parsed(text))).toEqual(stripPositions(document));
   });
 
+  it('writes a Play of digits without a URL, even when the typed verb holds one (the digits play)', () => {
+    const document: RcmlDocument = {
+      verbs: [
+        {
+          kind: 'Play',
+          url: 'https://a.test/a.wav',
+          digits: '1w2',
+          loop: 1,
+          position: { path: 'Response/Play[1]' },
+        },
+      ],
+    };
+    expect(serializeDocument(document)).toContain('\n  <Play digits="1w2"/>\n');
+  });
+
   it('round-trips every valid fixture', () => {
     const dir = join(FIXTURES, 'valid');
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.xml'))) {

@@ -191,6 +191,11 @@ describe('references of an inline document of a new call (spec 9.2: no URL to re
       relative('Response/Dial[1]/Number[1]', 'url', 'whisper', 3),
     ],
     [
+      `<Dial>\n<Number>+15550001111</Number>\n<Number url="whisper">+15550002222</Number></Dial>`,
+      relative('Response/Dial[1]/Number[2]', 'url', 'whisper', 4),
+    ],
+    [`<Redirect>${'p'.repeat(100)}</Redirect>`, relative('Response/Redirect[1]', 'URL', 'p'.repeat(80))],
+    [
       `<Dial>\n<Number url="${A}/whisper" statusCallback="progress">+15550001111</Number></Dial>`,
       relative('Response/Dial[1]/Number[1]', 'statusCallback', 'progress', 3),
     ],
