@@ -23,7 +23,11 @@ interface Leg {
 }
 
 /** A call answering `<Dial>` with `targets` and the action `/d`; what the legs were told. */
-async function dialWorld(dialAttrs: string, targets: string[]) {
+async function dialWorld(
+  dialAttrs: string,
+  targets: string[],
+  driver: { noCancel?: boolean; endFails?: boolean } = {},
+) {
   const requests: HttpRequest[] = [];
   const http: HttpPort = {
     send: async (request) => {
@@ -55,10 +59,16 @@ async function dialWorld(dialAttrs: string, targets: string[]) {
             },
             hangup: async () => {
               ops.push(`hangup ${target.to}`);
+              if (driver.endFails) throw new Error('line dropped');
             },
-            cancel: async () => {
-              ops.push(`cancel ${target.to}`);
-            },
+            ...(driver.noCancel
+              ? {}
+              : {
+                  cancel: async () => {
+                    ops.push(`cancel ${target.to}`);
+                    if (driver.endFails) throw new Error('line dropped');
+                  },
+                }),
           }),
         };
         legs.push(leg);
@@ -67,6 +77,7 @@ async function dialWorld(dialAttrs: string, targets: string[]) {
     },
   });
   const clock = createSimulatedClock();
+  const notices: string[] = [];
   const engine = createEngine({
     driver: {
       capabilities: { ssml: false, speech: false, voicemailDetection: false },
@@ -76,6 +87,9 @@ async function dialWorld(dialAttrs: string, targets: string[]) {
     clock,
     ids: createSequentialIds(),
   });
+  engine.subscribe((e) => {
+    if (e.type === 'notice') notices.push(`${e.code} ${e.message}`);
+  });
   engine.inbound({ From: '+15550001111', To: '+15550002222', Url: 'http://app.test/voice' }, caller);
   await flush();
   const dialParams = () => {
@@ -83,6 +97,8 @@ async function dialWorld(dialAttrs: string, targets: string[]) {
   };
   return {
     ops,
+    notices,
+    engine,
     legs,
     clock,
     dialParams,
@@ -141,5 +157,34 @@ describe('<Dial> ending its legs', () => {
     await flush();
     expect(world.ops).toEqual([]);
     expect(world.dialParams()).toMatchObject({ DialCallStatus: 'busy' });
+  });
+
+  it('a driver without cancel has the ringing targets hung up at the timeout, silently', async () => {
+    const world = await dialWorld('timeout="5"', ['+15550000001'], { noCancel: true });
+    await world.until(5);
+    expect(world.ops).toEqual(['hangup +15550000001']);
+    expect(world.notices).toEqual([]);
+  });
+
+  it('a leg the driver cannot stop is a notice naming the leg (14103); the dial ends all the same', async () => {
+    const world = await dialWorld('timeout="5"', ['+15550000001'], { endFails: true });
+    await world.until(5);
+    expect(world.notices).toEqual([
+      '14103 Dial: the driver could not end leg CA00000000000000000000000000000002',
+    ]);
+    expect(world.dialParams()).toMatchObject({ DialCallStatus: 'no-answer' });
+  });
+
+  it('an answer the driver reports for a target already ended is ignored: the others keep ringing', async () => {
+    const world = await dialWorld('timeout="5"', ['+15550000001', '+15550000002']);
+    world.legs[0]!.handler!.busy();
+    world.legs[0]!.handler!.answered();
+    await flush();
+    expect(world.ops).toEqual([]);
+    expect(world.engine.get('CA00000000000000000000000000000002')?.status).toBe('busy');
+    world.legs[1]!.handler!.answered();
+    await flush();
+    expect(world.engine.get('CA00000000000000000000000000000003')?.status).toBe('in-progress');
+    expect(world.ops).toEqual([]);
   });
 });

@@ -334,3 +334,18 @@ describe('whisper documents: many documents on one leg', () => {
     expect(warnings.map((w) => w.name)).not.toContain('MaxListenersExceededWarning');
   });
 });
+
+describe('whisper documents: the party leaving during its whisper', () => {
+  it('a party hanging up, or its line failing, during the whisper ends its leg completed; the dial no-answer', async () => {
+    for (const end of ['hangup', 'fail']) {
+      const run = await runWorld(
+        screened('<Say>A long announcement for the person who answers</Say>', [
+          { after: 2, do: 'answer' },
+          { after: 2.5, do: end },
+        ]),
+      );
+      expect(run.engine.get(LEG)?.status).toBe('completed');
+      expect(paramsOf(run, 'fetch', 2)).toMatchObject({ DialCallStatus: 'no-answer', DialCallSid: LEG });
+    }
+  });
+});
