@@ -51,8 +51,10 @@ export async function executeDialQueue(
     hangup() {
       hungUp = true;
       if (bridge === null) waiting.controller.abort(ABORTED);
-      // Stryker disable next-line StringLiteral: the side that ends a bridge only settles bridge.ended, whose value nobody reads
-      else bridge.end('agent');
+      else {
+        // Stryker disable next-line StringLiteral: the side that ends a bridge only settles bridge.ended, whose value nobody reads
+        bridge.end('agent');
+      }
     },
     dtmf(digit) {
       if (digit === '*' && verb.hangupOnStar) bridge?.end('agent');

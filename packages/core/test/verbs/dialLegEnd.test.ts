@@ -27,6 +27,7 @@ async function dialWorld(
   dialAttrs: string,
   targets: string[],
   driver: { noCancel?: boolean; endFails?: boolean } = {},
+  nouns = targets.map((t) => `<Number>${t}</Number>`).join(''),
 ) {
   const requests: HttpRequest[] = [];
   const http: HttpPort = {
@@ -37,7 +38,7 @@ async function dialWorld(
         contentType: 'text/xml',
         location: null,
         body: request.url.endsWith('/voice')
-          ? `<Response><Dial action="/d" ${dialAttrs}>${targets.map((t) => `<Number>${t}</Number>`).join('')}</Dial></Response>`
+          ? `<Response><Dial action="/d" ${dialAttrs}>${nouns}</Dial></Response>`
           : '<Response/>',
       };
     },
@@ -186,5 +187,14 @@ describe('<Dial> ending its legs', () => {
     await flush();
     expect(world.engine.get('CA00000000000000000000000000000003')?.status).toBe('in-progress');
     expect(world.ops).toEqual([]);
+  });
+
+  it('a conference participant taken out while its leg still rings has the leg cancelled', async () => {
+    const world = await dialWorld('', ['Room'], {}, '<Conference>Room</Conference>');
+    const caller = world.engine.get('CA00000000000000000000000000000001')!;
+    world.engine.conferences.end(world.engine.conferences.findActive(caller.accountSid, 'Room')!.sid);
+    await flush();
+    expect(world.ops).toEqual(['cancel Room']);
+    expect(world.engine.get('CA00000000000000000000000000000002')?.status).toBe('canceled');
   });
 });
