@@ -117,7 +117,7 @@ describe('misplaced elements', () => {
 
 describe('Say text cut at 4096 code points', () => {
   it('counts a pair of surrogates as one character, from the first low surrogate to the last', () => {
-    for (const char of ['\u{10000}', '\u{103FF}', '\u{1F389}']) {
+    for (const char of ['\u{10000}', '\u{103FF}', '\u{1F389}', '\u{10FC00}']) {
       const { document, warnings } = ok(`<Response><Say>${char.repeat(4100)}</Say></Response>`);
       expect(warnings.map((w) => w.code)).toEqual([13521]);
       expect(document.verbs[0]).toMatchObject({ text: char.repeat(4096) });
@@ -125,7 +125,7 @@ describe('Say text cut at 4096 code points', () => {
   });
 
   it('counts a high surrogate not followed by a low one as one character', () => {
-    for (const pair of ['\uD800a', '\uDBFF\uE000', '\uD800\uDBFF']) {
+    for (const pair of ['\uD800a', '\uDBFF\uE000', '\uD800\uDBFF', 'a\uDC00', '\uDC00\uDC00']) {
       const text = pair.repeat(2100);
       const { document, warnings } = ok(`<Response><Say>${text}</Say></Response>`);
       expect(warnings.map((w) => w.code)).toEqual([13521]);
@@ -209,6 +209,24 @@ describe('attribute values that are refused, with the value used instead', () =>
     }
   });
 
+  it('Gather finishOnKey and speechTimeout', () => {
+    expect(warned('<Response><Gather finishOnKey="12"/></Response>').warning).toMatchObject({
+      attribute: 'finishOnKey',
+      message: '<Gather> finishOnKey: "12" is not one key of 0-9 * # (or empty); using #',
+    });
+    expect(warned('<Response><Gather speechTimeout="0"/></Response>').warning).toMatchObject({
+      message: '<Gather> speechTimeout: "0" is not a whole number of at least 1 or auto; using the timeout',
+    });
+  });
+
+  it('Dial record', () => {
+    expect(warned('<Response><Dial record="yes">1</Dial></Response>').warning).toMatchObject({
+      attribute: 'record',
+      message:
+        '<Dial> record: "yes" is not true, false or one of do-not-record, record-from-answer, record-from-ringing, record-from-answer-dual, record-from-ringing-dual; using do-not-record',
+    });
+  });
+
   it('Record finishOnKey', () => {
     expect(warned('<Response><Record finishOnKey="#a"/></Response>')).toMatchObject({
       verb: { finishOnKey: '1234567890*#' },
@@ -224,6 +242,23 @@ describe('attribute values that are refused, with the value used instead', () =>
     const { document, warnings } = ok('<Response><Dial record="false">1</Dial></Response>');
     expect(warnings).toEqual([]);
     expect(document.verbs[0]).toMatchObject({ record: 'do-not-record' });
+  });
+
+  it('a Number statusCallbackEvent with an unknown event, without a statusCallback', () => {
+    expect(
+      warned('<Response><Dial><Number statusCallbackEvent="ringing\tlost">1</Number></Dial></Response>'),
+    ).toMatchObject({
+      verb: { nouns: [{ statusCallbackEvent: [] }] },
+      warning: {
+        message:
+          '<Number> statusCallbackEvent: "lost" is not one of initiated, ringing, answered, completed; using no events',
+      },
+    });
+    expect(
+      first(
+        '<Response><Dial><Number statusCallbackEvent="ringing\tanswered\n\rcompleted">1</Number></Dial></Response>',
+      ),
+    ).toMatchObject({ nouns: [{ statusCallbackEvent: ['ringing', 'answered', 'completed'] }] });
   });
 
   it('a Number statusCallbackEvent with an unknown event', () => {
@@ -269,6 +304,16 @@ describe('Conference attributes', () => {
         '<Response><Dial><Conference statusCallbackEvent="join, start ,,join end">a</Conference></Dial></Response>',
       ),
     ).toMatchObject({ nouns: [{ statusCallbackEvent: ['start', 'end', 'join'] }] });
+    expect(
+      warned('<Response><Dial><Conference statusCallbackEvent="start talk">a</Conference></Dial></Response>'),
+    ).toMatchObject({
+      verb: { nouns: [{ statusCallbackEvent: ['start'] }] },
+      warning: {
+        attribute: 'statusCallbackEvent',
+        message:
+          '<Conference> statusCallbackEvent: "talk" is not one of start, end, join, leave, mute, hold, speaker; ignored',
+      },
+    });
   });
 
   it('recordingStatusCallbackMethod', () => {

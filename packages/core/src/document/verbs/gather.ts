@@ -87,15 +87,9 @@ function parseInput(scope: ElementScope): GatherInput {
   const raw = scope.raw('input');
   if (raw === undefined || raw === 'dtmf') return 'dtmf';
   if (raw === 'speech') return 'speech';
-  if (raw === 'dtmf speech' || raw === 'speech dtmf') return 'dtmf speech';
-  const parts = raw.split(/\s+/).filter((p) => p !== '');
-  const dtmf = parts.includes('dtmf');
-  const speech = parts.includes('speech');
-  const known = parts.every((p) => p === 'dtmf' || p === 'speech');
-  if (known && parts.length > 0 && parts.length <= 2) {
-    if (dtmf && speech) return 'dtmf speech';
-    if (parts.length === 1) return dtmf ? 'dtmf' : 'speech';
-  }
+  // The value is trimmed: any other right value is both names, once each, in either order.
+  const parts = raw.split(/\s+/);
+  if (parts.length === 2 && parts.includes('dtmf') && parts.includes('speech')) return 'dtmf speech';
   scope.warn('input', `"${raw}" is not dtmf, speech or both; using dtmf`);
   return 'dtmf';
 }

@@ -132,10 +132,11 @@ function conferenceExtras(scope: ElementScope): Partial<ConferenceNoun> {
           : scope.oneOf('record', RECORD_MODES, 'do-not-record');
   }
   if (scope.raw('trim') !== undefined) out.trim = scope.oneOf('trim', TRIMS, 'trim-silence');
+  // scope.string gives null for an empty value.
   const coach = scope.string('coach');
-  if (coach !== null && coach !== '') out.coach = coach;
+  if (coach !== null) out.coach = coach;
   const statusCallback = scope.string('statusCallback');
-  if (statusCallback !== null && statusCallback !== '') out.statusCallback = statusCallback;
+  if (statusCallback !== null) out.statusCallback = statusCallback;
   const events = scope.raw('statusCallbackEvent');
   if (events !== undefined) {
     // Stryker disable next-line ArrayDeclaration: only names in CONFERENCE_EVENTS are kept from the list (filter below), so a foreign first item changes nothing
@@ -153,8 +154,7 @@ function conferenceExtras(scope: ElementScope): Partial<ConferenceNoun> {
   if (scope.raw('statusCallbackMethod') !== undefined)
     out.statusCallbackMethod = scope.method('statusCallbackMethod');
   const recordingStatusCallback = scope.string('recordingStatusCallback');
-  if (recordingStatusCallback !== null && recordingStatusCallback !== '')
-    out.recordingStatusCallback = recordingStatusCallback;
+  if (recordingStatusCallback !== null) out.recordingStatusCallback = recordingStatusCallback;
   if (scope.raw('recordingStatusCallbackMethod') !== undefined) {
     out.recordingStatusCallbackMethod = scope.method('recordingStatusCallbackMethod');
   }
