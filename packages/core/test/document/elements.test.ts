@@ -62,6 +62,13 @@ describe('text and CDATA inside elements', () => {
     });
   });
 
+  it('refused text is quoted by its first 40 characters', () => {
+    const text = `${'a'.repeat(40)}bcdef`;
+    expect(failure(`<Response>${text}</Response>`).message).toBe(
+      `<Response> at Response may not hold text ("${'a'.repeat(40)}")`,
+    );
+  });
+
   it('a Dial target written in CDATA, or in text and CDATA together, is dialled', () => {
     expect(first('<Response><Dial><![CDATA[+15551234]]></Dial></Response>')).toMatchObject({
       nouns: [{ kind: 'Number', value: '+15551234' }],
@@ -209,6 +216,13 @@ describe('attribute values that are refused, with the value used instead', () =>
     }
   });
 
+  it('Gather hints that list nothing are no hints', () => {
+    expect(first('<Response><Gather hints=" , ,"/></Response>')).not.toHaveProperty('hints');
+    expect(first('<Response><Gather hints="sales, support"/></Response>')).toMatchObject({
+      hints: ['sales', 'support'],
+    });
+  });
+
   it('Gather finishOnKey and speechTimeout', () => {
     expect(warned('<Response><Gather finishOnKey="12"/></Response>').warning).toMatchObject({
       attribute: 'finishOnKey',
@@ -288,6 +302,17 @@ describe('Conference attributes', () => {
       { nouns: [{ record: 'record-from-start' }] },
       { nouns: [{ record: 'do-not-record' }] },
     ]);
+  });
+
+  it('record and trim values that are not known fall back to their defaults', () => {
+    expect(
+      warned('<Response><Dial><Conference record="always">a</Conference></Dial></Response>').verb,
+    ).toMatchObject({ nouns: [{ record: 'do-not-record' }] });
+    expect(
+      warned('<Response><Dial><Conference trim="no">a</Conference></Dial></Response>').verb,
+    ).toMatchObject({
+      nouns: [{ trim: 'trim-silence' }],
+    });
   });
 
   it('an empty coach is no coach', () => {
