@@ -199,9 +199,14 @@ describe('attribute values that are refused, with the value used instead', () =>
       expect(warnings).toEqual([]);
       expect(document.verbs[0]).toMatchObject({ input: 'dtmf speech' });
     }
-    expect(warned('<Response><Gather input="speech speech"/></Response>').verb).toMatchObject({
-      input: 'dtmf',
-    });
+    for (const input of ['speech speech', 'dtmf dtmf', 'dtmf speech dtmf', 'dtmf voice', 'voice speech']) {
+      expect(warned(`<Response><Gather input="${input}"/></Response>`).verb).toMatchObject({ input: 'dtmf' });
+    }
+    for (const input of ['dtmf', 'speech', 'speech dtmf']) {
+      const { document, warnings } = ok(`<Response><Gather input="${input}"/></Response>`);
+      expect(warnings).toEqual([]);
+      expect(document.verbs[0]).toMatchObject({ input: input === 'speech dtmf' ? 'dtmf speech' : input });
+    }
   });
 
   it('Gather speechTimeout: a whole number of at least 1, or auto', () => {
