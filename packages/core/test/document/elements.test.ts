@@ -346,6 +346,14 @@ describe('Conference attributes', () => {
     });
   });
 
+  it('statusCallbackEvent may start or end with a comma', () => {
+    const { document, warnings } = ok(
+      '<Response><Dial><Conference statusCallbackEvent=",start,end,">a</Conference></Dial></Response>',
+    );
+    expect(warnings).toEqual([]);
+    expect(document.verbs[0]).toMatchObject({ nouns: [{ statusCallbackEvent: ['start', 'end'] }] });
+  });
+
   it('recordingStatusCallbackMethod', () => {
     expect(
       first(
