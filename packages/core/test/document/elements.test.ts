@@ -278,6 +278,13 @@ describe('attribute values that are refused, with the value used instead', () =>
         '<Response><Dial><Number statusCallbackEvent="ringing\tanswered\n\rcompleted">1</Number></Dial></Response>',
       ),
     ).toMatchObject({ nouns: [{ statusCallbackEvent: ['ringing', 'answered', 'completed'] }] });
+    const { document, warnings } = ok(
+      '<Response><Dial><Number statusCallbackEvent="ringing&#13;answered&#9;completed&#10;initiated">1</Number></Dial></Response>',
+    );
+    expect(warnings).toEqual([]);
+    expect(document.verbs[0]).toMatchObject({
+      nouns: [{ statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'] }],
+    });
   });
 
   it('a Number statusCallbackEvent with an unknown event', () => {
