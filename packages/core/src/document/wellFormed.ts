@@ -176,6 +176,7 @@ class Scanner {
   /** Check every `&` in [from, to) starts an allowed reference. Amortised: `&` is searched once. */
   private references(from: number, to: number): ScanProblem | null {
     const text = this.text;
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,EqualityOperator,UnaryOperator: a cache: regions come in increasing order and nextAmp is the first '&' after the last one read, so searching again from `from` (always, or when nextAmp is -1 or equals from) finds the same '&'
     if (this.nextAmp !== -1 && this.nextAmp < from) this.nextAmp = text.indexOf('&', from);
     while (this.nextAmp !== -1 && this.nextAmp < to) {
       const length = referenceLength(text, this.nextAmp);
