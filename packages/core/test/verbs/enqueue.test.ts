@@ -369,33 +369,12 @@ describe('<Enqueue>', () => {
     expect(fetched(run, 'http://app.test/left')).toEqual([]);
   });
 
-  it('dequeued by the Members resource without action: no action request, the new document runs', async () => {
+  it.each([
+    ['without action', '<Enqueue>support</Enqueue>'],
+    ['with an action that is not http(s)', '<Enqueue action="ftp://files.test/left">support</Enqueue>'],
+  ])('dequeued by the Members resource %s: no action request, the new document runs', async (_, enqueue) => {
     const run = await runWorld(
-      caller('<Enqueue>support</Enqueue>', {
-        app: { 'POST http://app.test/next': { body: '<Response><Pause length="1"/></Response>' } },
-      }),
-      {},
-      [
-        {
-          at: 2,
-          fn: (engine, sid) => {
-            engine.queues.dequeue('QU00000000000000000000000000000001', sid, 'http://app.test/next', 'POST');
-          },
-        },
-      ],
-    );
-    expect(lines(run.timeline)).toEqual([
-      '0 fetch POST http://app.test/voice',
-      '0 answer',
-      '2 fetch POST http://app.test/next',
-      '2 pause length=1',
-      '3 hangup',
-    ]);
-  });
-
-  it('dequeued by the Members resource with an action that is not http(s): no action request, the new document runs', async () => {
-    const run = await runWorld(
-      caller('<Enqueue action="ftp://files.test/left">support</Enqueue>', {
+      caller(enqueue, {
         app: { 'POST http://app.test/next': { body: '<Response><Pause length="1"/></Response>' } },
       }),
       {},
