@@ -123,6 +123,20 @@ describe('misplaced elements', () => {
 });
 
 describe('Say text cut at 4096 code points', () => {
+  it('warns (13521) naming the limit, at the <Say>, and speaks the cut text without its SSML', () => {
+    const { verb, warning } = warned(
+      `<Response>\n<Say><prosody rate="slow">${'a'.repeat(4097)}</prosody></Say></Response>`,
+    );
+    expect(warning).toEqual({
+      code: 13521,
+      message: '<Say> text is over 4096 characters; cut to 4096',
+      path: 'Response/Say[1]',
+      line: 2,
+    });
+    expect(verb).toMatchObject({ kind: 'Say', text: 'a'.repeat(4096) });
+    expect(verb).not.toHaveProperty('ssml');
+  });
+
   it('counts a pair of surrogates as one character, from the first low surrogate to the last', () => {
     for (const char of ['\u{10000}', '\u{103FF}', '\u{1F389}', '\u{10FC00}']) {
       const { document, warnings } = ok(`<Response><Say>${char.repeat(4100)}</Say></Response>`);

@@ -72,3 +72,35 @@ describe('<Stop>', () => {
     expect(warnings).toEqual([]);
   });
 });
+
+describe('text inside the media-stream verbs', () => {
+  const url = 'wss://media.test/s';
+  function refused(xml: string) {
+    const result = parseDocument(xml);
+    if (result.ok) throw new Error('parsed without error');
+    return result.error;
+  }
+
+  it('fails the document (12200) whether plain, a reference or CDATA, in <Start> and in <Stream>', () => {
+    for (const text of ['hi', '&#65;', '<![CDATA[hi]]>']) {
+      expect(refused(`<Response><Start>${text}<Stream url="${url}"/></Start></Response>`)).toMatchObject({
+        code: 12200,
+        message: '<Start> at Response/Start[1] may not hold text',
+      });
+      expect(
+        refused(`<Response><Start><Stream url="${url}">${text}</Stream></Start></Response>`),
+      ).toMatchObject({
+        code: 12200,
+        message: '<Stream> at Response/Start[1]/Stream[1] may not hold text',
+      });
+    }
+  });
+
+  it('is ignored when blank, plain, a reference or CDATA', () => {
+    const { document, warnings } = parsed(
+      `<Response><Start> &#32;<![CDATA[ \n ]]><Stream url="${url}"><![CDATA[ ]]></Stream>\n</Start></Response>`,
+    );
+    expect(warnings).toEqual([]);
+    expect(document.verbs[0]).toMatchObject({ kind: 'Start', stream: { url } });
+  });
+});
