@@ -189,3 +189,36 @@ describe('engine.persist refusals and release', () => {
     expect(engine.activeCalls).toBe(0);
   });
 });
+
+describe('a call changed to an inline document, saved', () => {
+  it('saves the document it runs under the Url the call was created with, or under Twiml when it had none', async () => {
+    const clock = createSimulatedClock();
+    const outbound = loggingChannel(clock, []);
+    const engine = createEngine({
+      driver: {
+        capabilities: { ssml: false, speech: false, voicemailDetection: false },
+        originate: () => outbound,
+      },
+      http: {
+        send: async () => ({ status: 200, contentType: 'text/xml', location: null, body: SAY_BYE }),
+      },
+      clock,
+      ids: createSequentialIds(),
+    });
+    const LONG = '<Response><Say>one two three four five</Say></Response>';
+    const fromUrl = engine.inbound(INBOUND, loggingChannel(clock, [])).sid;
+    const fromTwiml = engine.create({ From: INBOUND.To, To: INBOUND.From, Twiml: SAY_BYE }).sid;
+    await flush();
+    outbound.handler().answered();
+    await flush();
+    engine.modify(fromUrl, { Twiml: LONG });
+    engine.modify(fromTwiml, { Twiml: LONG });
+    await flush();
+    expect([engine.snapshot(fromUrl), engine.snapshot(fromTwiml)]).toEqual([
+      { session: 'verb' },
+      { session: 'verb' },
+    ]);
+    expect(engine.persist(fromUrl).next).toMatchObject({ url: 'http://app.test/voice', method: 'POST' });
+    expect(engine.persist(fromTwiml).next).toMatchObject({ url: 'Twiml', method: 'POST' });
+  });
+});

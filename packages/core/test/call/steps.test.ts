@@ -326,3 +326,32 @@ describe('a restored call', () => {
     expect(second.engine.activeCalls).toBe(0);
   });
 });
+
+describe('a live change while SendDigits plays', () => {
+  it('a call redirected while its SendDigits keys play stops them and fetches the new Url instead of its own', async () => {
+    let stopped = false;
+    const w = world(
+      { 'http://app.test/voice': SAY, 'http://app.test/other': '<Response><Say>Other</Say></Response>' },
+      {
+        sendDigits: (_request, signal) =>
+          new Promise<void>((resolve) => {
+            signal.addEventListener('abort', () => {
+              stopped = true;
+              resolve();
+            });
+          }),
+      },
+    );
+    const { sid } = w.engine.create({ ...CALL, SendDigits: '1234' });
+    await flush();
+    w.handler().answered();
+    await flush();
+    w.engine.modify(sid, { Url: 'http://app.test/other' });
+    await w.run();
+    expect(stopped).toBe(true);
+    expect(w.requests).toEqual(['fetch http://app.test/other']);
+    expect(w.ops).toEqual(['say Other', 'hangup']);
+    expect(w.engine.get(sid)?.status).toBe('completed');
+    expect(w.engine.activeCalls).toBe(0);
+  });
+});

@@ -162,6 +162,36 @@ describe('engine.shutdown', () => {
     expect(clock.pending).toBe(0);
   });
 
+  it('a call picked up and still waiting for the voicemail detection ends completed, hung up', async () => {
+    const clock = createSimulatedClock();
+    const ops: string[] = [];
+    const engine = createEngine({
+      driver: {
+        capabilities: { ssml: false, speech: false, voicemailDetection: true },
+        originate: () =>
+          stubChannel({
+            listen: (h) => queueMicrotask(() => h.answered()),
+            hangup: async () => {
+              ops.push('hangup');
+            },
+            cancel: async () => {
+              ops.push('cancel');
+            },
+          }),
+      },
+      http,
+      clock,
+      ids: createSequentialIds(),
+    });
+    const { sid } = engine.create({ ...CALL, DetectVoicemail: 'true' });
+    await flush();
+    expect(engine.snapshot(sid)).toBe('detecting');
+    await engine.shutdown();
+    expect(ops).toEqual(['hangup']);
+    expect(engine.get(sid)?.status).toBe('completed');
+    expect(engine.activeCalls).toBe(0);
+  });
+
   it('waits for callbacks up to its deadline, then drops them with 14101', async () => {
     const clock = createSimulatedClock();
     const pending: HttpPort = { send: () => new Promise(() => {}) };

@@ -20,7 +20,7 @@ import {
 } from '@rcml/core';
 import { describe, expect, it } from 'vitest';
 import { checkPaging, pageOf } from '../../src/engine/paging.js';
-import { flush, inbound, outbound, paramsOf, runWorld } from './harness.js';
+import { flush, inbound, lines, outbound, paramsOf, runWorld } from './harness.js';
 import { stubChannel } from './stubChannel.js';
 
 const EPOCH = Date.UTC(2026, 0, 1);
@@ -408,6 +408,18 @@ describe('engine.create and engine.inbound', () => {
   it('a blank Twiml is no document: Url is then required', () => {
     const { engine } = setup();
     expect(refusal(() => engine.create({ To: CALL.To, From: CALL.From, Twiml: '  ' })).field).toBe('Url');
+  });
+
+  it('a blank Twiml beside a Url is no document: the call is created and runs the Url', async () => {
+    const run = await runWorld(
+      outbound('<Response><Say>From the Url</Say></Response>', { call: { Twiml: ' \n ' } }),
+    );
+    expect(lines(run.timeline)).toEqual([
+      '1 fetch POST http://app.test/voice',
+      '1 say text=From the Url voice=man language=en-US loop=1',
+      '1.6 hangup',
+    ]);
+    expect(run.final).toMatchObject({ status: 'completed' });
   });
 
   it('an inbound call belongs to its owner and sends CallerName and ForwardedFrom trimmed', async () => {
