@@ -89,8 +89,8 @@ export function dialRecording(mode: DialRecord, session: DialSession, scope: Ver
       op = own;
       try {
         started = session.record({ recordingSid, fromRinging, dual }, own.controller.signal);
-      } catch {
-        started = Promise.reject(new Error('record threw'));
+      } catch (error) {
+        started = Promise.reject(error);
       }
       // A start failure is reported when it happens, not only at the end of the dial.
       started.catch(() => {

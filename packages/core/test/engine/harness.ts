@@ -69,7 +69,7 @@ export interface World {
    * Harness only: the dial session's `record` (default: records like the simulated driver);
    * `missing`: the driver has none; `reject`: starting fails; `stop-fails`: stopping fails.
    */
-  dialRecord?: 'missing' | 'reject' | 'stop-fails';
+  dialRecord?: 'missing' | 'reject' | 'throws' | 'stop-fails';
   /**
    * Harness only: the call's channel records whole calls (`Record=true`; by default it cannot):
    * `record` records, `reject`: starting fails, `stop-fails`: stopping fails.
@@ -276,6 +276,14 @@ export async function runWorld(
           },
         };
         if (world.dialRecord === 'missing') return session;
+        if (world.dialRecord === 'throws') {
+          return {
+            ...session,
+            record: () => {
+              throw new Error('cannot record');
+            },
+          };
+        }
         return {
           ...session,
           record: async (rec) => {

@@ -156,10 +156,13 @@ describe('<Dial record> when the driver cannot', () => {
   });
 
   it('a recording that cannot start: notice 14103 once, no parameters, the bridge goes on', async () => {
-    const run = await runWorld({ ...dial('record="true"', ANSWERED), dialRecord: 'reject' });
-    expect(noticeCodes(run)).toEqual([14103]);
-    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '7' });
-    expect(recordingParams(run)).toEqual(NONE);
+    // The driver's record() rejects, or throws at once: the same outcome.
+    for (const dialRecord of ['reject', 'throws'] as const) {
+      const run = await runWorld({ ...dial('record="true"', ANSWERED), dialRecord });
+      expect(noticeCodes(run)).toEqual([14103]);
+      expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'completed', DialCallDuration: '7' });
+      expect(recordingParams(run)).toEqual(NONE);
+    }
   });
 
   it('a recording that cannot be stopped: notice 14103, no parameters', async () => {

@@ -36,7 +36,7 @@ describe('<Dial record> recordings resource', () => {
   });
 
   it('the notices of a dial recording the driver cannot make name the mode and the recording', async () => {
-    const world = (dialRecord: 'missing' | 'reject') => ({
+    const world = (dialRecord: 'missing' | 'reject' | 'throws') => ({
       ...inbound('<Response><Dial record="record-from-answer">+15550003333</Dial></Response>', {
         dialed: {
           '+15550003333': [
@@ -53,5 +53,7 @@ describe('<Dial record> recordings resource', () => {
       'Dial: record="record-from-answer" but the media driver cannot record a dial',
     ]);
     expect(message(await runWorld(world('reject')))).toEqual([`Dial: the driver could not record ${RE1}`]);
+    // A driver whose record() throws at once instead of rejecting: the same single notice.
+    expect(message(await runWorld(world('throws')))).toEqual([`Dial: the driver could not record ${RE1}`]);
   });
 });

@@ -1,0 +1,56 @@
+/** `<Dial><Conference maxParticipants>`: a caller dialling a room that is already full. */
+import { describe, expect, it } from 'vitest';
+import type { JoinRequest } from '../../src/conferences/conferences.js';
+import { inbound, paramsOf, runWorld } from '../engine/harness.js';
+
+describe('<Dial><Conference> into a full room', () => {
+  it('warns (13201) naming the room and its limit, and the dial fails without a leg', async () => {
+    const fillRoom = {
+      at: 0,
+      fn: (engine: Awaited<ReturnType<typeof runWorld>>['engine'], sid: string) => {
+        for (const callSid of ['CA_OTHER_1', 'CA_OTHER_2']) {
+          const request: JoinRequest = {
+            accountSid: engine.get(sid)!.accountSid,
+            name: 'Room',
+            callSid,
+            muted: false,
+            startConferenceOnEnter: true,
+            endConferenceOnExit: false,
+            maxParticipants: 2,
+            coach: null,
+            record: false,
+            statusCallback: null,
+            statusCallbackMethod: 'POST',
+            statusCallbackEvent: [],
+            control: {
+              mute: async () => {},
+              hold: async () => {},
+              kick: () => {},
+              started: () => {},
+              record: () => {},
+            },
+          };
+          // Two other participants seated directly in the registry (the engine's public view hides join).
+          (engine.conferences as unknown as { join(request: JoinRequest): unknown }).join(request);
+        }
+      },
+    };
+    const run = await runWorld(
+      inbound(
+        '<Response><Pause length="1"/><Dial action="/d"><Conference maxParticipants="2">Room</Conference></Dial></Response>',
+        { app: { 'POST http://app.test/d': { body: '<Response/>' } } },
+      ),
+      {},
+      [fillRoom],
+    );
+    expect(run.events.filter((e) => e.type === 'notice')).toEqual([
+      expect.objectContaining({
+        code: 13201,
+        level: 'warning',
+        message: 'Dial: conference "Room" is full (maxParticipants 2)',
+      }),
+    ]);
+    expect(run.timeline.some((entry) => entry.op === 'dial')).toBe(false);
+    expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'failed', DialCallDuration: '0' });
+  });
+});
