@@ -1,40 +1,41 @@
 /** `<Dial><Conference maxParticipants>`: a caller dialling a room that is already full. */
 import { describe, expect, it } from 'vitest';
 import type { JoinRequest } from '../../src/conferences/conferences.js';
-import { inbound, paramsOf, runWorld } from '../engine/harness.js';
+import { inbound, lines, paramsOf, runWorld } from '../engine/harness.js';
 
 describe('<Dial><Conference> into a full room', () => {
+  const fillRoom = {
+    at: 0,
+    fn: (engine: Awaited<ReturnType<typeof runWorld>>['engine'], sid: string) => {
+      for (const callSid of ['CA_OTHER_1', 'CA_OTHER_2']) {
+        const request: JoinRequest = {
+          accountSid: engine.get(sid)!.accountSid,
+          name: 'Room',
+          callSid,
+          muted: false,
+          startConferenceOnEnter: true,
+          endConferenceOnExit: false,
+          maxParticipants: 2,
+          coach: null,
+          record: false,
+          statusCallback: null,
+          statusCallbackMethod: 'POST',
+          statusCallbackEvent: [],
+          control: {
+            mute: async () => {},
+            hold: async () => {},
+            kick: () => {},
+            started: () => {},
+            record: () => {},
+          },
+        };
+        // Two other participants seated directly in the registry (the engine's public view hides join).
+        (engine.conferences as unknown as { join(request: JoinRequest): unknown }).join(request);
+      }
+    },
+  };
+
   it('warns (13201) naming the room and its limit, and the dial fails without a leg', async () => {
-    const fillRoom = {
-      at: 0,
-      fn: (engine: Awaited<ReturnType<typeof runWorld>>['engine'], sid: string) => {
-        for (const callSid of ['CA_OTHER_1', 'CA_OTHER_2']) {
-          const request: JoinRequest = {
-            accountSid: engine.get(sid)!.accountSid,
-            name: 'Room',
-            callSid,
-            muted: false,
-            startConferenceOnEnter: true,
-            endConferenceOnExit: false,
-            maxParticipants: 2,
-            coach: null,
-            record: false,
-            statusCallback: null,
-            statusCallbackMethod: 'POST',
-            statusCallbackEvent: [],
-            control: {
-              mute: async () => {},
-              hold: async () => {},
-              kick: () => {},
-              started: () => {},
-              record: () => {},
-            },
-          };
-          // Two other participants seated directly in the registry (the engine's public view hides join).
-          (engine.conferences as unknown as { join(request: JoinRequest): unknown }).join(request);
-        }
-      },
-    };
     const run = await runWorld(
       inbound(
         '<Response><Pause length="1"/><Dial action="/d"><Conference maxParticipants="2">Room</Conference></Dial></Response>',
@@ -52,5 +53,23 @@ describe('<Dial><Conference> into a full room', () => {
     ]);
     expect(run.timeline.some((entry) => entry.op === 'dial')).toBe(false);
     expect(paramsOf(run, 'fetch', 1)).toMatchObject({ DialCallStatus: 'failed', DialCallDuration: '0' });
+  });
+
+  it('without action, the call goes on with the next verb', async () => {
+    const run = await runWorld(
+      inbound(
+        '<Response><Pause length="1"/><Dial><Conference maxParticipants="2">Room</Conference></Dial><Say>Next</Say></Response>',
+      ),
+      {},
+      [fillRoom],
+    );
+    expect(run.events.filter((e) => e.type === 'notice').map((e) => e.type === 'notice' && e.code)).toEqual([
+      13201,
+    ]);
+    expect(run.timeline.some((entry) => entry.op === 'say')).toBe(true);
+    expect(lines(run.timeline).slice(-2)).toEqual([
+      '1 say text=Next voice=man language=en-US loop=1',
+      '1.2 hangup',
+    ]);
   });
 });

@@ -35,6 +35,26 @@ describe('<Dial record> recordings resource', () => {
     expect(run.engine.recordings.get(RE1)).toMatchObject({ channels: 2, duration: 9, source: 'DialVerb' });
   });
 
+  it('a dial recording the driver cannot start is reported when it starts, not when the dial ends', async () => {
+    for (const dialRecord of ['reject', 'throws'] as const) {
+      const run = await runWorld({
+        ...inbound('<Response><Dial record="record-from-answer">+15550003333</Dial></Response>', {
+          dialed: {
+            '+15550003333': [
+              { after: 2, do: 'answer' },
+              { after: 9.5, do: 'hangup' },
+            ],
+          },
+        }),
+        dialRecord,
+      });
+      const notices = run.events.filter((e) => e.type === 'notice');
+      expect(notices).toEqual([
+        expect.objectContaining({ code: 14103, at: Date.parse('2026-01-01T00:00:02Z') }),
+      ]);
+    }
+  });
+
   it('the notices of a dial recording the driver cannot make name the mode and the recording', async () => {
     const world = (dialRecord: 'missing' | 'reject' | 'throws') => ({
       ...inbound('<Response><Dial record="record-from-answer">+15550003333</Dial></Response>', {
