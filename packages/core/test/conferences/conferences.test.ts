@@ -11,34 +11,10 @@ import {
   type JoinRequest,
   type Participation,
 } from '../../src/conferences/conferences.js';
+import { plainJoin } from './joinRequest.js';
 
 // The conference events <Conference statusCallbackEvent> accepts (nouns.ts), all of them.
 const ALL_EVENTS = ['start', 'end', 'join', 'leave', 'mute', 'hold', 'speaker'] as const;
-
-/** A plain join to AC1's room "Room": no status callbacks, controls that do nothing. */
-function base(callSid: string): JoinRequest {
-  return {
-    accountSid: 'AC1',
-    name: 'Room',
-    callSid,
-    muted: false,
-    startConferenceOnEnter: true,
-    endConferenceOnExit: false,
-    maxParticipants: 250,
-    coach: null,
-    record: false,
-    statusCallback: null,
-    statusCallbackMethod: 'POST',
-    statusCallbackEvent: [],
-    control: {
-      mute: async () => {},
-      hold: async () => {},
-      kick: () => {},
-      started: () => {},
-      record: () => {},
-    },
-  };
-}
 
 interface Control {
   readonly calls: string[];
@@ -78,7 +54,7 @@ function setup(options: { retainCompleted?: number; playWaitUrl?: boolean; manua
     const control: Control = { calls: [] };
     controls.set(callSid, control);
     const result = registry.join({
-      ...base(callSid),
+      ...plainJoin(callSid),
       statusCallback: 'https://app.test/conf',
       statusCallbackEvent: ALL_EVENTS,
       control: {
@@ -128,10 +104,10 @@ describe('conference rooms', () => {
     const { registry, join } = setup();
     join('CA1', { maxParticipants: 2 });
     const b = join('CA2', { maxParticipants: 2 });
-    const refused = registry.join({ ...base('CA3'), maxParticipants: 2 });
+    const refused = registry.join({ ...plainJoin('CA3'), maxParticipants: 2 });
     expect(refused).toEqual({ full: true });
     b.left();
-    expect('full' in registry.join({ ...base('CA3'), maxParticipants: 2 })).toBe(false);
+    expect('full' in registry.join({ ...plainJoin('CA3'), maxParticipants: 2 })).toBe(false);
   });
 
   it('plays the waitUrl by default', () => {

@@ -1,6 +1,7 @@
 /** `<Dial><Conference maxParticipants>`: a caller dialling a room that is already full. */
 import { describe, expect, it } from 'vitest';
 import type { JoinRequest } from '../../src/conferences/conferences.js';
+import { plainJoin } from '../conferences/joinRequest.js';
 import { inbound, lines, paramsOf, runWorld } from '../engine/harness.js';
 
 describe('<Dial><Conference> into a full room', () => {
@@ -8,27 +9,7 @@ describe('<Dial><Conference> into a full room', () => {
     at: 0,
     fn: (engine: Awaited<ReturnType<typeof runWorld>>['engine'], sid: string) => {
       for (const callSid of ['CA_OTHER_1', 'CA_OTHER_2']) {
-        const request: JoinRequest = {
-          accountSid: engine.get(sid)!.accountSid,
-          name: 'Room',
-          callSid,
-          muted: false,
-          startConferenceOnEnter: true,
-          endConferenceOnExit: false,
-          maxParticipants: 2,
-          coach: null,
-          record: false,
-          statusCallback: null,
-          statusCallbackMethod: 'POST',
-          statusCallbackEvent: [],
-          control: {
-            mute: async () => {},
-            hold: async () => {},
-            kick: () => {},
-            started: () => {},
-            record: () => {},
-          },
-        };
+        const request = { ...plainJoin(callSid, engine.get(sid)!.accountSid), maxParticipants: 2 };
         // Two other participants seated directly in the registry (the engine's public view hides join).
         (engine.conferences as unknown as { join(request: JoinRequest): unknown }).join(request);
       }
